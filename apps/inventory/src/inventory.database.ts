@@ -1,0 +1,9 @@
+import type { DatabaseDefinition } from '@zhongtai/platform';
+import { sagaMigrations } from '@zhongtai/saga';
+import { Product } from './catalogue/product.entity';
+import { CreateStock1764000000000 } from './migrations/1764000000000-create-stock';
+
+export const inventoryDatabase: DatabaseDefinition = {
+  entities: [Product],
+  migrations: [...sagaMigrations, CreateStock1764000000000],
+};

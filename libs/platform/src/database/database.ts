@@ -1,0 +1,36 @@
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+
+/** What a service declares about its own database: its entities and its ordered migrations. */
+export interface DatabaseDefinition {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+}
+
+/**
+ * The one place DataSource options are built, for the running service, the migration script
+ * and the tests alike. Schema changes go through migrations only.
+ */
+export function dataSourceOptions(url: string, definition: DatabaseDefinition): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 20, connectionTimeoutMillis: 3000 },
+  };
+}
+
+export function databaseModule(url: string, definition: DatabaseDefinition) {
+  return TypeOrmModule.forRoot({
+    ...dataSourceOptions(url, definition),
+    retryAttempts: 10,
+    retryDelay: 1000,
+  });
+}

@@ -1,0 +1,13 @@
+export { runService } from './bootstrap';
+export type { ServiceDefinition } from './bootstrap';
+export { ConfigError, EnvReader } from './config/env';
+export { DEFAULT_PORTS, loadServiceConfig, SERVICE_NAMES } from './config/service-config';
+export type { ServiceConfig, ServiceName } from './config/service-config';
+export { CORRELATION_HEADER, currentCorrelationId, runWithCorrelationId } from './correlation/correlation';
+export { dataSourceOptions } from './database/database';
+export type { DatabaseDefinition } from './database/database';
+export { ProblemException, problemOf } from './http/problem';
+export type { FieldError, Problem } from './http/problem';
+export { MetricsService } from './metrics/metrics.service';
+export { InjectRpcClient, rpcClientProvider, ServiceRpcClient } from './nats/service-rpc';
+export { NATS_CONNECTION, REDIS, SERVICE_CONFIG } from './tokens';

@@ -1,0 +1,36 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ServiceConfig } from '../config/service-config';
+import { NATS_CONNECTION, SERVICE_CONFIG } from '../tokens';
+
+/** Reconnects forever: a NATS outage is something to wait out, not a reason to crash. */
+export function natsConnectionOptions(config: ServiceConfig, role: string) {
+  return {
+    servers: config.natsUrl,
+    name: `${config.service}-${role}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    waitOnFirstConnect: true,
+  };
+}
+
+export const natsConnectionProvider: Provider = {
+  provide: NATS_CONNECTION,
+  inject: [SERVICE_CONFIG],
+  useFactory: (config: ServiceConfig): Promise<NatsConnection> =>
+    connect(natsConnectionOptions(config, 'core')),
+};
+
+/** Drains the shared connection last, after everything that publishes on it has stopped. */
+@Injectable()
+export class NatsConnectionCloser implements OnApplicationShutdown {
+  private readonly logger = new Logger('NATS');
+
+  constructor(@Inject(NATS_CONNECTION) private readonly nats: NatsConnection) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.nats.isClosed()) return;
+    await this.nats.drain().catch((error: unknown) => this.logger.warn(`drain failed: ${String(error)}`));
+  }
+}

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
+import { Redis } from 'ioredis';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { SERVICE_NAMES } from '@zhongtai/platform';
+import type { ServiceName } from '@zhongtai/platform';
+import { DATABASES } from '../../scripts/lib/services';
+import { createTestDatabase, freePort, SHARED, TestDatabase, uniqueName } from './infrastructure';
+import { ServiceProcess } from './service-process';
+
+/** The development defaults of .env.example that are not addresses of servers. */
+function exampleDefaults(): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of readFileSync('.env.example', 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) values[match[1]] = match[2];
+  }
+  return values;
+}
+
+export interface PlatformOptions {
+  services?: ServiceName[];
+  /** Per-service overrides of the environment (for example a database URL through a proxy). */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  logLevel?: string;
+}
+
+/**
+ * Zhongtai as separate processes on the shared servers, isolated by fresh databases, a NATS
+ * prefix and a Redis key prefix of its own; `stop()` ends the processes and removes all of it.
+ */
+export class TestPlatform {
+  readonly processes = new Map<ServiceName, ServiceProcess>();
+  readonly databases = new Map<ServiceName, TestDatabase>();
+  readonly natsPrefix = uniqueName('nats').replace(/_/g, '-');
+  readonly redisPrefix = `${uniqueName('redis')}:`;
+  readonly env: Record<string, string> = {};
+
+  static async start(options: PlatformOptions = {}): Promise<TestPlatform> {
+    const platform = new TestPlatform();
+    try {
+      await platform.boot(options);
+    } catch (error) {
+      await platform.stop();
+      throw error;
+    }
+    return platform;
+  }
+
+  service(name: ServiceName): ServiceProcess {
+    const process = this.processes.get(name);
+    if (!process) throw new Error(`${name} is not part of this platform`);
+    return process;
+  }
+
+  get gatewayUrl(): string {
+    return this.service('gateway').url;
+  }
+
+  /** A client of one service's database, for checks made directly in the data. */
+  async query<T extends Record<string, unknown>>(service: ServiceName, sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.databases.get(service)!.url });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((p) => p.stop()));
+    await Promise.all([...this.databases.values()].map((db) => db.drop()));
+    await this.removeNatsStreams();
+    await this.removeRedisKeys();
+  }
+
+  private async boot(options: PlatformOptions): Promise<void> {
+    const services = options.services ?? [...SERVICE_NAMES];
+    Object.assign(this.env, exampleDefaults(), {
+      NODE_ENV: 'test',
+      LOG_LEVEL: options.logLevel ?? 'info',
+      NATS_URL: SHARED.nats,
+      NATS_PREFIX: this.natsPrefix,
+      REDIS_URL: SHARED.redis,
+      REDIS_PREFIX: this.redisPrefix,
+      SHUTDOWN_TIMEOUT_MS: '10000',
+    });
+    for (const service of services) {
+      const definition = DATABASES[service];
+      if (definition) {
+        const database = await createTestDatabase(service, definition);
+        this.databases.set(service, database);
+        this.env[`${service.toUpperCase()}_DATABASE_URL`] = database.url;
+      }
+      this.env[`${service.toUpperCase()}_PORT`] = String(await freePort());
+    }
+    for (const service of services) {
+      const env = { ...this.env, ...options.env?.[service] };
+      const process = new ServiceProcess(service, Number(env[`${service.toUpperCase()}_PORT`]), env);
+      this.processes.set(service, process.start());
+    }
+    await Promise.all([...this.processes.values()].map((p) => p.waitReady()));
+  }
+
+  private async removeNatsStreams(): Promise<void> {
+    const nc = await connect({ servers: SHARED.nats });
+    try {
+      const jsm = await jetstreamManager(nc);
+      for await (const stream of jsm.streams.list()) {
+        if (stream.config.name.startsWith(this.natsPrefix)) await jsm.streams.delete(stream.config.name);
+      }
+    } finally {
+      await nc.close();
+    }
+  }
+
+  private async removeRedisKeys(): Promise<void> {
+    const redis = new Redis(SHARED.redis);
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.redisPrefix}*`, 'COUNT', 500);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { ServiceName } from '@zhongtai/platform';
+import { entryPoint } from '../../scripts/lib/services';
+import { eventually } from './infrastructure';
+
+export type LogLine = Record<string, unknown> & { msg?: string; correlationId?: string };
+
+/** One service running as its own process from the compiled tree, its JSON logs captured. */
+export class ServiceProcess {
+  readonly logs: LogLine[] = [];
+  readonly stderr: string[] = [];
+  private child?: ChildProcess;
+  private exited?: Promise<number | null>;
+
+  constructor(
+    readonly service: ServiceName,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): this {
+    const child = spawn(process.execPath, ['--enable-source-maps', entryPoint(this.service)], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        this.logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        this.logs.push({ msg: line });
+      }
+    });
+    createInterface({ input: child.stderr! }).on('line', (line) => this.stderr.push(line));
+    return this;
+  }
+
+  async waitReady(timeoutMs = 20_000): Promise<void> {
+    try {
+      await this.pollReady(timeoutMs);
+    } catch (error) {
+      const tail = [...this.logs.slice(-8).map((l) => JSON.stringify(l)), ...this.stderr.slice(-8)].join('\n');
+      throw new Error(`${(error as Error).message}\nlast output of ${this.service}:\n${tail}`);
+    }
+  }
+
+  private async pollReady(timeoutMs: number): Promise<void> {
+    await eventually(
+      async () => {
+        if (this.child?.exitCode !== null) {
+          throw new Error(`${this.service} exited (${this.child?.exitCode}): ${this.stderr.join('\n')}`);
+        }
+        const response = await fetch(`${this.url}/health/ready`);
+        return response.status === 200 ? true : undefined;
+      },
+      { timeoutMs, what: `${this.service} to be ready` },
+    );
+  }
+
+  /** Resolves with the exit code once the process has ended. */
+  waitExit(): Promise<number | null> {
+    return this.exited ?? Promise.resolve(null);
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  /** SIGTERM, then SIGKILL if it has not ended within the grace period. */
+  async stop(graceMs = 15_000): Promise<number | null> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return this.child?.exitCode ?? null;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
+    const code = await this.waitExit();
+    clearTimeout(timer);
+    return code;
+  }
+}
