@@ -33,7 +33,9 @@ describe('the platform as five processes on the real servers', () => {
       const text = await response.text();
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
-      expect(text).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} [1-9]/m);
+      expect(text).toMatch(
+        /^http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} [1-9]/m,
+      );
     },
   );
 
@@ -66,7 +68,9 @@ describe('the platform as five processes on the real servers', () => {
       paths: Record<string, unknown>;
       components: { schemas: Record<string, unknown> };
     };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/products', '/products/{sku}', '/health/ready']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/products', '/products/{sku}', '/health/ready']),
+    );
     expect(document.components.schemas).toHaveProperty('ProblemResponse');
   });
 

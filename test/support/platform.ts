@@ -59,7 +59,11 @@ export class TestPlatform {
   }
 
   /** A client of one service's database, for checks made directly in the data. */
-  async query<T extends Record<string, unknown>>(service: ServiceName, sql: string, params: unknown[] = []): Promise<T[]> {
+  async query<T extends Record<string, unknown>>(
+    service: ServiceName,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
     const client = new Client({ connectionString: this.databases.get(service)!.url });
     await client.connect();
     try {

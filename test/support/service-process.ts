@@ -50,7 +50,7 @@ export class ServiceProcess {
       await this.pollReady(timeoutMs);
     } catch (error) {
       const tail = [...this.logs.slice(-8).map((l) => JSON.stringify(l)), ...this.stderr.slice(-8)].join('\n');
-      throw new Error(`${(error as Error).message}\nlast output of ${this.service}:\n${tail}`);
+      throw new Error(`${(error as Error).message}\nlast output of ${this.service}:\n${tail}`, { cause: error });
     }
   }
 
@@ -78,7 +78,8 @@ export class ServiceProcess {
 
   /** SIGTERM, then SIGKILL if it has not ended within the grace period. */
   async stop(graceMs = 15_000): Promise<number | null> {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return this.child?.exitCode ?? null;
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null)
+      return this.child?.exitCode ?? null;
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
     const code = await this.waitExit();

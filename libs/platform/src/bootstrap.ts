@@ -52,7 +52,11 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
 
   if (definition.openApi) {
     const { title, description, version, extraModels = [] } = definition.openApi;
-    const document = new DocumentBuilder().setTitle(title).setDescription(description).setVersion(version).addBearerAuth();
+    const document = new DocumentBuilder()
+      .setTitle(title)
+      .setDescription(description)
+      .setVersion(version)
+      .addBearerAuth();
     SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document.build(), { extraModels }));
   }
 

@@ -52,12 +52,7 @@ export class PlatformModule {
         ...(database && config.databaseUrl ? [databaseModule(config.databaseUrl, database)] : []),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [
-        ...infrastructure,
-        MetricsService,
-        RpcCorrelationInterceptor,
-        RpcMetricsInterceptor,
-      ],
+      providers: [...infrastructure, MetricsService, RpcCorrelationInterceptor, RpcMetricsInterceptor],
       exports: [SERVICE_CONFIG, NATS_CONNECTION, MetricsService, ...(config.redisUrl ? [REDIS] : [])],
     };
   }

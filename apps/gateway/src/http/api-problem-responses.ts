@@ -1,6 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { ProblemResponse } from './problem.response';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'VALIDATION_FAILED (or IDEMPOTENCY_KEY_REQUIRED): the request is malformed',

@@ -20,7 +20,8 @@ export class EnvReader {
     name: string,
     options: { minLength?: number; default?: string; pattern?: RegExp; describe?: string } = {},
   ): string {
-    const expected = options.describe ?? (options.minLength ? `at least ${options.minLength} characters` : 'a non-empty string');
+    const expected =
+      options.describe ?? (options.minLength ? `at least ${options.minLength} characters` : 'a non-empty string');
     const raw = this.raw(name, options.default);
     if (raw === undefined) return this.missing(name, expected, '');
     const tooShort = options.minLength !== undefined && raw.length < options.minLength;

@@ -61,7 +61,11 @@ export function loadServiceConfig(
     databaseUrl: needs.database ? env.url(`${prefix}_DATABASE_URL`, ['postgres:', 'postgresql:']) : undefined,
     redisUrl: needs.redis ? env.url('REDIS_URL', ['redis:', 'rediss:']) : undefined,
     redisPrefix: needs.redis
-      ? env.string('REDIS_PREFIX', { default: 'zt:', pattern: /^[A-Za-z0-9_:-]{1,64}$/, describe: 'letters, digits, _, - or :' })
+      ? env.string('REDIS_PREFIX', {
+          default: 'zt:',
+          pattern: /^[A-Za-z0-9_:-]{1,64}$/,
+          describe: 'letters, digits, _, - or :',
+        })
       : '',
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: env.int('SHUTDOWN_TIMEOUT_MS', { min: 100, max: 120_000, default: 10_000 }),

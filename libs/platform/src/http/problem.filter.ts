@@ -29,7 +29,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (typeof body === 'object' && body !== null && 'code' in body && 'type' in body) return body as Problem;
-      const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+      const detail =
+        typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       return problemOf(status, status >= 500 ? 'The request could not be completed' : detail, defaultCode(status));
     }
     // body-parser errors (malformed JSON, oversized body) carry an HTTP status of their own

@@ -11,8 +11,8 @@ export class RpcMetricsInterceptor implements NestInterceptor {
     if (context.getType() !== 'rpc') return next.handle();
     const subject = context.switchToRpc().getContext<NatsContext>().getSubject();
     const stop = this.metrics.rpcHandlerDuration.startTimer({ subject });
-    return next.handle().pipe(
-      tap({ complete: () => stop({ outcome: 'ok' }), error: () => stop({ outcome: 'error' }) }),
-    );
+    return next
+      .handle()
+      .pipe(tap({ complete: () => stop({ outcome: 'ok' }), error: () => stop({ outcome: 'error' }) }));
   }
 }

@@ -18,8 +18,7 @@ export function natsConnectionOptions(config: ServiceConfig, role: string) {
 export const natsConnectionProvider: Provider = {
   provide: NATS_CONNECTION,
   inject: [SERVICE_CONFIG],
-  useFactory: (config: ServiceConfig): Promise<NatsConnection> =>
-    connect(natsConnectionOptions(config, 'core')),
+  useFactory: (config: ServiceConfig): Promise<NatsConnection> => connect(natsConnectionOptions(config, 'core')),
 };
 
 /** Drains the shared connection last, after everything that publishes on it has stopped. */

@@ -19,9 +19,7 @@ export class CreateSagaTables1764000000001 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         sent_at timestamptz
       )`);
-    await queryRunner.query(
-      'CREATE INDEX saga_outbox_unsent ON saga_outbox (created_at) WHERE sent_at IS NULL',
-    );
+    await queryRunner.query('CREATE INDEX saga_outbox_unsent ON saga_outbox (created_at) WHERE sent_at IS NULL');
     await queryRunner.query('CREATE INDEX saga_outbox_sent ON saga_outbox (sent_at) WHERE sent_at IS NOT NULL');
     await queryRunner.query(`
       CREATE TABLE saga_barrier (
