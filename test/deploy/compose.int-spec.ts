@@ -1,0 +1,415 @@
+/**
+ * Keeps docker-compose.yml, deploy/Dockerfile and deploy/postgres/init-databases.sql honest
+ * against .env.example and the apps/ directory. There is no Docker engine in CI, so these
+ * checks read the files: they catch the drift that would only show up as a container that
+ * refuses to boot, or a stack that waits forever for a dependency.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+const ROOT = resolve(__dirname, '..', '..');
+const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
+
+const APP_SERVICES = ['gateway', 'order', 'inventory', 'coupon', 'payment'] as const;
+type AppService = (typeof APP_SERVICES)[number];
+
+/** Prefixes of the variables this project defines (as opposed to NODE_ENV, POSTGRES_* ...). */
+const PROJECT_PREFIXES = [
+  'GATEWAY_',
+  'ORDER_',
+  'INVENTORY_',
+  'COUPON_',
+  'PAYMENT_',
+  'NATS_',
+  'REDIS_',
+  'LOG_',
+  'SHUTDOWN_',
+  'JWT_',
+  'OPERATOR_',
+];
+
+// ---- .env.example ----------------------------------------------------------------------
+
+interface ExampleVariable {
+  name: string;
+  value: string;
+  /** The text of the nearest `# --- heading ---` above the variable. */
+  section: string;
+}
+
+function readEnvExample(): ExampleVariable[] {
+  const variables: ExampleVariable[] = [];
+  let section = '';
+  for (const rawLine of read('.env.example').split('\n')) {
+    const line = rawLine.trim();
+    const heading = /^#\s*---\s*(.+?)\s*---$/.exec(line);
+    if (heading) {
+      section = heading[1];
+      continue;
+    }
+    const variable = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (variable) variables.push({ name: variable[1], value: variable[2], section });
+  }
+  return variables;
+}
+
+/**
+ * The variables one service reads, by the conventions of .env.example:
+ * - everything under the heading that starts with "shared" (`# --- shared by every service ---`);
+ * - everything under a heading whose first word is the service (`# --- gateway ---`);
+ * - every variable named after the service (`ORDER_PORT`, `ORDER_DATABASE_URL`).
+ */
+function variablesReadBy(service: AppService, example: ExampleVariable[]): string[] {
+  const prefix = `${service.toUpperCase()}_`;
+  return example
+    .filter((variable) => {
+      const firstWord = variable.section.split(/\s+/)[0].toLowerCase();
+      return firstWord === 'shared' || firstWord === service || variable.name.startsWith(prefix);
+    })
+    .map((variable) => variable.name);
+}
+
+// ---- docker-compose.yml ----------------------------------------------------------------
+
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string; args?: unknown };
+  command?: string | string[];
+  environment?: unknown;
+  ports?: Array<string | number | { target?: number | string; published?: number | string }>;
+  volumes?: Array<string | { type?: string; source?: string; target?: string }>;
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+function readCompose(): ComposeFile {
+  // merge: true resolves the `<<: *anchor` keys the file uses to share settings.
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as ComposeFile;
+  if (!compose?.services) throw new Error('docker-compose.yml has no services');
+  return compose;
+}
+
+/** `environment` and `build.args` come as a map or as a list of KEY=value. */
+function keyValues(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (Array.isArray(value)) {
+    return Object.fromEntries(
+      value.map((entry: string) => {
+        const equals = entry.indexOf('=');
+        return equals < 0 ? [entry, ''] : [entry.slice(0, equals), entry.slice(equals + 1)];
+      }),
+    );
+  }
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, v]) => [key, v === null ? '' : String(v)]),
+  );
+}
+
+function dependenciesOf(service: ComposeService): Record<string, string> {
+  const dependsOn = service.depends_on ?? {};
+  if (Array.isArray(dependsOn)) return Object.fromEntries(dependsOn.map((name) => [name, 'service_started']));
+  return Object.fromEntries(
+    Object.entries(dependsOn).map(([name, options]) => [name, options?.condition ?? 'service_started']),
+  );
+}
+
+/** Each `ports` entry as host and container port (short "[ip:]host:container[/proto]" or long form). */
+function portMappings(service: ComposeService): Array<{ host?: string; container: string }> {
+  return (service.ports ?? []).map((entry) => {
+    if (typeof entry === 'object') {
+      return { host: entry.published?.toString(), container: String(entry.target) };
+    }
+    const parts = String(entry)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
+    return { host: parts.length > 1 ? parts[parts.length - 2] : undefined, container: parts[parts.length - 1] };
+  });
+}
+
+function volumeMounts(service: ComposeService): Array<{ source?: string; target: string }> {
+  return (service.volumes ?? []).map((entry) => {
+    if (typeof entry === 'object') return { source: entry.source, target: entry.target ?? '' };
+    const parts = entry.split(':');
+    return parts.length === 1 ? { target: parts[0] } : { source: parts[0], target: parts[1] };
+  });
+}
+
+function commandWords(command: string | string[] | undefined): string[] {
+  if (command === undefined) return [];
+  return Array.isArray(command) ? command.map(String) : command.trim().split(/\s+/);
+}
+
+function healthcheckText(service: ComposeService): string {
+  const test = service.healthcheck?.test;
+  return Array.isArray(test) ? test.join(' ') : (test ?? '');
+}
+
+function urlsIn(text: string): URL[] {
+  return (text.match(/https?:\/\/[^\s'"`,)]+/g) ?? []).map((url) => new URL(url));
+}
+
+function databasesCreatedByInitSql(): Set<string> {
+  const sql = read('deploy/postgres/init-databases.sql').replace(/--.*$/gm, '');
+  return new Set([...sql.matchAll(/CREATE\s+DATABASE\s+"?([A-Za-z0-9_]+)"?/gi)].map((match) => match[1]));
+}
+
+// ---- the tests -------------------------------------------------------------------------
+
+const example = readEnvExample();
+const exampleNames = new Set(example.map((variable) => variable.name));
+const compose = readCompose();
+const services = compose.services;
+const environments = Object.fromEntries(
+  Object.entries(services).map(([name, service]) => [name, keyValues(service.environment)]),
+);
+
+describe('the .env.example reader used by these tests', () => {
+  it('finds the shared, port, database and gateway variables', () => {
+    // Guards the helper itself: if the headings of .env.example change shape, the checks
+    // below must not silently pass on empty lists.
+    expect(variablesReadBy('gateway', example)).toEqual(
+      expect.arrayContaining(['NATS_URL', 'NATS_PREFIX', 'LOG_LEVEL', 'GATEWAY_PORT', 'REDIS_URL']),
+    );
+    expect(variablesReadBy('order', example)).toEqual(
+      expect.arrayContaining(['NATS_URL', 'ORDER_PORT', 'ORDER_DATABASE_URL']),
+    );
+    expect(variablesReadBy('order', example)).not.toContain('REDIS_URL');
+    expect(variablesReadBy('order', example)).not.toContain('INVENTORY_DATABASE_URL');
+    expect(variablesReadBy('gateway', example)).not.toContain('ORDER_PORT');
+  });
+
+  it('assigns every variable of .env.example to at least one service', () => {
+    // A variable under a new heading (say `# --- auth ---`) would otherwise be required of no
+    // service; put it under `shared` or a service's heading, or name it after the service.
+    const readBySomeone = new Set(APP_SERVICES.flatMap((service) => variablesReadBy(service, example)));
+    expect([...exampleNames].filter((name) => !readBySomeone.has(name))).toEqual([]);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  it('defines a service for each of the five processes', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining([...APP_SERVICES]));
+  });
+
+  it('defines a service for every directory under apps/', () => {
+    const apps = readdirSync(join(ROOT, 'apps')).filter((entry) => statSync(join(ROOT, 'apps', entry)).isDirectory());
+    expect(apps.length).toBeGreaterThan(0);
+    expect(apps.filter((app) => !(app in services))).toEqual([]);
+  });
+
+  it.each(APP_SERVICES)(
+    'builds %s from deploy/Dockerfile at the repository root with SERVICE set to its name',
+    (name) => {
+      const build = services[name].build;
+      expect(typeof build).toBe('object');
+      if (typeof build !== 'object') return;
+      const context = resolve(ROOT, build.context ?? '.');
+      expect(context).toBe(ROOT);
+      expect(resolve(context, build.dockerfile ?? 'Dockerfile')).toBe(join(ROOT, 'deploy', 'Dockerfile'));
+      expect(keyValues(build.args).SERVICE).toBe(name);
+      // The image runs dist/apps/<SERVICE>/src/main.js, which the build compiles from here.
+      expect(existsSync(join(ROOT, 'apps', name, 'src', 'main.ts'))).toBe(true);
+    },
+  );
+
+  it.each(APP_SERVICES)('gives %s every variable it reads according to .env.example', (name) => {
+    const required = variablesReadBy(name, example);
+    expect(required).toContain(`${name.toUpperCase()}_PORT`);
+    expect(required.filter((variable) => !(variable in environments[name]))).toEqual([]);
+  });
+
+  it('names no project variable that .env.example does not list', () => {
+    const stale = Object.entries(environments).flatMap(([service, environment]) =>
+      Object.keys(environment)
+        .filter((variable) => PROJECT_PREFIXES.some((prefix) => variable.startsWith(prefix)))
+        .filter((variable) => !exampleNames.has(variable))
+        .map((variable) => `${service}: ${variable}`),
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it.each(APP_SERVICES)('publishes %s on its <SERVICE>_PORT and health-checks /health/ready there', (name) => {
+    const port = environments[name][`${name.toUpperCase()}_PORT`];
+    expect(port).toMatch(/^\d+$/);
+    expect(portMappings(services[name])).toEqual([{ host: port, container: port }]);
+
+    expect(services[name].healthcheck?.disable).not.toBe(true);
+    const urls = urlsIn(healthcheckText(services[name]));
+    expect(urls.map((url) => url.pathname)).toContain('/health/ready');
+    expect(urls.map((url) => url.port)).toEqual(urls.map(() => port));
+    expect(urls.map((url) => url.hostname)).toEqual(urls.map(() => '127.0.0.1'));
+  });
+
+  it('points every database URL at the postgres service and a database the init SQL creates', () => {
+    const created = databasesCreatedByInitSql();
+    expect(created.size).toBeGreaterThan(0);
+    expect(services.postgres).toBeDefined();
+
+    const urls = Object.entries(environments).flatMap(([service, environment]) =>
+      Object.entries(environment)
+        .filter(([variable]) => variable.endsWith('_DATABASE_URL'))
+        .map(([variable, value]) => ({ service, variable, url: new URL(value) })),
+    );
+    expect(urls.length).toBeGreaterThanOrEqual(APP_SERVICES.length - 1);
+    for (const { service, variable, url } of urls) {
+      const where = `${service} ${variable}`;
+      expect([where, url.protocol]).toEqual([where, 'postgres:']);
+      expect([where, url.hostname]).toEqual([where, 'postgres']);
+      expect([where, created.has(url.pathname.slice(1))]).toEqual([where, true]);
+    }
+  });
+
+  it("points each database URL at the same database as .env.example does (no service uses another's)", () => {
+    const expected = Object.fromEntries(
+      example
+        .filter((variable) => variable.name.endsWith('_DATABASE_URL'))
+        .map((variable) => [variable.name, new URL(variable.value).pathname]),
+    );
+    for (const [service, environment] of Object.entries(environments)) {
+      for (const [variable, value] of Object.entries(environment)) {
+        if (!variable.endsWith('_DATABASE_URL')) continue;
+        expect([service, variable, new URL(value).pathname]).toEqual([service, variable, expected[variable]]);
+      }
+    }
+  });
+
+  it('runs the init SQL in postgres at first start', () => {
+    const mounts = volumeMounts(services.postgres);
+    const init = mounts.find((mount) => mount.target.startsWith('/docker-entrypoint-initdb.d'));
+    expect(init?.source).toBeDefined();
+    const source = resolve(ROOT, init?.source ?? '');
+    expect([join(ROOT, 'deploy', 'postgres'), join(ROOT, 'deploy', 'postgres', 'init-databases.sql')]).toContain(
+      source,
+    );
+  });
+
+  it('migrates every database of .env.example, with the same URLs the services use, before they start', () => {
+    const migrate = services.migrate;
+    expect(migrate).toBeDefined();
+    expect(commandWords(migrate.command).join(' ')).toContain('dist/scripts/migrate.js');
+    expect(dependenciesOf(migrate).postgres).toBe('service_healthy');
+
+    const databaseVariables = example.filter((variable) => variable.name.endsWith('_DATABASE_URL')).map((v) => v.name);
+    for (const variable of databaseVariables) {
+      const users = Object.entries(environments).filter(([service, env]) => service !== 'migrate' && variable in env);
+      for (const [service, environment] of users) {
+        expect([service, variable, environments.migrate[variable]]).toEqual([service, variable, environment[variable]]);
+      }
+      expect([variable, variable in environments.migrate]).toEqual([variable, true]);
+    }
+  });
+
+  it('points NATS_URL at the nats service and REDIS_URL at the redis service', () => {
+    for (const [service, environment] of Object.entries(environments)) {
+      if ('NATS_URL' in environment) {
+        const url = new URL(environment.NATS_URL);
+        expect([service, url.protocol, url.hostname]).toEqual([service, 'nats:', 'nats']);
+      }
+      if ('REDIS_URL' in environment) {
+        const url = new URL(environment.REDIS_URL);
+        expect([service, url.protocol, url.hostname]).toEqual([service, 'redis:', 'redis']);
+      }
+    }
+    expect(services.nats).toBeDefined();
+    expect(services.redis).toBeDefined();
+  });
+
+  it('has depends_on name only services that exist', () => {
+    const missing = Object.entries(services).flatMap(([name, service]) =>
+      Object.keys(dependenciesOf(service))
+        .filter((target) => !(target in services))
+        .map((target) => `${name} -> ${target}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('gives a health check to every service that another waits to be healthy', () => {
+    // Without one, `service_healthy` can never be met and the dependent never starts.
+    const awaited = new Set(
+      Object.values(services).flatMap((service) =>
+        Object.entries(dependenciesOf(service))
+          .filter(([, condition]) => condition === 'service_healthy')
+          .map(([target]) => target),
+      ),
+    );
+    const unchecked = [...awaited].filter(
+      (name) => !services[name]?.healthcheck?.test || services[name].healthcheck?.disable === true,
+    );
+    expect(unchecked).toEqual([]);
+  });
+
+  it.each(APP_SERVICES)('starts %s only once the servers it uses are healthy and migrations have run', (name) => {
+    const environment = environments[name];
+    const expected: Record<string, string> = {};
+    if ('NATS_URL' in environment) expected.nats = 'service_healthy';
+    if ('REDIS_URL' in environment) expected.redis = 'service_healthy';
+    if (Object.keys(environment).some((variable) => variable.endsWith('_DATABASE_URL'))) {
+      expected.postgres = 'service_healthy';
+      expected.migrate = 'service_completed_successfully';
+    }
+    // Every process talks over NATS; the gateway also needs Redis, the others a database.
+    expect(Object.keys(expected)).toEqual(
+      expect.arrayContaining(name === 'gateway' ? ['nats', 'redis'] : ['nats', 'postgres', 'migrate']),
+    );
+    expect(dependenciesOf(services[name])).toMatchObject(expected);
+  });
+
+  it('runs NATS with JetStream and its store directory on a named volume', () => {
+    const nats = services.nats;
+    const words = commandWords(nats.command);
+    expect(words.some((word) => word === '-js' || word === '--jetstream')).toBe(true);
+
+    const flag = words.findIndex((word) => word === '-sd' || word === '--store_dir');
+    const storeDir = flag >= 0 ? words[flag + 1] : words.find((word) => word.startsWith('--store_dir='))?.split('=')[1];
+    expect(storeDir).toMatch(/^\//);
+
+    const mount = volumeMounts(nats).find(
+      (volume) => storeDir === volume.target || storeDir?.startsWith(`${volume.target.replace(/\/$/, '')}/`),
+    );
+    expect(mount?.source).toBeDefined();
+    expect(Object.keys(compose.volumes ?? {})).toContain(mount?.source);
+  });
+});
+
+describe('deploy/Dockerfile', () => {
+  const dockerfile = existsSync(join(ROOT, 'deploy', 'Dockerfile')) ? read('deploy/Dockerfile') : '';
+  // An ARG is visible only in the stage that declares it, so SERVICE must be in the last one.
+  const stages = dockerfile.split(/^FROM\s/im);
+  const runtime = stages[stages.length - 1];
+
+  it('exists', () => {
+    expect(dockerfile).not.toBe('');
+  });
+
+  it('declares ARG SERVICE in the runtime stage and keeps it as ENV SERVICE', () => {
+    expect(stages.length).toBeGreaterThan(2);
+    expect(runtime).toMatch(/^ARG\s+SERVICE\s*$/m);
+    expect(runtime).toMatch(/^ENV\s+SERVICE[=\s]/m);
+  });
+
+  it("runs dist/apps/<SERVICE>/src/main.js as a non-root user, with node in the shell's place", () => {
+    const user = /^USER\s+(\S+)/m.exec(runtime)?.[1];
+    expect(user).toBeDefined();
+    expect(['root', '0']).not.toContain(user);
+    const cmd = /^CMD\s+(.+)$/m.exec(runtime)?.[1] ?? '';
+    expect(cmd).toMatch(/dist\/apps\/\$\{?SERVICE\b.*\/src\/main\.js/);
+    expect(cmd).toMatch(/exec node\b|^\["node"/);
+  });
+
+  it('health-checks /health/ready', () => {
+    expect(runtime).toMatch(/^HEALTHCHECK\s[\s\S]*\/health\/ready/m);
+  });
+
+  it('leaves host node_modules and dist out of the build context', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim().replace(/^\/|\/$/g, ''));
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist']));
+  });
+});
