@@ -21,6 +21,7 @@ const common = {
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
   moduleNameMapper: {
     '^@zhongtai/(saga|contracts|platform)$': '<rootDir>/libs/$1/src',
+    '^@zhongtai/saga/testing$': '<rootDir>/libs/saga/src/testing',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
@@ -32,6 +33,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/quiet-nest-logger.ts'],
     },
     {
       ...common,

@@ -1,3 +1,33 @@
+/**
+ * libs/saga: durable, typed, orchestrated sagas over NATS JetStream and PostgreSQL.
+ * See libs/saga/README.md for the guarantees and a complete example.
+ */
+export { defineCommand, failure, success } from './definition/command';
+export type { AnyCommand, Command, OutputOf, PayloadOf, ReasonOf, StepResult } from './definition/command';
+export { defineSaga, SagaBuilder } from './definition/saga-definition';
+export type { SagaDefinition, SagaEnd, SagaFailure, StepDefinition, StepKind } from './definition/saga-definition';
+export { FORWARD_RETRY, MUST_SUCCEED_RETRY } from './definition/retry-policy';
+export type { RetryPolicy } from './definition/retry-policy';
+export type { SagaStatus, TimelineEntry } from './engine/saga-state';
+export { CRASH_POINTS } from './crash-points';
+export type { CrashPoint } from './crash-points';
+export { writeOutbox } from './outbox/outbox';
+export type { OutboxMessage } from './outbox/outbox';
+export { SagaOrchestrator } from './orchestrator/saga-orchestrator';
+export type { StartOptions } from './orchestrator/saga-orchestrator';
+export { decodeCursor, SagaQueries } from './orchestrator/saga-queries';
+export type { SagaDetail, SagaFilter, SagaPage, SagaSummary } from './orchestrator/saga-queries';
+export { BLOCKED_BY_COMPENSATION } from './participant/barrier';
+export type { CommandHandler, ParticipantContext, PropagationHooks } from './participant/participant-runtime';
+export { deleteExpired } from './retention';
+export type { RetentionOptions } from './retention';
+export { SagaCommandHandler, SagaModule } from './saga.module';
+export type { SagaModuleAsyncOptions } from './saga.module';
+export { SagaRuntime } from './saga-runtime';
+export type { SagaRuntimeOptions } from './saga-runtime';
+export { DEFAULT_TOPOLOGY, SagaSubjects } from './transport/topology';
+export type { TopologyOptions } from './transport/topology';
+
 import { CreateSagaTables1764000000001 } from './migrations/1764000000001-create-saga-tables';
 
 /** The library's migrations; every service that uses libs/saga lists them before its own. */

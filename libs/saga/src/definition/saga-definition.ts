@@ -62,7 +62,12 @@ export interface SagaDefinition<Data = unknown, O = Outputs> {
 export function defineSaga<Data>(name: string, version: number): SagaBuilder<Data, Record<never, never>> {
   if (!/^[a-z][a-zA-Z0-9-]*$/.test(name)) throw new Error(`saga name "${name}": lower camel case letters and digits`);
   if (!Number.isInteger(version) || version < 1) throw new Error(`saga ${name}: version must be a positive integer`);
-  return new SagaBuilder<Data, Record<never, never>>({ name, version, steps: [], compensationRetry: MUST_SUCCEED_RETRY });
+  return new SagaBuilder<Data, Record<never, never>>({
+    name,
+    version,
+    steps: [],
+    compensationRetry: MUST_SUCCEED_RETRY,
+  });
 }
 
 type Draft<Data> = {
@@ -111,7 +116,8 @@ export class SagaBuilder<Data, O extends Outputs> {
    */
   compensateWith<C extends AnyCommand>(command: C, payload: (data: Data, output: unknown) => PayloadOf<C>): this {
     const last = this.last('compensateWith');
-    if (last.kind === 'retriable') throw new Error(`${this.draft.name}.${last.name}: a retriable step has no compensation`);
+    if (last.kind === 'retriable')
+      throw new Error(`${this.draft.name}.${last.name}: a retriable step has no compensation`);
     this.replaceLast({ ...last, compensation: { command, payload } });
     return this;
   }
@@ -164,7 +170,8 @@ export class SagaBuilder<Data, O extends Outputs> {
     command: C,
     payload: (data: Data, outputs: Partial<O>) => PayloadOf<C>,
   ): SagaBuilder<Data, O & { [K in N]: OutputOf<C> }> {
-    if (this.draft.steps.some((s) => s.name === name)) throw new Error(`saga ${this.draft.name}: duplicate step ${name}`);
+    if (this.draft.steps.some((s) => s.name === name))
+      throw new Error(`saga ${this.draft.name}: duplicate step ${name}`);
     const retry = kind === 'retriable' ? MUST_SUCCEED_RETRY : FORWARD_RETRY;
     this.draft.steps.push({ name, kind, command, payload: payload as StepDefinition<Data>['payload'], retry });
     return this as unknown as SagaBuilder<Data, O & { [K in N]: OutputOf<C> }>;

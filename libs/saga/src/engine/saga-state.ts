@@ -28,15 +28,7 @@ export type SagaEvent =
   | { type: 'redrive' };
 
 export type TimelineOutcome =
-  | 'dispatched'
-  | 'succeeded'
-  | 'failed'
-  | 'timed-out'
-  | 'skipped'
-  | 'parked'
-  | 'redriven'
-  | 'completed'
-  | 'compensated';
+  'dispatched' | 'succeeded' | 'failed' | 'timed-out' | 'skipped' | 'parked' | 'redriven' | 'completed' | 'compensated';
 
 export interface TimelineEntry {
   step: number;

@@ -29,7 +29,10 @@ const checkout = defineSaga<Order>('checkout', 1)
   .step('lockCoupon', Coupons.lock, (o) => ({ code: o.couponCode! }))
   .when((o) => o.couponCode !== null)
   .compensateWith(Coupons.release, (o) => ({ orderId: o.orderId }))
-  .pivot('charge', Payments.charge, (o, out) => ({ orderId: o.orderId, amountCents: 1000 - (out.lockCoupon?.discountCents ?? 0) }))
+  .pivot('charge', Payments.charge, (o, out) => ({
+    orderId: o.orderId,
+    amountCents: 1000 - (out.lockCoupon?.discountCents ?? 0),
+  }))
   .compensateWith(Payments.refund, (o) => ({ orderId: o.orderId }))
   .retriable('confirm', Stock.confirm, (o) => ({ orderId: o.orderId }))
   .build();
@@ -45,8 +48,18 @@ function run(events: SagaEvent[], data: Order = order): Transition[] {
   });
 }
 
-const ok = (step: number, output: unknown = {}): SagaEvent => ({ type: 'reply', step, phase: 'action', result: success(output) });
-const refused = (step: number, reason: string): SagaEvent => ({ type: 'reply', step, phase: 'action', result: failure(reason) });
+const ok = (step: number, output: unknown = {}): SagaEvent => ({
+  type: 'reply',
+  step,
+  phase: 'action',
+  result: success(output),
+});
+const refused = (step: number, reason: string): SagaEvent => ({
+  type: 'reply',
+  step,
+  phase: 'action',
+  result: failure(reason),
+});
 const undone = (step: number): SagaEvent => ({ type: 'reply', step, phase: 'compensation', result: success() });
 
 describe('the saga state machine', () => {
@@ -153,7 +166,8 @@ describe('the saga state machine', () => {
         expect(new Set(compensated).size).toBe(compensated.length);
         expect([...compensated].sort((a, b) => b - a)).toEqual(compensated);
         for (const step of compensated) {
-          const timedOutStep = next.state.failure?.reason === 'TIMEOUT' && checkout.steps[step].name === next.state.failure.step;
+          const timedOutStep =
+            next.state.failure?.reason === 'TIMEOUT' && checkout.steps[step].name === next.state.failure.step;
           expect(succeeded.has(step) || timedOutStep).toBe(true);
         }
         if (final === 'COMPLETED') expect(compensated).toEqual([]);

@@ -103,7 +103,11 @@ class Machine<Data> {
     }
     this.record(step, phase, 'failed', result.reason, result.detail);
     if (definition.kind === 'retriable') return this.park(step, phase, result.reason, result.detail);
-    this.state.failure = { step: definition.name, reason: result.reason, ...(result.detail ? { detail: result.detail } : {}) };
+    this.state.failure = {
+      step: definition.name,
+      reason: result.reason,
+      ...(result.detail ? { detail: result.detail } : {}),
+    };
     return this.compensateFrom(step, false);
   }
 

@@ -12,7 +12,7 @@ export class CreateSagaTables1764000000001 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
       CREATE TABLE saga_outbox (
-        id uuid PRIMARY KEY,
+        id text PRIMARY KEY,
         subject text NOT NULL,
         payload jsonb NOT NULL,
         headers jsonb NOT NULL DEFAULT '{}',
@@ -42,7 +42,10 @@ export class CreateSagaTables1764000000001 implements MigrationInterface {
         outputs jsonb NOT NULL DEFAULT '{}',
         current_step integer NOT NULL,
         attempt integer NOT NULL DEFAULT 1,
+        compensations integer[] NOT NULL DEFAULT '{}',
         failure jsonb,
+        parked_from text,
+        headers jsonb NOT NULL DEFAULT '{}',
         deadline_at timestamptz,
         version integer NOT NULL DEFAULT 1,
         created_at timestamptz NOT NULL DEFAULT now(),

@@ -1,0 +1,125 @@
+import type { DataSource } from 'typeorm';
+import type { SagaStatus, TimelineEntry } from '../engine/saga-state';
+
+export interface SagaSummary {
+  id: string;
+  type: string;
+  status: SagaStatus;
+  currentStep: string | null;
+  startedAt: string;
+  updatedAt: string;
+}
+
+export interface SagaDetail extends SagaSummary {
+  version: number;
+  definitionVersion: number;
+  attempt: number;
+  failure: { step: string; reason: string; detail?: string } | null;
+  deadlineAt: string | null;
+  data: unknown;
+  outputs: Record<string, unknown>;
+  timeline: (TimelineEntry & { at: string })[];
+}
+
+export interface SagaPage {
+  items: SagaSummary[];
+  nextCursor: string | null;
+}
+
+export interface SagaFilter {
+  status?: SagaStatus;
+  type?: string;
+  limit: number;
+  cursor?: string;
+}
+
+type Row = Record<string, never>;
+
+/** Read side of the saga log, for operators: listing with cursor paging, and one saga's timeline. */
+export class SagaQueries {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly stepName: (type: string, version: number, step: number) => string | null,
+  ) {}
+
+  async list(filter: SagaFilter): Promise<SagaPage> {
+    const params: unknown[] = [filter.limit + 1];
+    const where: string[] = [];
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.type) where.push(`type = $${params.push(filter.type)}`);
+    const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+    if (cursor)
+      where.push(
+        `(created_at, id) < ($${params.push(cursor.createdAt)}::timestamptz, $${params.push(cursor.id)}::uuid)`,
+      );
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT id, type, definition_version, status, current_step, created_at, updated_at FROM saga_instance
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, id DESC LIMIT $1`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit).map((row) => this.summary(row));
+    const last = rows.length > filter.limit ? rows[filter.limit - 1] : undefined;
+    return { items: page, nextCursor: last ? encodeCursor(last.created_at, last.id) : null };
+  }
+
+  async get(id: string): Promise<SagaDetail | undefined> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT id, type, definition_version, status, current_step, attempt, failure, deadline_at, data, outputs,
+         version, created_at, updated_at
+       FROM saga_instance WHERE id = $1`,
+      [id],
+    );
+    if (!rows[0]) return undefined;
+    const row = rows[0];
+    const timeline: Row[] = await this.dataSource.query(
+      `SELECT step, step_name, phase, attempt, outcome, reason, error, at FROM saga_timeline
+       WHERE saga_id = $1 ORDER BY id`,
+      [id],
+    );
+    return {
+      ...this.summary(row),
+      version: row.version,
+      definitionVersion: row.definition_version,
+      attempt: row.attempt,
+      failure: row.failure,
+      deadlineAt: row.deadline_at ? new Date(row.deadline_at).toISOString() : null,
+      data: row.data,
+      outputs: row.outputs,
+      timeline: timeline.map((t) => ({
+        step: t.step,
+        stepName: t.step_name,
+        phase: t.phase,
+        attempt: t.attempt,
+        outcome: t.outcome,
+        ...(t.reason ? { reason: t.reason } : {}),
+        ...(t.error ? { error: t.error } : {}),
+        at: new Date(t.at).toISOString(),
+      })),
+    };
+  }
+
+  private summary(row: Row): SagaSummary {
+    const step = row.current_step as number;
+    return {
+      id: row.id,
+      type: row.type,
+      status: row.status,
+      currentStep: step >= 0 ? this.stepName(row.type, row.definition_version, step) : null,
+      startedAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
+  }
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${new Date(createdAt).toISOString()}|${id}`).toString('base64url');
+}
+
+/** Undefined for a malformed cursor; callers answer that with a 400. */
+export function decodeCursor(cursor: string): { createdAt: string; id: string } | undefined {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !uuid.test(id)) return undefined;
+  return { createdAt, id };
+}

@@ -1,0 +1,145 @@
+import { Logger } from '@nestjs/common';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { crashPoint } from '../crash-points';
+import type { SagaMetrics } from '../saga-metrics';
+import { describe } from '../transport/durable-consumer';
+import { OUTBOX_PENDING, OutboxMessage } from './outbox';
+
+export interface RelayOptions {
+  /** How often unsent rows are looked for (rows of crashed processes, or NATS outages). */
+  pollIntervalMs: number;
+  /** Only rows at least this old are polled, so the fast path is not raced. */
+  pollMinAgeMs: number;
+  batchSize: number;
+}
+
+export const DEFAULT_RELAY: RelayOptions = { pollIntervalMs: 1_000, pollMinAgeMs: 2_000, batchSize: 256 };
+
+const encoder = new TextEncoder();
+
+/**
+ * Publishes outbox rows to JetStream. Fast path: the rows a transaction wrote are published
+ * right after it commits. Fallback: a poller takes unsent rows (of any replica) with
+ * `FOR UPDATE SKIP LOCKED`, so rows written before a crash or during a NATS outage flow when
+ * the process or NATS returns. Each row is published with `Nats-Msg-Id` = its id, then marked
+ * sent; a row published twice is dropped by JetStream's duplicate window.
+ */
+export class OutboxRelay implements EntitySubscriberInterface {
+  private readonly logger = new Logger('OutboxRelay');
+  private queue: OutboxMessage[] = [];
+  private flushing?: Promise<void>;
+  private pollTimer?: NodeJS.Timeout;
+  private polling?: Promise<void>;
+  private stopped = true;
+  private pollBackoffMs = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly js: JetStreamClient,
+    private readonly options: RelayOptions,
+    private readonly metrics: SagaMetrics,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    if (!this.dataSource.subscribers.includes(this)) this.dataSource.subscribers.push(this);
+    this.schedulePoll(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.pollTimer);
+    await this.polling;
+    await this.flushing;
+    const index = this.dataSource.subscribers.indexOf(this);
+    if (index !== -1) this.dataSource.subscribers.splice(index, 1);
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    const pending = event.queryRunner.data[OUTBOX_PENDING] as OutboxMessage[] | undefined;
+    if (!pending) return;
+    delete event.queryRunner.data[OUTBOX_PENDING];
+    crashPoint('relay.after-commit-before-publish');
+    if (this.stopped) return;
+    this.queue.push(...pending);
+    this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    delete event.queryRunner.data[OUTBOX_PENDING];
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.batchSize);
+      const published = await this.publish(batch);
+      crashPoint('relay.after-publish-before-mark-sent');
+      if (published.length > 0) {
+        await this.dataSource
+          .query('UPDATE saga_outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL', [published])
+          .catch((error: unknown) => this.logger.warn(`marking sent failed (the poller retries): ${describe(error)}`));
+      }
+    }
+  }
+
+  /** Publishes concurrently; returns the ids JetStream acknowledged. Failures wait for the poller. */
+  private async publish(batch: OutboxMessage[]): Promise<string[]> {
+    const results = await Promise.allSettled(
+      batch.map(async (message) => {
+        const headers = natsHeaders();
+        for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
+        await this.js.publish(message.subject, encoder.encode(JSON.stringify(message.payload ?? null)), {
+          msgID: message.id,
+          headers,
+        });
+        if (message.createdAt) this.metrics.outboxLag.observe((Date.now() - message.createdAt) / 1000);
+        return message.id;
+      }),
+    );
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length > 0) {
+      this.logger.warn(
+        `${failed.length} of ${batch.length} outbox messages not published yet: ${describe(failed[0].reason)}`,
+      );
+    }
+    return results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (this.stopped) return;
+    this.pollTimer = setTimeout(() => {
+      this.polling = this.poll().finally(() => {
+        this.polling = undefined;
+        this.schedulePoll(this.options.pollIntervalMs + this.pollBackoffMs);
+      });
+    }, delayMs);
+  }
+
+  /** Publishes unsent rows older than the fast path's window, under row locks so replicas share. */
+  private async poll(): Promise<void> {
+    try {
+      const complete = await this.dataSource.transaction(async (manager) => {
+        const rows: { id: string; subject: string; payload: unknown; headers: Record<string, string>; age: string }[] =
+          await manager.query(
+            `SELECT id, subject, payload, headers, extract(epoch FROM now() - created_at) AS age FROM saga_outbox
+             WHERE sent_at IS NULL AND created_at < now() - make_interval(secs => $1)
+             ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+            [this.options.pollMinAgeMs / 1000, this.options.batchSize],
+          );
+        if (rows.length === 0) return true;
+        const published = await this.publish(rows.map((r) => ({ ...r, createdAt: Date.now() - Number(r.age) * 1000 })));
+        crashPoint('relay.after-publish-before-mark-sent');
+        await manager.query('UPDATE saga_outbox SET sent_at = now() WHERE id = ANY($1)', [published]);
+        return published.length === rows.length;
+      });
+      this.pollBackoffMs = complete ? 0 : Math.min(5_000, this.pollBackoffMs * 2 || 250);
+    } catch (error) {
+      this.pollBackoffMs = Math.min(5_000, this.pollBackoffMs * 2 || 250);
+      this.logger.warn(
+        `outbox poll: ${describe(error)}; next in ${this.options.pollIntervalMs + this.pollBackoffMs} ms`,
+      );
+    }
+  }
+}

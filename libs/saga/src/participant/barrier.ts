@@ -1,0 +1,74 @@
+import type { EntityManager } from 'typeorm';
+import { failure, StepResult, success } from '../definition/command';
+import type { CommandAddress } from '../transport/message-headers';
+
+/** The reply a late action gets when its compensation arrived first (anti-hanging). */
+export const BLOCKED_BY_COMPENSATION = 'BLOCKED_BY_COMPENSATION';
+
+export type BarrierOutcome = { result: StepResult<unknown>; duplicate: boolean };
+
+async function claim(manager: EntityManager, address: CommandAddress, phase: string, reply?: StepResult<unknown>) {
+  const rows: unknown[] = await manager.query(
+    `INSERT INTO saga_barrier (saga_id, step, phase, reply) VALUES ($1, $2, $3, $4)
+     ON CONFLICT DO NOTHING RETURNING 1`,
+    [address.sagaId, address.step, phase, reply ? JSON.stringify(reply) : null],
+  );
+  return rows.length === 1;
+}
+
+async function storedReply(
+  manager: EntityManager,
+  address: CommandAddress,
+  phase: string,
+): Promise<StepResult<unknown>> {
+  const rows: { reply: StepResult<unknown> | null }[] = await manager.query(
+    'SELECT reply FROM saga_barrier WHERE saga_id = $1 AND step = $2 AND phase = $3',
+    [address.sagaId, address.step, phase],
+  );
+  return rows[0]?.reply ?? failure(BLOCKED_BY_COMPENSATION);
+}
+
+async function record(manager: EntityManager, address: CommandAddress, result: StepResult<unknown>): Promise<void> {
+  await manager.query('UPDATE saga_barrier SET reply = $4 WHERE saga_id = $1 AND step = $2 AND phase = $3', [
+    address.sagaId,
+    address.step,
+    address.phase,
+    JSON.stringify(result),
+  ]);
+}
+
+/**
+ * Runs a participant's handler at most once per (saga, step, phase), inside the caller's
+ * transaction, after DTM's sub-transaction barrier:
+ * - a duplicate delivery returns the stored reply without running the handler;
+ * - a compensation that finds no action row writes one first, so the action never ran and
+ *   nothing is undone (null compensation), and the late action finds it and is refused
+ *   (anti-hanging);
+ * - a business failure rolls the handler's writes back to a savepoint but keeps the barrier
+ *   row with its reply, so a redelivery gets the same answer.
+ * A thrown error rolls back everything, barrier row included: the command will be retried.
+ */
+export async function runBehindBarrier(
+  manager: EntityManager,
+  address: CommandAddress,
+  handler: () => Promise<StepResult<unknown>>,
+): Promise<BarrierOutcome> {
+  if (!(await claim(manager, address, address.phase))) {
+    return { result: await storedReply(manager, address, address.phase), duplicate: true };
+  }
+  if (address.phase === 'compensation') {
+    const actionNeverRan = await claim(manager, address, 'action', failure(BLOCKED_BY_COMPENSATION));
+    const action = actionNeverRan ? undefined : await storedReply(manager, address, 'action');
+    if (actionNeverRan || !action?.ok) {
+      const nothingToUndo = success(null);
+      await record(manager, address, nothingToUndo);
+      return { result: nothingToUndo, duplicate: false };
+    }
+  }
+  await manager.query('SAVEPOINT saga_handler');
+  const result = await handler();
+  if (!result.ok) await manager.query('ROLLBACK TO SAVEPOINT saga_handler');
+  else await manager.query('RELEASE SAVEPOINT saga_handler');
+  await record(manager, address, result);
+  return { result, duplicate: false };
+}

@@ -1,0 +1,117 @@
+import { Logger } from '@nestjs/common';
+import type { JsMsg } from '@nats-io/jetstream';
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AnyCommand, OutputOf, PayloadOf, ReasonOf, StepResult } from '../definition/command';
+import { crashPoint } from '../crash-points';
+import { writeOutbox } from '../outbox/outbox';
+import { ACK, Settlement } from '../transport/durable-consumer';
+import {
+  addressHeaders,
+  childTraceparent,
+  CommandAddress,
+  readAddress,
+  SagaHeader,
+} from '../transport/message-headers';
+import { runBehindBarrier } from './barrier';
+
+/** What a handler knows besides its payload: its transaction and which saga step it serves. */
+export interface ParticipantContext {
+  /** The local transaction: write through it, and the reply commits with your changes. */
+  manager: EntityManager;
+  sagaId: string;
+  step: number;
+  attempt: number;
+}
+
+export type CommandHandler<C extends AnyCommand> = (
+  payload: PayloadOf<C>,
+  context: ParticipantContext,
+) => Promise<StepResult<OutputOf<C>, ReasonOf<C>>>;
+
+export interface PropagationHooks {
+  /** Runs the handler inside the context (correlation id, trace) the message carries. */
+  run<T>(headers: Record<string, string>, work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Executes the commands addressed to one participant: each in a local transaction behind the
+ * barrier, its reply written to the participant's outbox in the same transaction, and the
+ * message acknowledged only after that transaction committed.
+ */
+export class ParticipantRuntime {
+  private readonly logger: Logger;
+  private readonly handlers = new Map<string, CommandHandler<AnyCommand>>();
+
+  constructor(
+    readonly participant: string,
+    private readonly dataSource: DataSource,
+    private readonly propagation: PropagationHooks,
+  ) {
+    this.logger = new Logger(`SagaParticipant:${participant}`);
+  }
+
+  register<C extends AnyCommand>(command: C, handler: CommandHandler<C>): void {
+    if (command.participant !== this.participant) {
+      throw new Error(`${command.type} belongs to ${command.participant}, not ${this.participant}`);
+    }
+    if (this.handlers.has(command.type)) throw new Error(`${command.type} has two handlers`);
+    this.handlers.set(command.type, handler as CommandHandler<AnyCommand>);
+  }
+
+  get commandTypes(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  readonly handleMessage = async (message: JsMsg): Promise<Settlement> => {
+    const get = (name: string) => message.headers?.get(name) || undefined;
+    const address = readAddress(get);
+    const commandType = get(SagaHeader.command);
+    const replyTo = get(SagaHeader.replyTo);
+    const handler = commandType ? this.handlers.get(commandType) : undefined;
+    if (!address || !replyTo || !handler) return { term: `no handler or malformed headers for ${message.subject}` };
+
+    const carried = carriedHeaders(message);
+    const payload = message.json<unknown>();
+
+    await this.propagation.run(carried, () =>
+      this.dataSource.transaction(async (manager) => {
+        const context: ParticipantContext = {
+          manager,
+          sagaId: address.sagaId,
+          step: address.step,
+          attempt: address.attempt,
+        };
+        const { result, duplicate } = await runBehindBarrier(manager, address, () => handler(payload, context));
+        if (duplicate) this.logger.debug(`duplicate ${commandType} for saga ${address.sagaId} step ${address.step}`);
+        await writeOutbox(manager, [this.reply(address, replyTo, result, carried)]);
+      }),
+    );
+    crashPoint('participant.after-commit-before-ack');
+    return ACK;
+  };
+
+  private reply(
+    address: CommandAddress,
+    replyTo: string,
+    result: StepResult<unknown>,
+    carried: Record<string, string>,
+  ) {
+    const headers = {
+      ...carried,
+      ...addressHeaders(address),
+      [SagaHeader.traceparent]: childTraceparent(carried.traceparent),
+    };
+    return { id: randomUUID(), subject: replyTo, payload: result, headers };
+  }
+}
+
+/** The context headers (correlation id, trace state) a message carries, without transport or saga headers. */
+export function carriedHeaders(message: JsMsg): Record<string, string> {
+  const carried: Record<string, string> = {};
+  for (const [name, values] of message.headers ?? []) {
+    if (/^(nats-|saga-)/i.test(name) || values[0] === undefined) continue;
+    carried[name] = values[0];
+  }
+  return carried;
+}

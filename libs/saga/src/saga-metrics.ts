@@ -1,0 +1,36 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+
+/** The library's Prometheus metrics, registered on the registry the service exposes. */
+export class SagaMetrics {
+  readonly started: Counter<'saga'>;
+  readonly completed: Counter<'saga'>;
+  readonly compensated: Counter<'saga'>;
+  readonly parked: Counter<'saga'>;
+  readonly stepDuration: Histogram<'saga' | 'step' | 'phase' | 'outcome'>;
+  readonly outboxLag: Histogram;
+  readonly redeliveries: Counter<'consumer'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    this.started = counter('saga_started_total', 'Sagas started', ['saga']);
+    this.completed = counter('saga_completed_total', 'Sagas that completed every step', ['saga']);
+    this.compensated = counter('saga_compensated_total', 'Sagas that ended compensated', ['saga']);
+    this.parked = counter('saga_parked_total', 'Sagas parked after exhausting retries', ['saga']);
+    this.redeliveries = counter('saga_redeliveries_total', 'Messages JetStream delivered again', ['consumer']);
+    this.stepDuration = new Histogram({
+      name: 'saga_step_duration_seconds',
+      help: 'Time from sending a step command to applying its reply',
+      labelNames: ['saga', 'step', 'phase', 'outcome'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.outboxLag = new Histogram({
+      name: 'saga_outbox_lag_seconds',
+      help: 'Time from an outbox row being written to JetStream acknowledging it',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers,
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import type { Phase } from '../engine/saga-state';
+
+/** Headers every saga command carries; a reply echoes the first four. */
+export const SagaHeader = {
+  id: 'Saga-Id',
+  step: 'Saga-Step',
+  phase: 'Saga-Phase',
+  attempt: 'Saga-Attempt',
+  command: 'Saga-Command',
+  replyTo: 'Saga-Reply-To',
+  traceparent: 'traceparent',
+} as const;
+
+export interface CommandAddress {
+  sagaId: string;
+  step: number;
+  phase: Phase;
+  attempt: number;
+}
+
+export function addressHeaders(address: CommandAddress): Record<string, string> {
+  return {
+    [SagaHeader.id]: address.sagaId,
+    [SagaHeader.step]: String(address.step),
+    [SagaHeader.phase]: address.phase,
+    [SagaHeader.attempt]: String(address.attempt),
+  };
+}
+
+/** Reads the address of a command or reply from its headers; undefined if any is malformed. */
+export function readAddress(get: (name: string) => string | undefined): CommandAddress | undefined {
+  const sagaId = get(SagaHeader.id);
+  const step = Number(get(SagaHeader.step));
+  const phase = get(SagaHeader.phase);
+  const attempt = Number(get(SagaHeader.attempt));
+  if (!sagaId || !Number.isInteger(step) || !Number.isInteger(attempt)) return undefined;
+  if (phase !== 'action' && phase !== 'compensation') return undefined;
+  return { sagaId, step, phase, attempt };
+}
+
+/**
+ * W3C trace context: one trace per saga, a new span for every message it sends.
+ * https://www.w3.org/TR/trace-context/#traceparent-header
+ */
+export function childTraceparent(parent: string | undefined): string {
+  const match = parent && /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(parent);
+  const traceId = match ? match[1] : randomBytes(16).toString('hex');
+  const flags = match ? match[2] : '01';
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
+}
