@@ -12,6 +12,8 @@ import type { SagaStatus } from '../engine/saga-state';
 import { CreateSagaTables1764000000001 } from '../migrations/1764000000001-create-saga-tables';
 import type { DeliveryHook, Settlement } from '../transport/durable-consumer';
 
+export type { DeliveryHook, Settlement };
+
 export interface ChaosOptions {
   /** Extra deliveries of every message, run concurrently with the first. */
   duplicates?: number;
