@@ -33,7 +33,9 @@ describe('saga delivery faults', () => {
     chaos.set({ duplicates: 2, maxDelayMs: 20 });
     const moneyBefore = await world.totalMoney();
     const ids = await Promise.all([
-      ...Array.from({ length: 12 }, (_, i) => world.transfer(i % 2 ? 'alice' : 'bob', i % 3 ? 'carol' : 'dave', 100 + i)),
+      ...Array.from({ length: 12 }, (_, i) =>
+        world.transfer(i % 2 ? 'alice' : 'bob', i % 3 ? 'carol' : 'dave', 100 + i),
+      ),
       world.transfer('poor', 'carol', 500),
       world.transfer('alice', 'closed', 300),
     ]);
@@ -112,11 +114,10 @@ describe('the barrier against disorder (DTM cases)', () => {
       'Saga-Reply-To': `${world.prefix}.saga.reply.probe.transfer`,
     };
     for (const [name, value] of Object.entries(values)) headers.set(name, value);
-    await jetstream(world.node('bank-a').nats).publish(
-      `${world.prefix}.saga.cmd.${command}`,
-      JSON.stringify(payload),
-      { headers, msgID: randomUUID() },
-    );
+    await jetstream(world.node('bank-a').nats).publish(`${world.prefix}.saga.cmd.${command}`, JSON.stringify(payload), {
+      headers,
+      msgID: randomUUID(),
+    });
   }
 
   it('turns a compensation before its action into a no-op and refuses the late action', async () => {
@@ -127,9 +128,11 @@ describe('the barrier against disorder (DTM cases)', () => {
       send('bank-a.refund', sagaId, 'compensation', movement),
     ]);
     const barrier = async () =>
-      world.node('bank-a').dataSource.query('SELECT phase, reply FROM saga_barrier WHERE saga_id = $1 ORDER BY phase', [
-        sagaId,
-      ]) as Promise<{ phase: string; reply: unknown }[]>;
+      world
+        .node('bank-a')
+        .dataSource.query('SELECT phase, reply FROM saga_barrier WHERE saga_id = $1 ORDER BY phase', [
+          sagaId,
+        ]) as Promise<{ phase: string; reply: unknown }[]>;
     const deadline = Date.now() + 10_000;
     while ((await barrier()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 

@@ -12,7 +12,7 @@ export const CRASH_POINTS = [
   'participant.after-commit-before-ack',
   /** The orchestrator committed a reply's effects; the reply is not acked. */
   'orchestrator.after-commit-before-ack',
-  /** The orchestrator committed one compensation's reply while more remain. */
+  /** The orchestrator committed a reply that leaves the saga compensating, before acking it. */
   'orchestrator.mid-compensation',
 ] as const;
 

@@ -75,9 +75,7 @@ export class SagaOrchestrator {
     const outcome = await this.dataSource.transaction((manager) => this.apply(manager, address.sagaId, event));
     if (outcome?.ignored) this.logger.debug(`reply for saga ${address.sagaId} ignored: ${outcome.ignored}`);
     crashPoint('orchestrator.after-commit-before-ack');
-    if (outcome?.state.status === 'COMPENSATING' && address.phase === 'compensation') {
-      crashPoint('orchestrator.mid-compensation');
-    }
+    if (outcome?.state.status === 'COMPENSATING') crashPoint('orchestrator.mid-compensation');
     return ACK;
   };
 
