@@ -1,1 +1,5 @@
 export * from './catalogue';
+export * from './coupon';
+export * from './failure-reasons';
+export * from './inventory';
+export * from './payment';

@@ -11,3 +11,4 @@ export type { FieldError, Problem } from './http/problem';
 export { MetricsService } from './metrics/metrics.service';
 export { InjectRpcClient, rpcClientProvider, ServiceRpcClient } from './nats/service-rpc';
 export { NATS_CONNECTION, REDIS, SERVICE_CONFIG } from './tokens';
+export { correlationPropagation, sagaModule } from './saga/saga-wiring';

@@ -36,7 +36,7 @@ export interface SagaRuntimeOptions {
   deliveryHook?: DeliveryHook;
 }
 
-const NO_PROPAGATION: PropagationHooks = { run: (_headers, work) => work() };
+const NO_PROPAGATION: PropagationHooks = { inject: () => ({}), run: (_headers, work) => work() };
 
 /**
  * Everything libs/saga runs in one service: the outbox relay, the participant's command
@@ -59,12 +59,15 @@ export class SagaRuntime {
   constructor(private readonly options: SagaRuntimeOptions) {
     this.subjects = new SagaSubjects(options.subjectPrefix);
     this.metrics = new SagaMetrics(options.registry ?? new Registry());
-    this.participant = new ParticipantRuntime(
+    const propagation = options.propagation ?? NO_PROPAGATION;
+    this.participant = new ParticipantRuntime(options.service, options.dataSource, propagation);
+    this.orchestrator = new SagaOrchestrator(
       options.service,
       options.dataSource,
-      options.propagation ?? NO_PROPAGATION,
+      this.subjects,
+      this.metrics,
+      propagation,
     );
-    this.orchestrator = new SagaOrchestrator(options.service, options.dataSource, this.subjects, this.metrics);
     for (const saga of options.sagas ?? []) this.orchestrator.register(saga);
     const byKey = new Map((options.sagas ?? []).map((s) => [`${s.name}@${s.version}`, s]));
     this.queries = new SagaQueries(

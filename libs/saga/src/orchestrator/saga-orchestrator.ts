@@ -8,6 +8,7 @@ import { crashPoint } from '../crash-points';
 import type { SagaEvent, Transition } from '../engine/saga-state';
 import { initialState, transition } from '../engine/transitions';
 import { writeOutbox } from '../outbox/outbox';
+import type { PropagationHooks } from '../participant/participant-runtime';
 import type { SagaMetrics } from '../saga-metrics';
 import { ACK, Settlement } from '../transport/durable-consumer';
 import { addressHeaders, childTraceparent, readAddress, SagaHeader } from '../transport/message-headers';
@@ -17,7 +18,7 @@ import { SagaInstance, sagaStore } from './saga-store';
 export interface StartOptions {
   /** The saga's id; by default a new UUID. Use the business row's id to find one from the other. */
   sagaId?: string;
-  /** Context to carry on every message of the saga (correlation id, W3C trace context). */
+  /** Context to carry on every message of the saga; by default the propagation hooks' `inject()`. */
   headers?: Record<string, string>;
 }
 
@@ -36,6 +37,7 @@ export class SagaOrchestrator {
     private readonly dataSource: DataSource,
     private readonly subjects: SagaSubjects,
     private readonly metrics: SagaMetrics,
+    private readonly propagation: PropagationHooks,
   ) {}
 
   /** Registers a definition; several versions of one saga may be registered at once. */
@@ -57,7 +59,8 @@ export class SagaOrchestrator {
   ): Promise<string> {
     const registered = this.definition(definition.name, definition.version);
     const sagaId = options.sagaId ?? randomUUID();
-    const headers = { ...options.headers, traceparent: childTraceparent(options.headers?.traceparent) };
+    const context = options.headers ?? this.propagation.inject();
+    const headers = { ...context, traceparent: childTraceparent(context.traceparent) };
     const instance = { id: sagaId, type: definition.name, definitionVersion: definition.version, data, headers };
     await sagaStore.insert(manager, { ...instance, state: initialState() });
     const next = transition(registered, data, initialState(), { type: 'start' });

@@ -29,8 +29,11 @@ export type CommandHandler<C extends AnyCommand> = (
   context: ParticipantContext,
 ) => Promise<StepResult<OutputOf<C>, ReasonOf<C>>>;
 
+/** How the service's request context (correlation id, trace state) travels with a saga's messages. */
 export interface PropagationHooks {
-  /** Runs the handler inside the context (correlation id, trace) the message carries. */
+  /** The context of the current request, captured when a saga starts. */
+  inject(): Record<string, string>;
+  /** Runs a handler inside the context a message carries. */
   run<T>(headers: Record<string, string>, work: () => Promise<T>): Promise<T>;
 }
 

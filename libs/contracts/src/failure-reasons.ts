@@ -1,0 +1,18 @@
+/** Why a checkout ended CANCELLED: the stable `failureReason` codes of API.md. */
+export const FAILURE_REASONS = [
+  'OUT_OF_STOCK',
+  'UNKNOWN_SKU',
+  'COUPON_INVALID',
+  'COUPON_EXPIRED',
+  'COUPON_EXHAUSTED',
+  'COUPON_MIN_SUBTOTAL',
+  'INSUFFICIENT_FUNDS',
+  'PAYMENT_DECLINED',
+  'TIMEOUT',
+  /** An addition to API.md: the customer cancelled the order before it was paid. */
+  'CANCELLED_BY_CUSTOMER',
+] as const;
+
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+export type CouponRefusal = 'COUPON_INVALID' | 'COUPON_EXPIRED' | 'COUPON_EXHAUSTED' | 'COUPON_MIN_SUBTOTAL';

@@ -1,0 +1,66 @@
+import { defineCommand } from '@zhongtai/saga';
+
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+}
+
+/** Saga commands the inventory service carries out, keyed by order: one reservation per order. */
+export const InventoryCommands = {
+  /** Holds stock for every line, all or nothing. */
+  reserve: defineCommand<
+    { orderId: string; lines: OrderLine[] },
+    { reservationId: string },
+    'OUT_OF_STOCK' | 'UNKNOWN_SKU'
+  >('inventory', 'reserve'),
+  /** Compensation of reserve: gives the held stock back (a no-op if nothing is held). */
+  release: defineCommand<{ orderId: string }>('inventory', 'release'),
+  /** After payment: the held stock is sold (stock on hand and reserved both go down). */
+  confirm: defineCommand<{ orderId: string }>('inventory', 'confirm'),
+  /** Cancel saga: the sold stock of a refunded order returns to stock on hand. */
+  restock: defineCommand<{ orderId: string }>('inventory', 'restock'),
+};
+
+/** Request/reply subjects of the inventory service (under the NATS prefix). */
+export const InventoryRpc = {
+  /** Prices and names of skus, for an order's lines at checkout time. */
+  quote: 'inventory.products.quote',
+  createProduct: 'inventory.products.create',
+  adjustStock: 'inventory.stock.adjust',
+  stats: 'inventory.stats',
+} as const;
+
+export interface QuoteRequest {
+  skus: string[];
+}
+
+/** Known skus only; a sku missing from the answer is unknown. */
+export interface QuoteResponse {
+  products: { sku: string; name: string; priceCents: number }[];
+}
+
+export interface CreateProductRequest {
+  sku: string;
+  name: string;
+  priceCents: number;
+  stock: number;
+}
+
+export interface AdjustStockRequest {
+  sku: string;
+  delta: number;
+  reference: string;
+}
+
+export interface StockView {
+  sku: string;
+  stockOnHand: number;
+  reserved: number;
+  sold: number;
+  available: number;
+}
+
+export interface InventoryStats {
+  products: StockView[];
+  reservations: Record<'RESERVED' | 'COMMITTED' | 'RELEASED', number>;
+}

@@ -1,0 +1,44 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { SagaModule } from '@zhongtai/saga';
+import type { PropagationHooks, SagaDefinition, SagaRuntimeOptions } from '@zhongtai/saga';
+import { DataSource } from 'typeorm';
+import type { ServiceConfig } from '../config/service-config';
+import {
+  acceptCorrelationId,
+  CORRELATION_HEADER,
+  currentCorrelationId,
+  runWithCorrelationId,
+} from '../correlation/correlation';
+import { MetricsService } from '../metrics/metrics.service';
+import { NATS_CONNECTION, SERVICE_CONFIG } from '../tokens';
+
+/** The correlation id rides along with every saga message, so each step logs it. */
+export const correlationPropagation: PropagationHooks = {
+  inject: (): Record<string, string> => {
+    const correlationId = currentCorrelationId();
+    return correlationId ? { [CORRELATION_HEADER]: correlationId } : {};
+  },
+  run: (headers, work) => runWithCorrelationId(acceptCorrelationId(headers[CORRELATION_HEADER]), work),
+};
+
+/**
+ * libs/saga in a Zhongtai service: its database, NATS connection, subject prefix, metrics
+ * registry and correlation ids. `sagas` are the ones this service orchestrates.
+ */
+export function sagaModule(
+  options: { sagas?: SagaDefinition<never, never>[]; tuning?: Partial<SagaRuntimeOptions> } = {},
+) {
+  return SagaModule.forRootAsync({
+    inject: [SERVICE_CONFIG, NATS_CONNECTION, DataSource, MetricsService],
+    useFactory: (config: ServiceConfig, nats: NatsConnection, dataSource: DataSource, metrics: MetricsService) => ({
+      service: config.service,
+      subjectPrefix: config.natsPrefix,
+      dataSource,
+      nats,
+      registry: metrics.registry,
+      propagation: correlationPropagation,
+      sagas: options.sagas ?? [],
+      ...options.tuning,
+    }),
+  });
+}
