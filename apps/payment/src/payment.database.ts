@@ -1,8 +1,11 @@
 import type { DatabaseDefinition } from '@zhongtai/platform';
 import { sagaMigrations } from '@zhongtai/saga';
+import { Account } from './ledger/account.entity';
+import { LedgerEntry } from './ledger/ledger-entry.entity';
+import { Posting } from './ledger/posting.entity';
 import { CreateLedger1764000000300 } from './migrations/1764000000300-create-ledger';
 
 export const paymentDatabase: DatabaseDefinition = {
-  entities: [],
+  entities: [Account, Posting, LedgerEntry],
   migrations: [...sagaMigrations, CreateLedger1764000000300],
 };

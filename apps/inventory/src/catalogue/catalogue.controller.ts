@@ -1,8 +1,10 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CatalogueRpc } from '@zhongtai/contracts';
-import type { GetProductRequest, ProductView } from '@zhongtai/contracts';
+import { CatalogueRpc, InventoryRpc } from '@zhongtai/contracts';
+import type { GetProductRequest, ProductView, QuoteResponse } from '@zhongtai/contracts';
 import { CatalogueService } from './catalogue.service';
+import { CreateProductDto } from './create-product.dto';
+import { QuoteDto } from './quote.dto';
 
 @Controller()
 export class CatalogueController {
@@ -20,5 +22,17 @@ export class CatalogueController {
   @MessagePattern(CatalogueRpc.getProduct)
   findProduct(@Payload() request: GetProductRequest): Promise<ProductView | null> {
     return this.catalogue.findProduct(request.sku);
+  }
+
+  @MessagePattern(InventoryRpc.quote)
+  quote(@Payload() request: QuoteDto): Promise<QuoteResponse> {
+    return this.catalogue.quote(request.skus);
+  }
+
+  @MessagePattern(InventoryRpc.createProduct)
+  async createProduct(@Payload() request: CreateProductDto): Promise<ProductView> {
+    const product = await this.catalogue.createProduct(request);
+    this.logger.log({ sku: product.sku, stock: request.stock }, 'product created');
+    return product;
   }
 }

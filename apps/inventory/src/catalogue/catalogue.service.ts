@@ -1,8 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { CURRENCY, ProductView } from '@zhongtai/contracts';
-import { Repository } from 'typeorm';
+import { CURRENCY } from '@zhongtai/contracts';
+import type { CreateProductRequest, ProductView, QuoteResponse } from '@zhongtai/contracts';
+import { ProblemException } from '@zhongtai/platform';
+import { In, QueryFailedError, Repository } from 'typeorm';
 import { Product } from './product.entity';
+
+const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class CatalogueService {
@@ -16,6 +20,38 @@ export class CatalogueService {
   async findProduct(sku: string): Promise<ProductView | null> {
     const product = await this.products.findOneBy({ sku });
     return product ? toView(product) : null;
+  }
+
+  /** Today's names and prices of the known skus among `skus`, which an order copies onto its lines. */
+  async quote(skus: string[]): Promise<QuoteResponse> {
+    if (skus.length === 0) return { products: [] };
+    const products = await this.products.find({
+      select: { sku: true, name: true, priceCents: true },
+      where: { sku: In(skus) },
+      order: { sku: 'ASC' },
+    });
+    return { products: products.map(({ sku, name, priceCents }) => ({ sku, name, priceCents })) };
+  }
+
+  /** The primary key, not a prior lookup, decides that a sku is taken: two racing creations cannot both win. */
+  async createProduct(request: CreateProductRequest): Promise<ProductView> {
+    const product = this.products.create({
+      sku: request.sku,
+      name: request.name,
+      priceCents: request.priceCents,
+      stockOnHand: request.stock,
+      reserved: 0,
+      sold: 0,
+    });
+    try {
+      await this.products.insert(product);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new ProblemException(HttpStatus.CONFLICT, 'SKU_EXISTS', `A product with sku ${request.sku} exists`);
+      }
+      throw error;
+    }
+    return toView(product);
   }
 }
 

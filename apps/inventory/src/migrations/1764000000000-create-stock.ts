@@ -25,7 +25,7 @@ export class CreateStock1764000000000 implements MigrationInterface {
         id uuid PRIMARY KEY,
         order_id uuid NOT NULL UNIQUE,
         status text NOT NULL CHECK (status IN ('RESERVED', 'COMMITTED', 'RELEASED')),
-        lines jsonb NOT NULL,
+        lines jsonb NOT NULL CHECK (jsonb_typeof(lines) = 'array'),
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
@@ -33,7 +33,7 @@ export class CreateStock1764000000000 implements MigrationInterface {
       CREATE TABLE stock_adjustments (
         reference text PRIMARY KEY CHECK (length(reference) BETWEEN 1 AND 200),
         sku text NOT NULL REFERENCES products (sku),
-        delta integer NOT NULL,
+        delta integer NOT NULL CHECK (delta <> 0),
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
   }

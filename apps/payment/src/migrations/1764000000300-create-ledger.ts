@@ -3,7 +3,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * A double-entry ledger. Every posting's entries sum to zero (checked by the database at
  * commit), a wallet can never go negative, and a posting is unique per (kind, reference), which
- * makes credits, charges and refunds idempotent on their reference.
+ * makes credits, charges and refunds idempotent on their reference. A posting names the customer
+ * it concerns, so that a credit reference reused for another customer is told apart from a retry.
  */
 export class CreateLedger1764000000300 implements MigrationInterface {
   name = 'CreateLedger1764000000300';
@@ -18,7 +19,8 @@ export class CreateLedger1764000000300 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT accounts_wallet_has_customer CHECK ((kind = 'WALLET') = (customer_id IS NOT NULL)),
         CONSTRAINT accounts_wallet_never_negative CHECK (kind <> 'WALLET' OR balance_cents >= 0),
-        CONSTRAINT accounts_merchant_never_negative CHECK (kind <> 'MERCHANT' OR balance_cents >= 0)
+        CONSTRAINT accounts_merchant_never_negative CHECK (kind <> 'MERCHANT' OR balance_cents >= 0),
+        CONSTRAINT accounts_funding_never_positive CHECK (kind <> 'FUNDING' OR balance_cents <= 0)
       )`);
     await queryRunner.query(`
       INSERT INTO accounts (id, kind) VALUES ('funding', 'FUNDING'), ('merchant', 'MERCHANT')`);
@@ -26,7 +28,8 @@ export class CreateLedger1764000000300 implements MigrationInterface {
       CREATE TABLE postings (
         id uuid PRIMARY KEY,
         kind text NOT NULL CHECK (kind IN ('CREDIT', 'CHARGE', 'REFUND')),
-        reference text NOT NULL,
+        reference text NOT NULL CHECK (length(reference) BETWEEN 1 AND 200),
+        customer_id uuid NOT NULL,
         amount_cents bigint NOT NULL CHECK (amount_cents > 0),
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT postings_once_per_reference UNIQUE (kind, reference)

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InventoryCommands } from '@zhongtai/contracts';
+import type { OrderLine } from '@zhongtai/contracts';
+import { failure, SagaCommandHandler, success } from '@zhongtai/saga';
+import type { ParticipantContext, PayloadOf, ReasonOf, StepResult } from '@zhongtai/saga';
+import type { EntityManager } from 'typeorm';
+import type { Reservation } from './reservation.entity';
+import { reservationLines } from './reservation-lines';
+import { findReservation, recordReservation } from './reservation-store';
+import { lockAvailableStock, moveStock } from './stock-movements';
+
+type Reserve = typeof InventoryCommands.reserve;
+type ReserveResult = StepResult<{ reservationId: string }, ReasonOf<Reserve>>;
+
+/** Checkout, step 2: holds the stock of every line of an order, or of none. */
+@Injectable()
+export class ReserveStockHandler {
+  /**
+   * The products are locked (in sku order) and checked before anything is written, so a
+   * refusal leaves no trace even without the barrier's savepoint, and no two reservations can
+   * both take the last unit: the second waits for the lock and then sees what the first took.
+   */
+  @SagaCommandHandler(InventoryCommands.reserve)
+  async reserveStock({ orderId, lines }: PayloadOf<Reserve>, { manager }: ParticipantContext): Promise<ReserveResult> {
+    const existing = await findReservation(manager, orderId);
+    if (existing) return this.alreadyReserved(existing);
+
+    const wanted = reservationLines(lines);
+    const refusal = await this.refusal(manager, wanted);
+    if (refusal) return refusal;
+
+    await moveStock(manager, 'hold', wanted);
+    return success({ reservationId: await recordReservation(manager, orderId, wanted) });
+  }
+
+  private async refusal(manager: EntityManager, wanted: OrderLine[]): Promise<ReserveResult | undefined> {
+    const skus = wanted.map((line) => line.sku);
+    const available = await lockAvailableStock(manager, skus);
+    const unknown = wanted.filter((line) => !available.has(line.sku)).map((line) => line.sku);
+    if (unknown.length > 0) return failure('UNKNOWN_SKU', `unknown skus: ${unknown.join(', ')}`);
+    const short = wanted.filter((line) => available.get(line.sku)! < line.quantity).map((line) => line.sku);
+    if (short.length > 0) return failure('OUT_OF_STOCK', `not enough stock of: ${short.join(', ')}`);
+    return undefined;
+  }
+
+  /**
+   * One reservation per order. Another saga's reserve for an order that already holds (or has
+   * sold) its stock gets the same reservation. A released reservation is not taken again: the
+   * order was given up, and reserving anew would be a bug upstream, so it throws and the
+   * orchestrator's retries end in compensation or a parked saga, visible to operators.
+   */
+  private alreadyReserved({ id, orderId, status }: Reservation): ReserveResult {
+    if (status === 'RELEASED') throw new Error(`order ${orderId} already released its reservation`);
+    return success({ reservationId: id });
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { InventoryCommands } from '@zhongtai/contracts';
+import { SagaCommandHandler, success } from '@zhongtai/saga';
+import type { ParticipantContext, PayloadOf, StepResult } from '@zhongtai/saga';
+import { findReservation, moveReservation } from './reservation-store';
+import { moveStock } from './stock-movements';
+
+type Confirm = typeof InventoryCommands.confirm;
+
+/** Checkout, after payment: the held stock is sold and leaves stock on hand. */
+@Injectable()
+export class SellReservedStockHandler {
+  /**
+   * Confirm follows a successful reserve of the same saga, so its reservation is there and
+   * held, or already sold (a repeat: nothing more to do). A missing or released reservation
+   * cannot happen without a bug or a hand edit. Reporting success would let the saga count
+   * as sold stock that nobody holds; throwing keeps this retriable step failing until the
+   * orchestrator parks the saga, where an operator sees it.
+   */
+  @SagaCommandHandler(InventoryCommands.confirm)
+  async sellReservedStock(
+    { orderId }: PayloadOf<Confirm>,
+    { manager }: ParticipantContext,
+  ): Promise<StepResult<void, never>> {
+    const lines = await moveReservation(manager, orderId, 'RESERVED', 'COMMITTED');
+    if (lines) {
+      await moveStock(manager, 'sell', lines);
+      return success();
+    }
+    const reservation = await findReservation(manager, orderId);
+    if (reservation?.status === 'COMMITTED') return success();
+    throw new Error(`order ${orderId} has no held stock to sell (reservation ${reservation?.status ?? 'missing'})`);
+  }
+}

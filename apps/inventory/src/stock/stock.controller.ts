@@ -1,0 +1,29 @@
+import { Controller, Logger } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { InventoryRpc } from '@zhongtai/contracts';
+import type { InventoryStats, StockView } from '@zhongtai/contracts';
+import { AdjustStockDto } from './adjust-stock.dto';
+import { StockAdjustmentsService } from './stock-adjustments.service';
+import { StockReportService } from './stock-report.service';
+
+@Controller()
+export class StockController {
+  private readonly logger = new Logger(StockController.name);
+
+  constructor(
+    private readonly adjustments: StockAdjustmentsService,
+    private readonly report: StockReportService,
+  ) {}
+
+  @MessagePattern(InventoryRpc.adjustStock)
+  async adjustStock(@Payload() request: AdjustStockDto): Promise<StockView> {
+    const stock = await this.adjustments.adjustStock(request);
+    this.logger.log({ sku: request.sku, delta: request.delta, reference: request.reference }, 'stock adjusted');
+    return stock;
+  }
+
+  @MessagePattern(InventoryRpc.stats)
+  stats(): Promise<InventoryStats> {
+    return this.report.stats();
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Product } from '../catalogue/product.entity';
+import { Reservation } from '../reservations/reservation.entity';
+import { StockAdjustmentsService } from './stock-adjustments.service';
+import { StockController } from './stock.controller';
+import { StockReportService } from './stock-report.service';
+
+/** Operators' view and changes of stock on hand. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Product, Reservation])],
+  controllers: [StockController],
+  providers: [StockAdjustmentsService, StockReportService],
+})
+export class StockModule {}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { PaymentCommands } from '@zhongtai/contracts';
+import { SagaCommandHandler, success } from '@zhongtai/saga';
+import type { ParticipantContext, PayloadOf, StepResult } from '@zhongtai/saga';
+import { MERCHANT_ACCOUNT, walletAccountId } from '../ledger/ledger-accounts';
+import { postEntries } from '../ledger/post-entries';
+import { Posting } from '../ledger/posting.entity';
+
+type Refund = typeof PaymentCommands.refund;
+
+/**
+ * Gives an order's charge back to the wallet it came from. It compensates a charge whose outcome
+ * the orchestrator does not know, and it is the cancel saga's first step, so it must succeed in
+ * every case: an order never charged (or charged nothing) is a no-op, and an order refunded
+ * already is not refunded twice.
+ */
+@Injectable()
+export class RefundOrderHandler {
+  @SagaCommandHandler(PaymentCommands.refund)
+  async refundOrder({ orderId }: PayloadOf<Refund>, { manager }: ParticipantContext): Promise<StepResult<void, never>> {
+    const charge = await manager.findOneBy(Posting, { kind: 'CHARGE', reference: orderId });
+    if (!charge) return success();
+
+    const outcome = await postEntries(manager, {
+      kind: 'REFUND',
+      reference: orderId,
+      customerId: charge.customerId,
+      entries: [
+        { accountId: MERCHANT_ACCOUNT, amountCents: -charge.amountCents },
+        { accountId: walletAccountId(charge.customerId), amountCents: charge.amountCents },
+      ],
+    });
+    if (outcome.status === 'insufficient-funds') {
+      // The merchant received this charge and nothing else takes money out of it: a broken invariant, not a refusal.
+      throw new Error(`the merchant account cannot return the charge of order ${orderId}`);
+    }
+    return success();
+  }
+}

@@ -1,0 +1,25 @@
+/** The account every credit is drawn from; its balance, negated, is all money ever credited. */
+export const FUNDING_ACCOUNT = 'funding';
+
+/** The account charges are paid into and refunds are paid out of. */
+export const MERCHANT_ACCOUNT = 'merchant';
+
+export function walletAccountId(customerId: string): string {
+  return `wallet:${customerId}`;
+}
+
+/**
+ * The order in which a posting locks its accounts' rows: wallets first, then the merchant, then
+ * funding. Every posting follows it, so a charge and a refund of the same customer can never
+ * deadlock, and the two rows that every posting touches (merchant, funding) are held last, for
+ * the shortest time.
+ */
+export function lockOrder(a: string, b: string): number {
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function rank(accountId: string): number {
+  if (accountId === MERCHANT_ACCOUNT) return 1;
+  if (accountId === FUNDING_ACCOUNT) return 2;
+  return 0;
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { PaymentLedger } from '../../test/payment-ledger';
+
+describe('the ledger', () => {
+  let ledger: PaymentLedger;
+
+  beforeAll(async () => {
+    ledger = await PaymentLedger.open('pay_ledger');
+  });
+
+  afterAll(() => ledger.close());
+
+  function insertPosting(entries: [accountId: string, amountCents: number][], reference = randomUUID()) {
+    return ledger.dataSource.transaction(async (manager) => {
+      const postingId = randomUUID();
+      await manager.query(
+        `INSERT INTO postings (id, kind, reference, customer_id, amount_cents) VALUES ($1, 'CHARGE', $2, $3, 100)`,
+        [postingId, reference, randomUUID()],
+      );
+      for (const [accountId, amountCents] of entries) {
+        await manager.query('INSERT INTO ledger_entries (posting_id, account_id, amount_cents) VALUES ($1, $2, $3)', [
+          postingId,
+          accountId,
+          amountCents,
+        ]);
+        await manager.query('UPDATE accounts SET balance_cents = balance_cents + $2 WHERE id = $1', [
+          accountId,
+          amountCents,
+        ]);
+      }
+      return postingId;
+    });
+  }
+
+  it('refuses at commit a posting whose entries do not sum to zero, even one written with plain SQL', async () => {
+    const reference = randomUUID();
+
+    await expect(
+      insertPosting(
+        [
+          ['merchant', 100],
+          ['funding', -99],
+        ],
+        reference,
+      ),
+    ).rejects.toThrow(/does not sum to zero/);
+    expect(await ledger.postingCount('CHARGE', reference)).toBe(0);
+  });
+
+  it('accepts a balanced posting written with plain SQL', async () => {
+    await expect(
+      insertPosting([
+        ['merchant', 100],
+        ['funding', -100],
+      ]),
+    ).resolves.toEqual(expect.any(String));
+  });
+
+  it('never lets a wallet go negative, even through plain SQL', async () => {
+    const customerId = await ledger.customerWithWallet(500);
+
+    await expect(
+      ledger.dataSource.query(`UPDATE accounts SET balance_cents = balance_cents - 501 WHERE id = $1`, [
+        `wallet:${customerId}`,
+      ]),
+    ).rejects.toThrow(/accounts_wallet_never_negative/);
+    expect(await ledger.walletBalance(customerId)).toBe(500);
+  });
+
+  it('never lets the merchant go negative nor the funding account positive', async () => {
+    await expect(
+      ledger.dataSource.query(`UPDATE accounts SET balance_cents = -1 WHERE id = 'merchant'`),
+    ).rejects.toThrow(/accounts_merchant_never_negative/);
+    await expect(ledger.dataSource.query(`UPDATE accounts SET balance_cents = 1 WHERE id = 'funding'`)).rejects.toThrow(
+      /accounts_funding_never_positive/,
+    );
+  });
+
+  it('keeps wallets plus merchant equal to all credits, whatever mix of credits, charges and refunds ran at once', async () => {
+    const customers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => ledger.customerWithWallet(1_000 * (i + 1))),
+    );
+    const orders = customers.flatMap((customerId) =>
+      Array.from({ length: 6 }, (_, i) => ({ orderId: randomUUID(), customerId, amountCents: 300 + 100 * i })),
+    );
+
+    const [charged] = await Promise.all([
+      Promise.all(orders.map((order) => ledger.charge(order))),
+      Promise.all(
+        customers.map((customerId) =>
+          ledger.wallets.creditWallet({ customerId, amountCents: 777, reference: randomUUID() }),
+        ),
+      ),
+    ]);
+    const refunded = orders.filter((_, i) => i % 3 === 0);
+    await Promise.all(refunded.map((order) => ledger.refund(order.orderId)));
+
+    const stats = await ledger.stats.ledgerStats();
+    expect(stats.walletsCents + stats.merchantCents).toBe(stats.creditedCents);
+    expect(stats.ledgerSumCents).toBe(0);
+    expect(await ledger.balancesOffTheirEntries()).toEqual([]);
+    const expectedNet = Object.fromEntries(
+      orders
+        .filter((_, i) => charged[i].ok)
+        .map((order) => [order.orderId, refunded.includes(order) ? 0 : order.amountCents]),
+    );
+    expect(Object.fromEntries(orders.map((order) => [order.orderId, stats.netChargedByOrder[order.orderId]]))).toEqual(
+      expectedNet,
+    );
+  });
+});

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import type { PaymentStats } from '@zhongtai/contracts';
+import { DataSource } from 'typeorm';
+
+/** The ledger's totals for operators and for the invariant checks of the tests. */
+@Injectable()
+export class LedgerStatsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Read in one snapshot, so that the totals agree with each other even while money moves. */
+  ledgerStats(): Promise<PaymentStats> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const [totals]: { wallets: string; merchant: string; credited: string; ledger_sum: string }[] =
+        await manager.query(`
+          SELECT coalesce(sum(balance_cents) FILTER (WHERE kind = 'WALLET'), 0) AS wallets,
+                 coalesce(sum(balance_cents) FILTER (WHERE kind = 'MERCHANT'), 0) AS merchant,
+                 coalesce(sum(-balance_cents) FILTER (WHERE kind = 'FUNDING'), 0) AS credited,
+                 (SELECT coalesce(sum(amount_cents), 0) FROM ledger_entries) AS ledger_sum
+          FROM accounts`);
+      const orders: { order_id: string; net: string }[] = await manager.query(`
+        SELECT reference AS order_id, sum(CASE kind WHEN 'CHARGE' THEN amount_cents ELSE -amount_cents END) AS net
+        FROM postings WHERE kind IN ('CHARGE', 'REFUND') GROUP BY reference`);
+      return {
+        walletsCents: Number(totals.wallets),
+        merchantCents: Number(totals.merchant),
+        creditedCents: Number(totals.credited),
+        ledgerSumCents: Number(totals.ledger_sum),
+        netChargedByOrder: Object.fromEntries(orders.map((order) => [order.order_id, Number(order.net)])),
+      };
+    });
+  }
+}

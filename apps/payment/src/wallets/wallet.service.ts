@@ -1,0 +1,60 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { CURRENCY } from '@zhongtai/contracts';
+import type { CreditRequest, WalletView } from '@zhongtai/contracts';
+import { ProblemException } from '@zhongtai/platform';
+import { DataSource } from 'typeorm';
+import { Account } from '../ledger/account.entity';
+import { FUNDING_ACCOUNT } from '../ledger/ledger-accounts';
+import { postEntries } from '../ledger/post-entries';
+import { findWallet, openWallet } from './wallet-accounts';
+
+/** Customers' wallets: what they hold, and top-ups by operators. */
+@Injectable()
+export class WalletService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** A customer who was never credited has an empty wallet. */
+  async showWallet(customerId: string): Promise<WalletView> {
+    const wallet = await findWallet(this.dataSource.manager, customerId);
+    return walletView(wallet?.balanceCents ?? 0);
+  }
+
+  /**
+   * Credits the wallet (opening it if needed) from the funding account, once per reference: the
+   * same credit again returns the wallet as it is now, and a reference already used for another
+   * customer or amount is refused with 409 REFERENCE_REUSED.
+   */
+  creditWallet({ customerId, amountCents, reference }: CreditRequest): Promise<WalletView> {
+    return this.dataSource.transaction(async (manager) => {
+      const walletId = await openWallet(manager, customerId);
+      const outcome = await postEntries(manager, {
+        kind: 'CREDIT',
+        reference,
+        customerId,
+        entries: [
+          { accountId: FUNDING_ACCOUNT, amountCents: -amountCents },
+          { accountId: walletId, amountCents },
+        ],
+      });
+      if (outcome.status === 'insufficient-funds') {
+        throw new Error(`a credit was refused by ${outcome.accountId}: only the funding account is debited`);
+      }
+      if (
+        outcome.status === 'already-posted' &&
+        (outcome.posting.customerId !== customerId || outcome.posting.amountCents !== amountCents)
+      ) {
+        throw new ProblemException(
+          HttpStatus.CONFLICT,
+          'REFERENCE_REUSED',
+          'This reference was already used for a different credit',
+        );
+      }
+      const wallet = await manager.findOneByOrFail(Account, { id: walletId });
+      return walletView(wallet.balanceCents);
+    });
+  }
+}
+
+function walletView(balanceCents: number): WalletView {
+  return { balanceCents, currency: CURRENCY };
+}

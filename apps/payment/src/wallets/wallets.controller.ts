@@ -1,0 +1,22 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { PaymentRpc } from '@zhongtai/contracts';
+import type { WalletView } from '@zhongtai/contracts';
+import { CreditRequestDto } from './credit-request.dto';
+import { WalletRequestDto } from './wallet-request.dto';
+import { WalletService } from './wallet.service';
+
+@Controller()
+export class WalletsController {
+  constructor(private readonly wallets: WalletService) {}
+
+  @MessagePattern(PaymentRpc.wallet)
+  showWallet(@Payload() request: WalletRequestDto): Promise<WalletView> {
+    return this.wallets.showWallet(request.customerId);
+  }
+
+  @MessagePattern(PaymentRpc.credit)
+  creditWallet(@Payload() request: CreditRequestDto): Promise<WalletView> {
+    return this.wallets.creditWallet(request);
+  }
+}
