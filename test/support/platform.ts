@@ -23,6 +23,8 @@ export interface PlatformOptions {
   services?: ServiceName[];
   /** Per-service overrides of the environment (for example a database URL through a proxy). */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Overrides of the environment of every service. */
+  sharedEnv?: Record<string, string>;
   logLevel?: string;
 }
 
@@ -90,6 +92,10 @@ export class TestPlatform {
       REDIS_URL: SHARED.redis,
       REDIS_PREFIX: this.redisPrefix,
       SHUTDOWN_TIMEOUT_MS: '10000',
+      // Tests send many requests from one address; the rate-limit test sets its own limits.
+      RATE_LIMIT_PER_ADDRESS: '1000000',
+      RATE_LIMIT_PER_CUSTOMER: '1000000',
+      ...options.sharedEnv,
     });
     for (const service of services) {
       const definition = DATABASES[service];

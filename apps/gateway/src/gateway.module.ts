@@ -1,9 +1,60 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
 import { rpcClientProvider } from '@zhongtai/platform';
+import { AdminAccountsController } from './admin/admin-accounts.controller';
+import { AdminCatalogueController } from './admin/admin-catalogue.controller';
+import { AdminOperationsController } from './admin/admin-operations.controller';
+import { AdminStatsController } from './admin/admin-stats.controller';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
 import { CatalogueController } from './catalogue/catalogue.controller';
+import { CheckoutController } from './checkout/checkout.controller';
+import { CheckoutService } from './checkout/checkout.service';
+import { IdempotencyService } from './checkout/idempotency.service';
+import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
+import { OrderWaiter } from './orders/order-waiter';
+import { OrdersController } from './orders/orders.controller';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { WalletController } from './wallet/wallet.controller';
 
-@Module({
-  controllers: [CatalogueController],
-  providers: [rpcClientProvider('inventory')],
-})
-export class GatewayModule {}
+/** The REST edge: thin controllers over NATS request/reply to the four services. */
+@Module({})
+export class GatewayModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        JwtModule.register({
+          secret: config.jwtSecret,
+          signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtlSeconds },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
+      ],
+      controllers: [
+        AuthController,
+        CatalogueController,
+        CheckoutController,
+        OrdersController,
+        WalletController,
+        AdminAccountsController,
+        AdminCatalogueController,
+        AdminOperationsController,
+        AdminStatsController,
+      ],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        // Order matters: authentication first, so that rate limits know the customer.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        CheckoutService,
+        IdempotencyService,
+        OrderWaiter,
+        rpcClientProvider('order'),
+        rpcClientProvider('inventory'),
+        rpcClientProvider('coupon'),
+        rpcClientProvider('payment'),
+      ],
+    };
+  }
+}

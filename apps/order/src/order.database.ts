@@ -1,8 +1,10 @@
 import type { DatabaseDefinition } from '@zhongtai/platform';
 import { sagaMigrations } from '@zhongtai/saga';
+import { Customer } from './customers/customer.entity';
 import { CreateOrders1764000000100 } from './migrations/1764000000100-create-orders';
+import { Order } from './orders/order.entity';
 
 export const orderDatabase: DatabaseDefinition = {
-  entities: [],
+  entities: [Customer, Order],
   migrations: [...sagaMigrations, CreateOrders1764000000100],
 };

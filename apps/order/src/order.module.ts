@@ -1,4 +1,13 @@
 import { Module } from '@nestjs/common';
+import { sagaModule } from '@zhongtai/platform';
+import { cancelOrderSaga } from './cancellation/cancel-order.saga';
+import { checkoutSaga } from './checkout/checkout.saga';
+import { CustomersModule } from './customers/customers.module';
+import { OperationsController } from './operations/operations.controller';
+import { OrdersModule } from './orders/orders.module';
 
-@Module({})
+@Module({
+  imports: [sagaModule({ sagas: [checkoutSaga as never, cancelOrderSaga as never] }), CustomersModule, OrdersModule],
+  controllers: [OperationsController],
+})
 export class OrderModule {}

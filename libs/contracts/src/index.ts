@@ -3,3 +3,4 @@ export * from './coupon';
 export * from './failure-reasons';
 export * from './inventory';
 export * from './payment';
+export * from './order';

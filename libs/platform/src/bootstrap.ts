@@ -33,12 +33,9 @@ class ServiceRootModule {}
  * HTTP listener, then waits for SIGTERM or SIGINT to shut down gracefully.
  */
 export async function runService(definition: ServiceDefinition): Promise<INestApplication> {
-  const config = loadConfigOrExit(definition);
+  const { config, featureModule } = loadConfigOrExit(definition);
   const app = await NestFactory.create(
-    {
-      module: ServiceRootModule,
-      imports: [PlatformModule.forService(config, definition.database), definition.module(config)],
-    },
+    { module: ServiceRootModule, imports: [PlatformModule.forService(config, definition.database), featureModule] },
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
@@ -67,12 +64,17 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   return app;
 }
 
-function loadConfigOrExit(definition: ServiceDefinition): ServiceConfig {
+/** The service's own settings are read by its module factory, so their errors stop boot the same way. */
+function loadConfigOrExit(definition: ServiceDefinition): {
+  config: ServiceConfig;
+  featureModule: Type | DynamicModule;
+} {
   try {
-    return loadServiceConfig(definition.service, {
+    const config = loadServiceConfig(definition.service, {
       database: definition.database !== undefined,
       redis: definition.redis ?? false,
     });
+    return { config, featureModule: definition.module(config) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${definition.service}: ${error.message}\n`);

@@ -12,3 +12,4 @@ export { MetricsService } from './metrics/metrics.service';
 export { InjectRpcClient, rpcClientProvider, ServiceRpcClient } from './nats/service-rpc';
 export { NATS_CONNECTION, REDIS, SERVICE_CONFIG } from './tokens';
 export { correlationPropagation, sagaModule } from './saga/saga-wiring';
+export { INFRASTRUCTURE_ROUTE, InfrastructureRoute } from './http/infrastructure-route';

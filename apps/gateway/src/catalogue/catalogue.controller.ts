@@ -4,9 +4,11 @@ import { CatalogueRpc } from '@zhongtai/contracts';
 import type { ProductView } from '@zhongtai/contracts';
 import { InjectRpcClient, ProblemException, ServiceRpcClient } from '@zhongtai/platform';
 import { ProductResponse } from './product.response';
+import { Audience } from '../auth/principal';
 import { ApiProblemResponses } from '../http/api-problem-responses';
 
 @ApiTags('catalogue')
+@Audience('public')
 @Controller('products')
 export class CatalogueController {
   constructor(@InjectRpcClient('inventory') private readonly inventory: ServiceRpcClient) {}

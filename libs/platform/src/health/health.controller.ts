@@ -10,6 +10,7 @@ import {
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Redis } from 'ioredis';
 import type { ServiceConfig } from '../config/service-config';
+import { InfrastructureRoute } from '../http/infrastructure-route';
 import { ProblemException } from '../http/problem';
 import { NATS_CONNECTION, REDIS, SERVICE_CONFIG } from '../tokens';
 
@@ -20,6 +21,7 @@ const CHECK_TIMEOUT_MS = 1000;
  * this service depends on and naming the one that fails (503).
  */
 @ApiTags('health')
+@InfrastructureRoute()
 @Controller('health')
 export class HealthController {
   private readonly readinessChecks: HealthIndicatorFunction[] = [];

@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { InfrastructureRoute } from '../http/infrastructure-route';
 import { MetricsService } from './metrics.service';
 
 @ApiExcludeController()
+@InfrastructureRoute()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -25,7 +25,8 @@ export type SagaEvent =
   | { type: 'start' }
   | { type: 'reply'; step: number; phase: Phase; result: StepResult<unknown> }
   | { type: 'deadline'; step: number; phase: Phase; attempt: number }
-  | { type: 'redrive' };
+  | { type: 'redrive' }
+  | { type: 'abort'; reason: string };
 
 export type TimelineOutcome =
   'dispatched' | 'succeeded' | 'failed' | 'timed-out' | 'skipped' | 'parked' | 'redriven' | 'completed' | 'compensated';

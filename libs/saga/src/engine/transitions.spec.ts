@@ -122,6 +122,25 @@ describe('the saga state machine', () => {
     expect(steps.at(-1)!.dispatch).toMatchObject({ step: 3, attempt: 1, commandType: 'inventory.confirm' });
   });
 
+  it('aborts before the pivot by compensating the done steps and the step in flight', () => {
+    const steps = run([
+      { type: 'start' },
+      ok(0),
+      { type: 'abort', reason: 'CANCELLED_BY_CUSTOMER' },
+      undone(1),
+      undone(0),
+    ]);
+    expect(steps[2].dispatch?.commandType).toBe('coupon.release');
+    expect(steps[3].dispatch?.commandType).toBe('inventory.release');
+    expect(steps[4].ended).toBe('COMPENSATED');
+    expect(steps[4].state.failure).toEqual({ step: 'lockCoupon', reason: 'CANCELLED_BY_CUSTOMER' });
+  });
+
+  it('refuses to abort past the pivot', () => {
+    const steps = run([{ type: 'start' }, ok(0), ok(1), ok(2), { type: 'abort', reason: 'CANCELLED_BY_CUSTOMER' }]);
+    expect(steps[4].ignored).toBe('past the pivot');
+  });
+
   it('ignores a duplicate reply and a reply for another step', () => {
     const steps = run([{ type: 'start' }, ok(0), ok(0), ok(2)]);
     expect(steps[2].ignored).toMatch(/not the current step/);

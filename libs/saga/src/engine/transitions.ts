@@ -25,6 +25,8 @@ export function transition<Data>(
       return machine.deadline(event.step, event.phase, event.attempt);
     case 'redrive':
       return machine.redrive();
+    case 'abort':
+      return machine.abort(event.reason);
   }
 }
 
@@ -86,6 +88,20 @@ class Machine<Data> {
     const phase: Phase = this.state.status === 'RUNNING' ? 'action' : 'compensation';
     this.record(this.state.currentStep, phase, 'redriven');
     return this.dispatchCurrent();
+  }
+
+  /**
+   * Stops a saga that has not passed its pivot and compensates what it did, including the
+   * step in flight (its outcome is unknown; the barrier makes that safe).
+   */
+  abort(reason: string): Transition {
+    const { status, currentStep } = this.state;
+    if (status !== 'RUNNING') return this.ignore(`saga is ${status}`);
+    const step = this.step(currentStep);
+    if (step.kind === 'retriable') return this.ignore('past the pivot');
+    this.record(currentStep, 'action', 'failed', reason);
+    this.state.failure = { step: step.name, reason };
+    return this.compensateFrom(currentStep, true);
   }
 
   private applyReply(step: number, phase: Phase, result: StepResult<unknown>): Transition {

@@ -101,6 +101,15 @@ export class SagaOrchestrator {
     return outcome !== undefined && !outcome.ignored;
   }
 
+  /**
+   * Aborts a saga in the caller's transaction if it has not passed its pivot: what it did is
+   * compensated and it ends COMPENSATED with `reason`. False if it is past the pivot or over.
+   */
+  async abort(manager: EntityManager, sagaId: string, reason: string): Promise<boolean> {
+    const outcome = await this.apply(manager, sagaId, { type: 'abort', reason });
+    return outcome !== undefined && !outcome.ignored;
+  }
+
   private async apply(manager: EntityManager, sagaId: string, event: SagaEvent): Promise<Transition | undefined> {
     const instance = await sagaStore.lock(manager, sagaId);
     if (!instance) {

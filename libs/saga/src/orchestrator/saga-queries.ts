@@ -53,14 +53,15 @@ export class SagaQueries {
         `(created_at, id) < ($${params.push(cursor.createdAt)}::timestamptz, $${params.push(cursor.id)}::uuid)`,
       );
     const rows: Row[] = await this.dataSource.query(
-      `SELECT id, type, definition_version, status, current_step, created_at, updated_at FROM saga_instance
+      `SELECT id, type, definition_version, status, current_step, created_at, created_at::text AS cursor_at, updated_at
+       FROM saga_instance
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT $1`,
       params,
     );
     const page = rows.slice(0, filter.limit).map((row) => this.summary(row));
     const last = rows.length > filter.limit ? rows[filter.limit - 1] : undefined;
-    return { items: page, nextCursor: last ? encodeCursor(last.created_at, last.id) : null };
+    return { items: page, nextCursor: last ? encodeCursor(last.cursor_at, last.id) : null };
   }
 
   async get(id: string): Promise<SagaDetail | undefined> {
@@ -112,14 +113,16 @@ export class SagaQueries {
   }
 }
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${new Date(createdAt).toISOString()}|${id}`).toString('base64url');
+/** PostgreSQL's own text of created_at keeps its microseconds, which a Date would drop. */
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`).toString('base64url');
 }
 
 /** Undefined for a malformed cursor; callers answer that with a 400. */
 export function decodeCursor(cursor: string): { createdAt: string; id: string } | undefined {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !uuid.test(id)) return undefined;
+  const timestamp = /^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/;
+  if (!createdAt || !id || !timestamp.test(createdAt) || !uuid.test(id)) return undefined;
   return { createdAt, id };
 }

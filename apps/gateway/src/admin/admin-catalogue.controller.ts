@@ -1,0 +1,53 @@
+import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { CouponRpc, InventoryRpc } from '@zhongtai/contracts';
+import type { ProductView, StockView } from '@zhongtai/contracts';
+import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
+import { Audience } from '../auth/principal';
+import { ProductResponse } from '../catalogue/product.response';
+import { ApiProblemResponses } from '../http/api-problem-responses';
+import { AdjustStockRequest, CreateCouponRequest, CreateProductRequest } from './admin.requests';
+
+class StockResponse implements StockView {
+  @ApiProperty() sku!: string;
+  @ApiProperty() stockOnHand!: number;
+  @ApiProperty() reserved!: number;
+  @ApiProperty() sold!: number;
+  @ApiProperty() available!: number;
+}
+
+class CouponResponse extends CreateCouponRequest {}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Audience('operator')
+@Controller('admin')
+export class AdminCatalogueController {
+  constructor(
+    @InjectRpcClient('inventory') private readonly inventory: ServiceRpcClient,
+    @InjectRpcClient('coupon') private readonly coupons: ServiceRpcClient,
+  ) {}
+
+  @Post('products')
+  @ApiCreatedResponse({ type: ProductResponse })
+  @ApiProblemResponses(400, 401, 403, 409, 429)
+  createProduct(@Body() request: CreateProductRequest): Promise<ProductView> {
+    return this.inventory.request<ProductView>(InventoryRpc.createProduct, request);
+  }
+
+  /** Idempotent on `reference`; never takes stock below what reservations hold (409). */
+  @Post('products/:sku/stock')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: StockResponse })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 429)
+  adjustStock(@Param('sku') sku: string, @Body() request: AdjustStockRequest): Promise<StockView> {
+    return this.inventory.request<StockView>(InventoryRpc.adjustStock, { sku, ...request });
+  }
+
+  @Post('coupons')
+  @ApiCreatedResponse({ type: CouponResponse })
+  @ApiProblemResponses(400, 401, 403, 409, 429)
+  createCoupon(@Body() request: CreateCouponRequest): Promise<CouponResponse> {
+    return this.coupons.request<CouponResponse>(CouponRpc.createCoupon, request);
+  }
+}

@@ -1,0 +1,67 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { CouponRpc, InventoryRpc, OrderRpc, PaymentRpc } from '@zhongtai/contracts';
+import type { CouponStats, InventoryStats, OrderStats, PaymentStats } from '@zhongtai/contracts';
+import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
+import { Audience } from '../auth/principal';
+import { ApiProblemResponses } from '../http/api-problem-responses';
+
+class StatsResponse {
+  @ApiProperty({ example: { PENDING: 0, PAID: 12, CANCELLED: 3, CANCELLING: 0, REFUNDED: 1 } })
+  ordersByStatus!: Record<string, number>;
+  @ApiProperty({ example: { COMPLETED: 16, COMPENSATED: 3 } }) sagasByStatus!: Record<string, number>;
+  @ApiProperty({ description: 'Per sku: stockOnHand, reserved, sold, available, and the quantity of PAID orders' })
+  products!: unknown[];
+  @ApiProperty({ description: 'Sum of wallets, merchant account, credits, the ledger sum (0) and charge checks' })
+  money!: Record<string, unknown>;
+  @ApiProperty({ description: 'Per coupon: caps, locked and redeemed counts, the most one customer holds' })
+  coupons!: unknown[];
+}
+
+/**
+ * The figures from which a client can check DESIGN.md's invariants: stock against paid orders,
+ * money against credits and charges, coupons against their caps.
+ */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Audience('operator')
+@Controller('admin/stats')
+export class AdminStatsController {
+  constructor(
+    @InjectRpcClient('order') private readonly orders: ServiceRpcClient,
+    @InjectRpcClient('inventory') private readonly inventory: ServiceRpcClient,
+    @InjectRpcClient('payment') private readonly payments: ServiceRpcClient,
+    @InjectRpcClient('coupon') private readonly coupons: ServiceRpcClient,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: StatsResponse })
+  @ApiProblemResponses(401, 403, 429, 502, 504)
+  async stats(): Promise<StatsResponse> {
+    const [orders, stock, money, coupons] = await Promise.all([
+      this.orders.request<OrderStats>(OrderRpc.stats, {}),
+      this.inventory.request<InventoryStats>(InventoryRpc.stats, {}),
+      this.payments.request<PaymentStats>(PaymentRpc.stats, {}),
+      this.coupons.request<CouponStats>(CouponRpc.stats, {}),
+    ]);
+    const expectedNet = (status: string, total: number) => (status === 'PAID' ? total : 0);
+    const wrongNetCharge = orders.orders
+      .filter((o) => o.status !== 'PENDING' && o.status !== 'CANCELLING')
+      .filter((o) => (money.netChargedByOrder[o.id] ?? 0) !== expectedNet(o.status, o.totalCents))
+      .map((o) => o.id);
+    return {
+      ordersByStatus: orders.ordersByStatus,
+      sagasByStatus: orders.sagasByStatus,
+      products: stock.products.map((p) => ({ ...p, paidQuantity: orders.paidQuantityBySku[p.sku] ?? 0 })),
+      money: {
+        walletsCents: money.walletsCents,
+        merchantCents: money.merchantCents,
+        creditedCents: money.creditedCents,
+        ledgerSumCents: money.ledgerSumCents,
+        paidTotalCents: orders.orders.filter((o) => o.status === 'PAID').reduce((sum, o) => sum + o.totalCents, 0),
+        ordersWithWrongNetCharge: wrongNetCharge,
+      },
+      coupons: coupons.coupons.map((c) => ({ ...c, maxHeldByOneCustomer: coupons.maxHeldByOneCustomer[c.code] ?? 0 })),
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { INFRASTRUCTURE_ROUTE, ProblemException } from '@zhongtai/platform';
+import type { Request } from 'express';
+import { Audience, Principal, ROUTE_AUDIENCE } from './principal';
+
+/**
+ * Every route needs a valid access token unless it is public; customer routes take customer
+ * tokens only (default), `/admin` operator tokens only. 401 without a valid token, 403 for the
+ * wrong role.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(INFRASTRUCTURE_ROUTE, targets)) return true;
+    const audience = this.reflector.getAllAndOverride<Audience>(ROUTE_AUDIENCE, targets) ?? 'customer';
+    if (audience === 'public') return true;
+
+    const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    if (scheme !== 'Bearer' || !token) throw unauthenticated('A bearer access token is required');
+    let principal: Principal;
+    try {
+      const claims = await this.jwt.verifyAsync<{ sub: string; role: Principal['role'] }>(token);
+      principal = { subject: claims.sub, role: claims.role };
+    } catch {
+      throw unauthenticated('The access token is invalid or expired');
+    }
+    if (principal.role !== audience) {
+      throw new ProblemException(HttpStatus.FORBIDDEN, 'FORBIDDEN', `This route is for ${audience} accounts`);
+    }
+    request.principal = principal;
+    return true;
+  }
+}
+
+function unauthenticated(detail: string): ProblemException {
+  return new ProblemException(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', detail);
+}

@@ -1,0 +1,64 @@
+import { Controller, HttpStatus } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { OrderRpc } from '@zhongtai/contracts';
+import type { OrderStats, OrderStatus } from '@zhongtai/contracts';
+import { ProblemException } from '@zhongtai/platform';
+import { decodeCursor, SagaOrchestrator, SagaQueries } from '@zhongtai/saga';
+import type { SagaDetail, SagaFilter, SagaPage } from '@zhongtai/saga';
+import { DataSource } from 'typeorm';
+
+/** The operator's view of the order service: the saga log, re-driving, and the figures behind the invariants. */
+@Controller()
+export class OperationsController {
+  constructor(
+    private readonly sagas: SagaQueries,
+    private readonly orchestrator: SagaOrchestrator,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @MessagePattern(OrderRpc.listSagas)
+  listSagas(@Payload() filter: SagaFilter): Promise<SagaPage> {
+    if (filter.cursor !== undefined && !decodeCursor(filter.cursor)) {
+      throw new ProblemException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The cursor is not valid');
+    }
+    return this.sagas.list(filter);
+  }
+
+  @MessagePattern(OrderRpc.getSaga)
+  async findSaga(@Payload() request: { sagaId: string }): Promise<SagaDetail> {
+    const saga = await this.sagas.get(request.sagaId);
+    if (!saga) throw new ProblemException(HttpStatus.NOT_FOUND, 'NOT_FOUND', `No saga ${request.sagaId}`);
+    return saga;
+  }
+
+  @MessagePattern(OrderRpc.retrySaga)
+  async retrySaga(@Payload() request: { sagaId: string }): Promise<SagaDetail> {
+    const saga = await this.findSaga(request);
+    if (!(await this.orchestrator.redrive(request.sagaId))) {
+      throw new ProblemException(HttpStatus.CONFLICT, 'SAGA_NOT_PARKED', `The saga is ${saga.status}, not PARKED`);
+    }
+    return this.findSaga(request);
+  }
+
+  @MessagePattern(OrderRpc.stats)
+  async stats(): Promise<OrderStats> {
+    const orders: { id: string; status: OrderStatus; total_cents: number }[] = await this.dataSource.query(
+      'SELECT id, status, total_cents FROM orders',
+    );
+    const sagas: { status: string; n: string }[] = await this.dataSource.query(
+      'SELECT status, count(*) AS n FROM saga_instance GROUP BY status',
+    );
+    const sold: { sku: string; quantity: string }[] = await this.dataSource.query(
+      `SELECT item->>'sku' AS sku, sum((item->>'quantity')::int) AS quantity
+       FROM orders, jsonb_array_elements(items) AS item WHERE status = 'PAID' GROUP BY 1`,
+    );
+    const ordersByStatus = { PENDING: 0, PAID: 0, CANCELLED: 0, CANCELLING: 0, REFUNDED: 0 };
+    for (const order of orders) ordersByStatus[order.status] += 1;
+    return {
+      ordersByStatus,
+      sagasByStatus: Object.fromEntries(sagas.map((s) => [s.status, Number(s.n)])),
+      paidQuantityBySku: Object.fromEntries(sold.map((s) => [s.sku, Number(s.quantity)])),
+      orders: orders.map((o) => ({ id: o.id, status: o.status, totalCents: o.total_cents })),
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { orderStatusSubject } from '@zhongtai/contracts';
+import type { OrderStatus } from '@zhongtai/contracts';
+import { NATS_CONNECTION, SERVICE_CONFIG } from '@zhongtai/platform';
+import type { ServiceConfig } from '@zhongtai/platform';
+import { DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { STATUS_CHANGES } from './order-transitions';
+
+/**
+ * Announces order status changes on core NATS once their transaction has committed, so that
+ * the gateway can answer `Prefer: wait` without polling PostgreSQL. A lost announcement only
+ * costs a waiting client its wait; the order itself is in the database.
+ */
+@Injectable()
+export class OrderStatusPublisher implements EntitySubscriberInterface, OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(OrderStatusPublisher.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.dataSource.subscribers.push(this);
+  }
+
+  onModuleDestroy(): void {
+    const index = this.dataSource.subscribers.indexOf(this);
+    if (index !== -1) this.dataSource.subscribers.splice(index, 1);
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    const changes = event.queryRunner.data[STATUS_CHANGES] as { orderId: string; status: OrderStatus }[] | undefined;
+    if (!changes) return;
+    delete event.queryRunner.data[STATUS_CHANGES];
+    for (const change of changes) {
+      try {
+        this.nats.publish(orderStatusSubject(this.config.natsPrefix, change.orderId), JSON.stringify(change));
+      } catch (error) {
+        this.logger.warn(`status of ${change.orderId} not announced: ${String(error)}`);
+      }
+    }
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    delete event.queryRunner.data[STATUS_CHANGES];
+  }
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { invariantViolations, quiesce } from '../support/invariants';
+import { TestPlatform } from '../support/platform';
+import { Customer, Storefront } from '../support/storefront';
+
+describe('checkout end to end, every outcome of API.md', () => {
+  let platform: TestPlatform;
+  let shop: Storefront;
+  let tea: string;
+  let scarce: string;
+
+  beforeAll(async () => {
+    platform = await TestPlatform.start();
+    shop = new Storefront(platform.gatewayUrl);
+    tea = await shop.productWithStock(100, 12_800);
+    scarce = await shop.productWithStock(1, 5_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (platform) {
+      await quiesce(platform);
+      expect(await invariantViolations(shop, platform)).toEqual([]);
+      await platform.stop();
+    }
+  }, 60_000);
+
+  it('places a paid order, priced by the catalogue, and charges the wallet once', async () => {
+    const customer = await shop.customerWithWallet(100_000);
+    const response = await shop.checkout(customer, { items: [{ sku: tea, quantity: 2 }] });
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      status: 'PAID',
+      customerId: customer.id,
+      items: [{ sku: tea, quantity: 2, unitPriceCents: 12_800, lineTotalCents: 25_600, name: `Product ${tea}` }],
+      subtotalCents: 25_600,
+      discountCents: 0,
+      totalCents: 25_600,
+      currency: 'CNY',
+      couponCode: null,
+      paymentMethod: 'wallet',
+      failureReason: null,
+    });
+    expect(await shop.wallet(customer)).toBe(100_000 - 25_600);
+    expect((await shop.product(tea)).available).toBe(98);
+    const read = await shop.call('GET', `/orders/${response.body.id}`, { token: customer.token });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: response.body.id, status: 'PAID' });
+  });
+
+  it('applies FIXED and PERCENT coupons and records the discount', async () => {
+    const customer = await shop.customerWithWallet(100_000);
+    const fixed = await shop.coupon({ kind: 'FIXED', value: 800 });
+    const percent = await shop.coupon({ kind: 'PERCENT', value: 15 });
+    const a = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: fixed });
+    const b = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: percent });
+    expect(a.body).toMatchObject({ status: 'PAID', discountCents: 800, totalCents: 12_000, couponCode: fixed });
+    expect(b.body).toMatchObject({ status: 'PAID', discountCents: 1_920, totalCents: 10_880 });
+    expect(await shop.wallet(customer)).toBe(100_000 - 12_000 - 10_880);
+  });
+
+  const refusals: [string, (c: Customer) => Promise<unknown>][] = [
+    ['OUT_OF_STOCK', async () => ({ items: [{ sku: tea, quantity: 999 }] })],
+    ['UNKNOWN_SKU', async () => ({ items: [{ sku: 'NO-SUCH-SKU', quantity: 1 }] })],
+    ['COUPON_INVALID', async () => ({ items: [{ sku: tea, quantity: 1 }], couponCode: 'NOSUCHCOUPON' })],
+    [
+      'COUPON_EXPIRED',
+      async () => ({
+        items: [{ sku: tea, quantity: 1 }],
+        couponCode: await shop.coupon({
+          validFrom: new Date(Date.now() - 7_200_000).toISOString(),
+          validUntil: new Date(Date.now() - 3_600_000).toISOString(),
+        }),
+      }),
+    ],
+    [
+      'COUPON_EXHAUSTED',
+      async (c) => {
+        const code = await shop.coupon({ maxRedemptions: 1 });
+        const first = await shop.checkout(c, { items: [{ sku: tea, quantity: 1 }], couponCode: code });
+        expect(first.body.status).toBe('PAID');
+        return { items: [{ sku: tea, quantity: 1 }], couponCode: code };
+      },
+    ],
+    [
+      'COUPON_MIN_SUBTOTAL',
+      async () => ({
+        items: [{ sku: tea, quantity: 1 }],
+        couponCode: await shop.coupon({ minSubtotalCents: 1_000_000 }),
+      }),
+    ],
+    ['INSUFFICIENT_FUNDS', async () => ({ items: [{ sku: tea, quantity: 50 }] })],
+  ];
+
+  it.each(refusals)('ends CANCELLED with failureReason %s and releases everything', async (reason, body) => {
+    const customer = await shop.customerWithWallet(50_000);
+    const request = await body(customer);
+    const walletBefore = await shop.wallet(customer);
+    const availableBefore = (await shop.product(tea)).available;
+    const response = await shop.checkout(customer, request);
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ status: 'CANCELLED', failureReason: reason });
+    expect(await shop.wallet(customer)).toBe(walletBefore);
+    expect((await shop.product(tea)).available).toBe(availableBefore);
+  });
+
+  it('ends CANCELLED with PAYMENT_DECLINED for a customer without a wallet', async () => {
+    const customer = await shop.customerWithWallet(0);
+    const response = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] });
+    expect(response.body).toMatchObject({ status: 'CANCELLED', failureReason: 'PAYMENT_DECLINED' });
+  });
+
+  it('answers 202 with Location while the saga runs, when the client prefers not to wait', async () => {
+    const customer = await shop.customerWithWallet(50_000);
+    const response = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] }, { wait: 0 });
+    expect(response.status).toBe(202);
+    expect(response.body.status).toBe('PENDING');
+    expect(response.headers.get('location')).toBe(`/orders/${response.body.id}`);
+  });
+
+  it('frees the last unit of a sold-out sku when its order is cancelled before payment', async () => {
+    const customer = await shop.customerWithWallet(50_000);
+    const pending = await shop.checkout(customer, { items: [{ sku: scarce, quantity: 1 }] }, { wait: 0 });
+    const cancel = await shop.call('POST', `/orders/${pending.body.id}/cancel`, {
+      token: customer.token,
+      headers: { prefer: 'wait=10' },
+    });
+    expect(cancel.status).toBe(200);
+    // Either the cancel caught the saga before its pivot (CANCELLED) or after it paid: then 409.
+    if (cancel.body.status === 'CANCELLED') {
+      expect(cancel.body.failureReason).toBe('CANCELLED_BY_CUSTOMER');
+      expect((await shop.product(scarce)).available).toBe(1);
+      expect(await shop.wallet(customer)).toBe(50_000);
+    }
+  });
+
+  it('lists the caller’s orders newest first with a cursor', async () => {
+    const customer = await shop.customerWithWallet(100_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push((await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] })).body.id);
+    const first = await shop.call<{ items: { id: string }[]; nextCursor: string }>('GET', '/orders?limit=2', {
+      token: customer.token,
+    });
+    expect(first.status).toBe(200);
+    const second = await shop.call<{ items: { id: string }[]; nextCursor: string }>(
+      'GET',
+      `/orders?limit=2&cursor=${first.body.nextCursor}`,
+      { token: customer.token },
+    );
+    const third = await shop.call<{ items: { id: string }[]; nextCursor: string | null }>(
+      'GET',
+      `/orders?limit=2&cursor=${second.body.nextCursor}`,
+      { token: customer.token },
+    );
+    const listed = [...first.body.items, ...second.body.items, ...third.body.items].map((o) => o.id);
+    expect(listed).toEqual([...ids].reverse());
+    expect(third.body.nextCursor).toBeNull();
+  });
+
+  it('hides another customer’s order behind a 404', async () => {
+    const owner = await shop.customerWithWallet(50_000);
+    const other = await shop.customerWithWallet(0);
+    const order = await shop.checkout(owner, { items: [{ sku: tea, quantity: 1 }] });
+    for (const path of [`/orders/${order.body.id}`, `/orders/${randomUUID()}`, '/orders/not-an-id']) {
+      const response = await shop.call('GET', path, { token: other.token });
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ code: 'NOT_FOUND' });
+    }
+    expect((await shop.call('POST', `/orders/${order.body.id}/cancel`, { token: other.token })).status).toBe(404);
+  });
+
+  it('shows the operator any order, the saga list and a saga’s full timeline', async () => {
+    const customer = await shop.customerWithWallet(50_000);
+    const order = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] });
+    expect((await shop.admin('GET', `/admin/orders/${order.body.id}`)).body).toMatchObject({ id: order.body.id });
+    const saga = await shop.admin<{ status: string; timeline: { stepName: string; outcome: string }[] }>(
+      'GET',
+      `/admin/sagas/${order.body.id}`,
+    );
+    expect(saga.status).toBe(200);
+    expect(saga.body.status).toBe('COMPLETED');
+    expect(saga.body.timeline.filter((e) => e.outcome === 'succeeded').map((e) => e.stepName)).toEqual([
+      'reserveStock',
+      'chargeWallet',
+      'confirmReservation',
+    ]);
+    const page = await shop.admin<{ items: { id: string; type: string }[]; nextCursor: string | null }>(
+      'GET',
+      '/admin/sagas?status=COMPLETED&type=checkout&limit=3',
+    );
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(3);
+    expect(page.body.items.every((s) => s.type === 'checkout')).toBe(true);
+    const next = await shop.admin<{ items: { id: string }[] }>(
+      'GET',
+      `/admin/sagas?limit=3&cursor=${page.body.nextCursor}`,
+    );
+    expect(next.status).toBe(200);
+    expect(next.body.items.map((s) => s.id)).not.toContain(page.body.items[2].id);
+    expect((await shop.admin('GET', `/admin/sagas/${randomUUID()}`)).status).toBe(404);
+    const retry = await shop.admin('POST', `/admin/sagas/${order.body.id}/retry`);
+    expect(retry.status).toBe(409);
+    expect(retry.body).toMatchObject({ code: 'SAGA_NOT_PARKED' });
+  });
+
+  it('reports stats from which the invariants can be checked', async () => {
+    const stats = await shop.stats();
+    expect(stats.ordersByStatus.PAID).toBeGreaterThan(0);
+    expect(stats.products.find((p) => p.sku === tea)).toMatchObject({ sku: tea, stockOnHand: expect.any(Number) });
+    expect(stats.money.ledgerSumCents).toBe(0);
+  });
+});
