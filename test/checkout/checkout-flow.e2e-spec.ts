@@ -117,20 +117,37 @@ describe('checkout end to end, every outcome of API.md', () => {
     expect(response.headers.get('location')).toBe(`/orders/${response.body.id}`);
   });
 
-  it('frees the last unit of a sold-out sku when its order is cancelled before payment', async () => {
+  it('compensates an order cancelled before payment: stock, coupon and money all come back', async () => {
     const customer = await shop.customerWithWallet(50_000);
-    const pending = await shop.checkout(customer, { items: [{ sku: scarce, quantity: 1 }] }, { wait: 0 });
-    const cancel = await shop.call('POST', `/orders/${pending.body.id}/cancel`, {
-      token: customer.token,
-      headers: { prefer: 'wait=10' },
-    });
-    expect(cancel.status).toBe(200);
-    // Either the cancel caught the saga before its pivot (CANCELLED) or after it paid: then 409.
-    if (cancel.body.status === 'CANCELLED') {
-      expect(cancel.body.failureReason).toBe('CANCELLED_BY_CUSTOMER');
-      expect((await shop.product(scarce)).available).toBe(1);
-      expect(await shop.wallet(customer)).toBe(50_000);
+    const code = await shop.coupon({ maxRedemptions: 1 });
+    const payment = platform.service('payment');
+    let orderId = '';
+    payment.signal('SIGSTOP');
+    try {
+      const pending = await shop.checkout(customer, { items: [{ sku: scarce, quantity: 1 }], couponCode: code }, { wait: 1 });
+      expect(pending.status).toBe(202);
+      orderId = pending.body.id;
+      const saga = await shop.admin<{ currentStep: string }>('GET', `/admin/sagas/${pending.body.id}`);
+      expect(saga.body.currentStep).toBe('chargeWallet');
+      const cancel = await shop.call('POST', `/orders/${pending.body.id}/cancel`, {
+        token: customer.token,
+        headers: { prefer: 'wait=0' },
+      });
+      expect(cancel.status).toBe(200);
+      expect(cancel.body.status).toBe('PENDING');
+      const again = await shop.call('POST', `/orders/${pending.body.id}/cancel`, { token: customer.token });
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ code: 'ORDER_NOT_CANCELLABLE' });
+    } finally {
+      payment.signal('SIGCONT');
     }
+    await quiesce(platform);
+    const order = await shop.call('GET', `/orders/${orderId}`, { token: customer.token });
+    expect(order.body).toMatchObject({ status: 'CANCELLED', failureReason: 'CANCELLED_BY_CUSTOMER' });
+    expect((await shop.product(scarce)).available).toBe(1);
+    expect(await shop.wallet(customer)).toBe(50_000);
+    const reuse = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: code });
+    expect(reuse.body).toMatchObject({ status: 'PAID', couponCode: code });
   });
 
   it('lists the caller’s orders newest first with a cursor', async () => {

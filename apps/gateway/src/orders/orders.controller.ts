@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { OrderRpc } from '@zhongtai/contracts';
 import type { OrderPage, OrderView } from '@zhongtai/contracts';
@@ -40,6 +40,7 @@ export class OrdersController {
 
   /** Before payment the checkout is compensated; after it the order is refunded, restocked and the coupon returned. */
   @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N: seconds to wait for CANCELLED or REFUNDED' })
   @ApiOkResponse({
     type: OrderResponse,
