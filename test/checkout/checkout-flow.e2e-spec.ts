@@ -124,7 +124,11 @@ describe('checkout end to end, every outcome of API.md', () => {
     let orderId = '';
     payment.signal('SIGSTOP');
     try {
-      const pending = await shop.checkout(customer, { items: [{ sku: scarce, quantity: 1 }], couponCode: code }, { wait: 1 });
+      const pending = await shop.checkout(
+        customer,
+        { items: [{ sku: scarce, quantity: 1 }], couponCode: code },
+        { wait: 1 },
+      );
       expect(pending.status).toBe(202);
       orderId = pending.body.id;
       const saga = await shop.admin<{ currentStep: string }>('GET', `/admin/sagas/${pending.body.id}`);

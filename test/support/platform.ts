@@ -69,7 +69,7 @@ export class TestPlatform {
     const client = new Client({ connectionString: this.databases.get(service)!.url });
     await client.connect();
     try {
-      return (await client.query<T>(sql, params)).rows;
+      return (await client.query(sql, params)).rows as T[];
     } finally {
       await client.end();
     }
@@ -95,6 +95,8 @@ export class TestPlatform {
       // Tests send many requests from one address; the rate-limit test sets its own limits.
       RATE_LIMIT_PER_ADDRESS: '1000000',
       RATE_LIMIT_PER_CUSTOMER: '1000000',
+      // Suites run side by side on a server with 100 connections.
+      DATABASE_POOL_SIZE: '4',
       ...options.sharedEnv,
     });
     for (const service of services) {

@@ -49,7 +49,9 @@ export class PlatformModule {
       imports: [
         loggingModule(config),
         TerminusModule.forRoot({ logger: false }),
-        ...(database && config.databaseUrl ? [databaseModule(config.databaseUrl, database)] : []),
+        ...(database && config.databaseUrl
+          ? [databaseModule(config.databaseUrl, database, config.databasePoolSize)]
+          : []),
       ],
       controllers: [HealthController, MetricsController],
       providers: [...infrastructure, MetricsService, RpcCorrelationInterceptor, RpcMetricsInterceptor],

@@ -13,6 +13,8 @@ export interface ServiceConfig {
   /** Isolates every NATS subject and JetStream stream of one deployment (or one test run). */
   natsPrefix: string;
   databaseUrl?: string;
+  /** Connections this process may hold; all services together must stay under max_connections. */
+  databasePoolSize: number;
   redisUrl?: string;
   /** Prefix of every Redis key this deployment writes. */
   redisPrefix: string;
@@ -59,6 +61,7 @@ export function loadServiceConfig(
       describe: '1 to 32 letters, digits, - or _',
     }),
     databaseUrl: needs.database ? env.url(`${prefix}_DATABASE_URL`, ['postgres:', 'postgresql:']) : undefined,
+    databasePoolSize: env.int('DATABASE_POOL_SIZE', { min: 1, max: 200, default: 10 }),
     redisUrl: needs.redis ? env.url('REDIS_URL', ['redis:', 'rediss:']) : undefined,
     redisPrefix: needs.redis
       ? env.string('REDIS_PREFIX', {

@@ -13,7 +13,7 @@ export interface DatabaseDefinition {
  * The one place DataSource options are built, for the running service, the migration script
  * and the tests alike. Schema changes go through migrations only.
  */
-export function dataSourceOptions(url: string, definition: DatabaseDefinition): DataSourceOptions {
+export function dataSourceOptions(url: string, definition: DatabaseDefinition, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -23,13 +23,13 @@ export function dataSourceOptions(url: string, definition: DatabaseDefinition): 
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 20, connectionTimeoutMillis: 3000 },
+    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
   };
 }
 
-export function databaseModule(url: string, definition: DatabaseDefinition) {
+export function databaseModule(url: string, definition: DatabaseDefinition, poolSize: number) {
   return TypeOrmModule.forRoot({
-    ...dataSourceOptions(url, definition),
+    ...dataSourceOptions(url, definition, poolSize),
     retryAttempts: 10,
     retryDelay: 1000,
   });

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { invariantViolations, quiesce } from '../support/invariants';
+import { SHARED } from '../support/infrastructure';
+import { TestPlatform } from '../support/platform';
+import { Storefront } from '../support/storefront';
+
+describe('Idempotency-Key on checkout', () => {
+  let platform: TestPlatform;
+  let shop: Storefront;
+  let sku: string;
+
+  beforeAll(async () => {
+    platform = await TestPlatform.start();
+    shop = new Storefront(platform.gatewayUrl);
+    sku = await shop.productWithStock(1_000, 1_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (platform) {
+      await quiesce(platform);
+      expect(await invariantViolations(shop, platform)).toEqual([]);
+      await platform.stop();
+    }
+  }, 60_000);
+
+  async function ordersOf(customerId: string): Promise<number> {
+    const rows = await platform.query<{ n: string }>(
+      'order',
+      'SELECT count(*) AS n FROM orders WHERE customer_id = $1',
+      [customerId],
+    );
+    return Number(rows[0].n);
+  }
+
+  async function chargesOf(customerId: string): Promise<number> {
+    const rows = await platform.query<{ n: string }>(
+      'payment',
+      `SELECT count(*) AS n FROM postings WHERE kind = 'CHARGE' AND customer_id = $1`,
+      [customerId],
+    );
+    return Number(rows[0].n);
+  }
+
+  it('replays the same order, in its current state, with Idempotent-Replayed: true', async () => {
+    const customer = await shop.customerWithWallet(10_000);
+    const key = randomUUID();
+    const first = await shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
+    const again = await shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toMatchObject({ id: first.body.id, status: 'PAID' });
+    expect(await ordersOf(customer.id)).toBe(1);
+    expect(await shop.wallet(customer)).toBe(9_000);
+  });
+
+  it('treats a body with its keys in another order as the same request', async () => {
+    const customer = await shop.customerWithWallet(10_000);
+    const key = randomUUID();
+    const first = await shop.checkout(customer, { items: [{ sku, quantity: 1 }], paymentMethod: 'wallet' }, { key });
+    const again = await shop.checkout(customer, { paymentMethod: 'wallet', items: [{ quantity: 1, sku }] }, { key });
+    expect(again.body.id).toBe(first.body.id);
+  });
+
+  it('refuses the same key with a different body with 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const customer = await shop.customerWithWallet(10_000);
+    const key = randomUUID();
+    await shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
+    const other = await shop.checkout(customer, { items: [{ sku, quantity: 2 }] }, { key });
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await ordersOf(customer.id)).toBe(1);
+  });
+
+  it('makes exactly one order and one charge from 20 concurrent requests with one key', async () => {
+    const customer = await shop.customerWithWallet(10_000);
+    const key = randomUUID();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key })),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.every((s) => [201, 202, 409].includes(s))).toBe(true);
+    expect(responses.filter((r) => r.status === 409).every((r) => r.body.code === 'IDEMPOTENCY_IN_PROGRESS')).toBe(
+      true,
+    );
+    const ids = new Set(responses.filter((r) => r.status !== 409).map((r) => r.body.id));
+    expect(ids.size).toBe(1);
+    await quiesce(platform);
+    expect(await ordersOf(customer.id)).toBe(1);
+    expect(await chargesOf(customer.id)).toBe(1);
+    expect(await shop.wallet(customer)).toBe(9_000);
+  });
+
+  it('keeps keys per customer: the same key from two customers makes two orders', async () => {
+    const a = await shop.customerWithWallet(10_000);
+    const b = await shop.customerWithWallet(10_000);
+    const key = randomUUID();
+    const first = await shop.checkout(a, { items: [{ sku, quantity: 1 }] }, { key });
+    const second = await shop.checkout(b, { items: [{ sku, quantity: 1 }] }, { key });
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.body.id).not.toBe(first.body.id);
+    expect(second.body.status).toBe('PAID');
+  });
+
+  it('still makes one order per key when Redis forgets every key mid-test', async () => {
+    const customer = await shop.customerWithWallet(10_000);
+    const key = randomUUID();
+    const first = await shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
+    const redis = new Redis(SHARED.redis);
+    try {
+      const keys = await redis.keys(`${platform.redisPrefix}*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    const replays = await Promise.all(
+      Array.from({ length: 5 }, () => shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key })),
+    );
+    for (const replay of replays) {
+      if (replay.status === 409) continue;
+      expect(replay.body.id).toBe(first.body.id);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    }
+    const changed = await shop.checkout(customer, { items: [{ sku, quantity: 3 }] }, { key });
+    expect(changed.status).toBe(422);
+    expect(await ordersOf(customer.id)).toBe(1);
+    expect(await chargesOf(customer.id)).toBe(1);
+  });
+});
