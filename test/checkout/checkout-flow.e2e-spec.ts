@@ -121,7 +121,7 @@ describe('checkout end to end, every outcome of API.md', () => {
     const customer = await shop.customerWithWallet(50_000);
     const code = await shop.coupon({ maxRedemptions: 1 });
     const payment = platform.service('payment');
-    let orderId = '';
+    let orderId: string | undefined;
     payment.signal('SIGSTOP');
     try {
       const pending = await shop.checkout(
