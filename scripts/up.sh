@@ -13,7 +13,6 @@ fi
 echo "building"
 npm run --silent build
 bash scripts/infra.sh
-node dist/scripts/seed.js
 
 services=(order inventory coupon payment gateway)
 mkdir -p .run/logs
@@ -51,6 +50,8 @@ for i in "${!services[@]}"; do
   echo "  ready    $service on http://127.0.0.1:$port"
 done
 
+node dist/scripts/seed.js || stop
+
 gateway="http://127.0.0.1:$GATEWAY_PORT"
 cat <<BANNER
 
@@ -60,8 +61,16 @@ Zhongtai is up.
   Health and metrics   $gateway/health/ready   $gateway/metrics
   Logs                 .run/logs/<service>.log (JSON, one line per event)
 
-Try it:
-  curl -s $gateway/products
+Demo logins (operator: $OPERATOR_EMAIL / $OPERATOR_PASSWORD):
+  mei@zhongtai.local / mei-password   wallet 10,000.00 CNY
+  lei@zhongtai.local / lei-password   wallet    500.00 CNY
+  coupons WELCOME10 (10 % off from 100 CNY, once per customer), FLASH50 (50 CNY off from 200 CNY)
+
+Try a checkout (prints a PAID order):
+  TOKEN=\$(curl -s -X POST $gateway/auth/login -H 'content-type: application/json' \\
+    -d '{"email":"mei@zhongtai.local","password":"mei-password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')
+  curl -s -X POST $gateway/checkout -H "authorization: Bearer \$TOKEN" -H "idempotency-key: \$(date +%s%N)" \\
+    -H 'content-type: application/json' -d '{"items":[{"sku":"TEA-LONGJING","quantity":1}]}'
 
 Ctrl-C stops everything.
 BANNER

@@ -2,13 +2,12 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { OrderPage, OrderView } from '@zhongtai/contracts';
 import { ProblemException } from '@zhongtai/platform';
-import { SagaOrchestrator } from '@zhongtai/saga';
+import { decodeCursor, encodeCursor, SagaOrchestrator } from '@zhongtai/saga';
 import { DataSource, Repository } from 'typeorm';
 import { cancelOrderSaga } from '../cancellation/cancel-order.saga';
 import { Order } from './order.entity';
 import { moveOrder } from './order-transitions';
 import { toOrderView } from './order.view';
-import { decodeOrderCursor, encodeOrderCursor } from './order-cursor';
 
 @Injectable()
 export class OrdersService {
@@ -26,7 +25,7 @@ export class OrdersService {
   }
 
   async listOrders(customerId: string, limit: number, cursor?: string): Promise<OrderPage> {
-    const after = cursor === undefined ? undefined : decodeOrderCursor(cursor);
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !after) {
       throw new ProblemException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The cursor is not valid');
     }
@@ -41,7 +40,7 @@ export class OrdersService {
     const { entities, raw } = await query.getRawAndEntities<{ cursor_created_at: string }>();
     const items = entities.slice(0, limit).map(toOrderView);
     const last = entities.length > limit ? limit - 1 : -1;
-    return { items, nextCursor: last >= 0 ? encodeOrderCursor(raw[last].cursor_created_at, entities[last].id) : null };
+    return { items, nextCursor: last >= 0 ? encodeCursor(raw[last].cursor_created_at, entities[last].id) : null };
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SagaStatus, TimelineEntry } from '../engine/saga-state';
+import { decodeCursor, encodeCursor } from './keyset-cursor';
 
 export interface SagaSummary {
   id: string;
@@ -111,18 +112,4 @@ export class SagaQueries {
       updatedAt: new Date(row.updated_at).toISOString(),
     };
   }
-}
-
-/** PostgreSQL's own text of created_at keeps its microseconds, which a Date would drop. */
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(`${createdAt}|${id}`).toString('base64url');
-}
-
-/** Undefined for a malformed cursor; callers answer that with a 400. */
-export function decodeCursor(cursor: string): { createdAt: string; id: string } | undefined {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const timestamp = /^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/;
-  if (!createdAt || !id || !timestamp.test(createdAt) || !uuid.test(id)) return undefined;
-  return { createdAt, id };
 }
