@@ -1,5 +1,6 @@
 import { createTestDatabase, eventually, freePort, SHARED, TestDatabase, uniqueName } from '../support/infrastructure';
 import { ServiceProcess } from '../support/service-process';
+import { exampleDefaults } from '../support/platform';
 import { TcpProxy } from '../support/tcp-proxy';
 import { inventoryDatabase } from '../../apps/inventory/src/inventory.database';
 
@@ -84,6 +85,7 @@ describe('readiness of the gateway when Redis dies', () => {
     const redisPort = await redisProxy.start();
     const port = await freePort();
     gateway = new ServiceProcess('gateway', port, {
+      ...exampleDefaults(),
       GATEWAY_PORT: String(port),
       NATS_URL: SHARED.nats,
       NATS_PREFIX: uniqueName('ready').replace(/_/g, '-'),

@@ -9,8 +9,8 @@ import { DATABASES } from '../../scripts/lib/services';
 import { createTestDatabase, freePort, SHARED, TestDatabase, uniqueName } from './infrastructure';
 import { ServiceProcess } from './service-process';
 
-/** The development defaults of .env.example that are not addresses of servers. */
-function exampleDefaults(): Record<string, string> {
+/** The development defaults of .env.example. */
+export function exampleDefaults(): Record<string, string> {
   const values: Record<string, string> = {};
   for (const line of readFileSync('.env.example', 'utf8').split('\n')) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
