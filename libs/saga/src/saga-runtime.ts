@@ -61,24 +61,21 @@ export class SagaRuntime {
     this.metrics = new SagaMetrics(options.registry ?? new Registry());
     const propagation = options.propagation ?? NO_PROPAGATION;
     this.participant = new ParticipantRuntime(options.service, options.dataSource, propagation);
+    const js = jetstream(options.nats);
+    this.relay = new OutboxRelay(options.dataSource, js, { ...DEFAULT_RELAY, ...options.relay }, this.metrics);
     this.orchestrator = new SagaOrchestrator(
       options.service,
       options.dataSource,
       this.subjects,
       this.metrics,
       propagation,
+      (messages) => this.relay.enqueue(messages),
     );
     for (const saga of options.sagas ?? []) this.orchestrator.register(saga);
     const byKey = new Map((options.sagas ?? []).map((s) => [`${s.name}@${s.version}`, s]));
     this.queries = new SagaQueries(
       options.dataSource,
       (type, version, step) => byKey.get(`${type}@${version}`)?.steps[step]?.name ?? null,
-    );
-    this.relay = new OutboxRelay(
-      options.dataSource,
-      jetstream(options.nats),
-      { ...DEFAULT_RELAY, ...options.relay },
-      this.metrics,
     );
   }
 

@@ -7,7 +7,8 @@ import type { SagaDefinition } from '../definition/saga-definition';
 import { crashPoint } from '../crash-points';
 import type { SagaEvent, Transition } from '../engine/saga-state';
 import { initialState, transition } from '../engine/transitions';
-import { writeOutbox } from '../outbox/outbox';
+import { publishAfterCommit } from '../outbox/outbox';
+import type { OutboxMessage } from '../outbox/outbox';
 import type { PropagationHooks } from '../participant/participant-runtime';
 import type { SagaMetrics } from '../saga-metrics';
 import { ACK, Settlement } from '../transport/durable-consumer';
@@ -24,9 +25,9 @@ export interface StartOptions {
 
 /**
  * Runs the sagas this service orchestrates: starts them inside the caller's transaction,
- * applies replies under a row lock, acts on deadlines (the sweeper) and re-drives parked
- * sagas. Every change of a saga is one local transaction: new state, timeline and next
- * command (through the outbox) commit together, and only then is the reply acknowledged.
+ * applies replies (optimistically, by version), acts on deadlines (the sweeper) and re-drives
+ * parked sagas. Every change of a saga is atomic: new state, timeline and next command
+ * (through the outbox) are written by one statement, and only then is the reply acknowledged.
  */
 export class SagaOrchestrator {
   private readonly logger = new Logger('SagaOrchestrator');
@@ -38,6 +39,8 @@ export class SagaOrchestrator {
     private readonly subjects: SagaSubjects,
     private readonly metrics: SagaMetrics,
     private readonly propagation: PropagationHooks,
+    /** Hands commands written by autocommit statements to the outbox relay. */
+    private readonly afterCommit: (messages: OutboxMessage[]) => void,
   ) {}
 
   /** Registers a definition; several versions of one saga may be registered at once. */
@@ -58,27 +61,52 @@ export class SagaOrchestrator {
     options: StartOptions = {},
   ): Promise<string> {
     const registered = this.definition(definition.name, definition.version);
-    const sagaId = options.sagaId ?? randomUUID();
     const context = options.headers ?? this.propagation.inject();
     const headers = { ...context, traceparent: childTraceparent(context.traceparent) };
-    const instance = { id: sagaId, type: definition.name, definitionVersion: definition.version, data, headers };
-    await sagaStore.insert(manager, { ...instance, state: initialState() });
-    const next = transition(registered, data, initialState(), { type: 'start' });
-    await this.persist(manager, { ...instance, state: initialState(), version: 1, updatedAt: new Date() }, next);
+    const instance = {
+      id: options.sagaId ?? randomUUID(),
+      type: definition.name,
+      definitionVersion: definition.version,
+      data: data as unknown,
+      headers,
+      version: 0,
+      state: initialState(),
+      updatedAt: new Date(),
+    };
+    const next = transition(registered, instance.data, instance.state, { type: 'start' });
+    await this.writeLocked(manager, instance, next);
     this.metrics.started.inc({ saga: definition.name });
-    return sagaId;
+    return instance.id;
   }
 
-  /** Applies a participant's reply; stale and duplicate replies change nothing. */
+  /**
+   * Applies a participant's reply; stale and duplicate replies change nothing. Optimistic: the
+   * transition is written in one statement only if the instance is still at the version it was
+   * read at, else it is read again; a transition that ends the saga runs the definition's hooks
+   * in a transaction under a row lock instead.
+   */
   readonly handleReply = async (message: JsMsg): Promise<Settlement> => {
     const address = readAddress((name) => message.headers?.get(name) || undefined);
     if (!address) return { term: `malformed saga reply on ${message.subject}` };
     const result = message.json<StepResult<unknown>>();
     const event: SagaEvent = { type: 'reply', step: address.step, phase: address.phase, result };
-    const outcome = await this.dataSource.transaction((manager) => this.apply(manager, address.sagaId, event));
-    if (outcome?.ignored) this.logger.debug(`reply for saga ${address.sagaId} ignored: ${outcome.ignored}`);
+    let outcome: Transition | undefined;
+    for (let raced = 0; raced < 10 && !outcome; raced++) {
+      const instance = await sagaStore.load(this.dataSource, address.sagaId, false);
+      if (!instance) return this.unknownSaga(address.sagaId);
+      const next = this.transitionOf(instance, event);
+      if (next.ignored || next.ended) {
+        outcome = next.ignored
+          ? next
+          : await this.dataSource.transaction((m) => this.applyLocked(m, instance.id, event));
+      } else if (await this.write(this.dataSource, instance, next)) {
+        outcome = next;
+      }
+    }
+    if (!outcome) throw new Error(`saga ${address.sagaId} changed under every attempt to apply a reply`);
+    if (outcome.ignored) this.logger.debug(`reply for saga ${address.sagaId} ignored: ${outcome.ignored}`);
     crashPoint('orchestrator.after-commit-before-ack');
-    if (outcome?.state.status === 'COMPENSATING') crashPoint('orchestrator.mid-compensation');
+    if (outcome.state.status === 'COMPENSATING') crashPoint('orchestrator.mid-compensation');
     return ACK;
   };
 
@@ -97,7 +125,7 @@ export class SagaOrchestrator {
 
   /** Re-drives a parked saga from the step where it stopped. False if it was not parked. */
   async redrive(sagaId: string): Promise<boolean> {
-    const outcome = await this.dataSource.transaction((manager) => this.apply(manager, sagaId, { type: 'redrive' }));
+    const outcome = await this.dataSource.transaction((m) => this.applyLocked(m, sagaId, { type: 'redrive' }));
     return outcome !== undefined && !outcome.ignored;
   }
 
@@ -106,70 +134,93 @@ export class SagaOrchestrator {
    * compensated and it ends COMPENSATED with `reason`. False if it is past the pivot or over.
    */
   async abort(manager: EntityManager, sagaId: string, reason: string): Promise<boolean> {
-    const outcome = await this.apply(manager, sagaId, { type: 'abort', reason });
+    const outcome = await this.applyLocked(manager, sagaId, { type: 'abort', reason });
     return outcome !== undefined && !outcome.ignored;
   }
 
-  private async apply(manager: EntityManager, sagaId: string, event: SagaEvent): Promise<Transition | undefined> {
-    const instance = await sagaStore.lock(manager, sagaId);
+  private async applyLocked(manager: EntityManager, sagaId: string, event: SagaEvent): Promise<Transition | undefined> {
+    const instance = await sagaStore.load(manager, sagaId, true);
     if (!instance) {
-      this.logger.warn(`no saga ${sagaId} (finished and cleaned up, or never committed)`);
+      this.unknownSaga(sagaId);
       return undefined;
     }
     return this.applyTo(manager, instance, event);
   }
 
   private async applyTo(manager: EntityManager, instance: SagaInstance, event: SagaEvent): Promise<Transition> {
-    const definition = this.definition(instance.type, instance.definitionVersion);
-    const next = transition(definition, instance.data, instance.state, event);
-    if (next.ignored) return next;
-    if (event.type === 'reply') {
-      const step = definition.steps[event.step]?.name ?? String(event.step);
-      const outcome = event.result.ok ? 'succeeded' : 'failed';
-      this.metrics.stepDuration.observe(
-        { saga: instance.type, step, phase: event.phase, outcome },
-        (Date.now() - new Date(instance.updatedAt).getTime()) / 1000,
-      );
-    }
-    await this.persist(manager, instance, next);
+    const next = this.transitionOf(instance, event);
+    if (!next.ignored) await this.writeLocked(manager, instance, next);
     return next;
   }
 
-  private async persist(manager: EntityManager, instance: SagaInstance, next: Transition): Promise<void> {
-    const version = await sagaStore.update(manager, instance.id, next);
-    await sagaStore.appendTimeline(manager, instance.id, next.timeline);
-    const { dispatch } = next;
-    if (dispatch) {
-      const [participant, command] = dispatch.commandType.split('.');
-      await writeOutbox(manager, [
-        {
-          // One id per dispatch: a re-sent attempt is a new message, a re-published row is not.
-          id: `${instance.id}.${version}`,
-          subject: this.subjects.command(participant, command),
-          payload: dispatch.payload,
-          headers: {
-            ...instance.headers,
-            ...addressHeaders({ sagaId: instance.id, ...dispatch }),
-            [SagaHeader.command]: dispatch.commandType,
-            [SagaHeader.replyTo]: this.subjects.reply(this.name, instance.type),
-            [SagaHeader.traceparent]: childTraceparent(instance.headers.traceparent),
-          },
-        },
-      ]);
+  private transitionOf(instance: SagaInstance, event: SagaEvent): Transition {
+    const definition = this.definition(instance.type, instance.definitionVersion);
+    return transition(definition, instance.data, instance.state, event);
+  }
+
+  /** Writes a transition in the caller's transaction (the instance is locked or new) and runs the end hooks. */
+  private async writeLocked(manager: EntityManager, instance: SagaInstance, next: Transition): Promise<void> {
+    const command = this.commandOf(instance, next);
+    if (!(await sagaStore.write(manager, instance, next, command))) {
+      throw new Error(`saga ${instance.id} changed although it was locked`);
     }
+    if (command) publishAfterCommit(manager, [command]);
     const definition = this.definition(instance.type, instance.definitionVersion);
     const end = { sagaId: instance.id, data: instance.data, outputs: next.state.outputs, manager };
-    if (next.ended === 'COMPLETED') {
-      await definition.onCompleted?.(end);
-      this.metrics.completed.inc({ saga: instance.type });
-    } else if (next.ended === 'COMPENSATED') {
-      await definition.onCompensated?.({ ...end, failure: next.state.failure! });
-      this.metrics.compensated.inc({ saga: instance.type });
-    } else if (next.state.status === 'PARKED') {
+    if (next.ended === 'COMPLETED') await definition.onCompleted?.(end);
+    if (next.ended === 'COMPENSATED') await definition.onCompensated?.({ ...end, failure: next.state.failure! });
+    this.record(instance, next);
+  }
+
+  /** Writes a transition with a single autocommit statement; false if the instance moved on. */
+  private async write(db: DataSource, instance: SagaInstance, next: Transition): Promise<boolean> {
+    const command = this.commandOf(instance, next);
+    if (!(await sagaStore.write(db, instance, next, command))) return false;
+    if (command) this.afterCommit([command]);
+    this.record(instance, next);
+    return true;
+  }
+
+  private commandOf(instance: SagaInstance, next: Transition): OutboxMessage | undefined {
+    const { dispatch } = next;
+    if (!dispatch) return undefined;
+    const [participant, command] = dispatch.commandType.split('.');
+    return {
+      // One id per dispatch: a re-sent attempt is a new message, a re-published row is not.
+      id: `${instance.id}.${instance.version + 1}`,
+      subject: this.subjects.command(participant, command),
+      payload: dispatch.payload,
+      headers: {
+        ...instance.headers,
+        ...addressHeaders({ sagaId: instance.id, ...dispatch }),
+        [SagaHeader.command]: dispatch.commandType,
+        [SagaHeader.replyTo]: this.subjects.reply(this.name, instance.type),
+        [SagaHeader.traceparent]: childTraceparent(instance.headers.traceparent),
+      },
+    };
+  }
+
+  /** Metrics of a written transition: step latency, ends, parking. */
+  private record(instance: SagaInstance, next: Transition): void {
+    const replied = next.timeline.find((e) => e.outcome === 'succeeded' || e.outcome === 'failed');
+    if (replied && instance.version > 0) {
+      this.metrics.stepDuration.observe(
+        { saga: instance.type, step: replied.stepName, phase: replied.phase, outcome: replied.outcome },
+        (Date.now() - new Date(instance.updatedAt).getTime()) / 1000,
+      );
+    }
+    if (next.ended === 'COMPLETED') this.metrics.completed.inc({ saga: instance.type });
+    if (next.ended === 'COMPENSATED') this.metrics.compensated.inc({ saga: instance.type });
+    if (next.state.status === 'PARKED') {
       this.metrics.parked.inc({ saga: instance.type });
       const last = next.timeline.at(-1);
       this.logger.error(`saga ${instance.type} ${instance.id} parked at ${last?.stepName}: ${last?.reason ?? ''}`);
     }
+  }
+
+  private unknownSaga(sagaId: string): Settlement {
+    this.logger.warn(`no saga ${sagaId} (finished and cleaned up, or never committed)`);
+    return ACK;
   }
 
   private definition(name: string, version: number): SagaDefinition<unknown> {

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { SagaFailure } from '../definition/saga-definition';
-import type { SagaState, SagaStatus, TimelineEntry, Transition } from '../engine/saga-state';
+import type { SagaState, SagaStatus, Transition } from '../engine/saga-state';
+import type { OutboxMessage } from '../outbox/outbox';
 
 /** A saga_instance row, as the orchestrator reads it under lock. */
 export interface SagaInstance {
@@ -55,35 +56,16 @@ function toInstance(row: InstanceRow): SagaInstance {
   };
 }
 
-/** The orchestrator's SQL, in one place. Every method runs in the caller's transaction. */
-export const sagaStore = {
-  async insert(manager: EntityManager, instance: Omit<SagaInstance, 'version' | 'updatedAt'>): Promise<void> {
-    const { state } = instance;
-    await manager.query(
-      `INSERT INTO saga_instance (id, type, definition_version, status, data, outputs, current_step, attempt,
-         compensations, failure, parked_from, headers)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        instance.id,
-        instance.type,
-        instance.definitionVersion,
-        state.status,
-        JSON.stringify(instance.data),
-        JSON.stringify(state.outputs),
-        state.currentStep,
-        state.attempt,
-        state.compensations,
-        state.failure ? JSON.stringify(state.failure) : null,
-        state.parkedFrom,
-        JSON.stringify(instance.headers),
-      ],
-    );
-  },
+/** Anything that runs SQL: a DataSource (autocommit) or a transaction's EntityManager. */
+type Sql = Pick<EntityManager, 'query'>;
 
-  async lock(manager: EntityManager, id: string): Promise<SagaInstance | undefined> {
-    const rows: InstanceRow[] = await manager.query(`SELECT ${COLUMNS} FROM saga_instance WHERE id = $1 FOR UPDATE`, [
-      id,
-    ]);
+/** The orchestrator's SQL, in one place. */
+export const sagaStore = {
+  async load(db: Sql, id: string, lock: boolean): Promise<SagaInstance | undefined> {
+    const rows: InstanceRow[] = await db.query(
+      `SELECT ${COLUMNS} FROM saga_instance WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return rows[0] && toInstance(rows[0]);
   },
 
@@ -98,18 +80,39 @@ export const sagaStore = {
     return rows.map(toInstance);
   },
 
-  /** Writes the new state; returns the new row version. */
-  async update(manager: EntityManager, id: string, next: Transition): Promise<number> {
-    const { state, dispatch } = next;
-    // TypeORM answers an UPDATE on PostgreSQL with [rows, affected].
-    const [rows]: [{ version: number }[], number] = await manager.query(
-      `UPDATE saga_instance SET status = $2, outputs = $3, current_step = $4, attempt = $5, compensations = $6,
-         failure = $7, parked_from = $8,
-         deadline_at = CASE WHEN $9::integer IS NULL THEN NULL ELSE now() + make_interval(secs => $9::integer / 1000.0) END,
-         version = version + 1, updated_at = now()
-       WHERE id = $1 RETURNING version`,
+  /**
+   * Writes a transition in one statement: the instance (inserted at version 1 when `version`
+   * is 0, else updated only if still at `version`), its timeline entries and the next command.
+   * Returns false when another driver changed the instance first: the caller reads it again.
+   */
+  async write(
+    db: Sql,
+    instance: Omit<SagaInstance, 'state' | 'updatedAt'>,
+    next: Transition,
+    command: OutboxMessage | undefined,
+  ): Promise<boolean> {
+    const { state, dispatch, timeline } = next;
+    const fresh = instance.version === 0;
+    const columns = `status = $2, outputs = $3, current_step = $4, attempt = $5, compensations = $6, failure = $7,
+        parked_from = $8, deadline_at = ${DEADLINE}, version = version + 1, updated_at = now()`;
+    const instanceStatement = fresh
+      ? `INSERT INTO saga_instance (id, status, outputs, current_step, attempt, compensations, failure, parked_from,
+           deadline_at, type, definition_version, data, headers, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${DEADLINE}, $19, $20, $21, $22, $10::integer + 1) RETURNING id`
+      : `UPDATE saga_instance SET ${columns} WHERE id = $1 AND version = $10 RETURNING id`;
+    const rows: unknown[] = await db.query(
+      `WITH written AS (${instanceStatement}),
+       timeline AS (
+         INSERT INTO saga_timeline (saga_id, step, step_name, phase, attempt, outcome, reason, error)
+         SELECT written.id, t.* FROM written,
+           unnest($11::integer[], $12::text[], $13::text[], $14::integer[], $15::text[], $16::text[], $17::text[]) AS t),
+       command AS (
+         INSERT INTO saga_outbox (id, subject, payload, headers)
+         SELECT c.id, c.subject, c.payload, c.headers FROM written, jsonb_to_recordset($18::jsonb)
+           AS c(id text, subject text, payload jsonb, headers jsonb))
+       SELECT 1 FROM written`,
       [
-        id,
+        instance.id,
         state.status,
         JSON.stringify(state.outputs),
         state.currentStep,
@@ -118,26 +121,23 @@ export const sagaStore = {
         state.failure ? JSON.stringify(state.failure) : null,
         state.parkedFrom,
         dispatch ? dispatch.timeoutMs : null,
+        instance.version,
+        timeline.map((e) => e.step),
+        timeline.map((e) => e.stepName),
+        timeline.map((e) => e.phase),
+        timeline.map((e) => e.attempt),
+        timeline.map((e) => e.outcome),
+        timeline.map((e) => e.reason ?? null),
+        timeline.map((e) => e.error ?? null),
+        JSON.stringify(command ? [{ ...command, payload: command.payload ?? null }] : []),
+        // Only the INSERT names these: PostgreSQL refuses parameters it cannot type.
+        ...(fresh
+          ? [instance.type, instance.definitionVersion, JSON.stringify(instance.data), JSON.stringify(instance.headers)]
+          : []),
       ],
     );
-    return rows[0].version;
-  },
-
-  async appendTimeline(manager: EntityManager, sagaId: string, entries: TimelineEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await manager.query(
-      `INSERT INTO saga_timeline (saga_id, step, step_name, phase, attempt, outcome, reason, error)
-       SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::text[])`,
-      [
-        sagaId,
-        entries.map((e) => e.step),
-        entries.map((e) => e.stepName),
-        entries.map((e) => e.phase),
-        entries.map((e) => e.attempt),
-        entries.map((e) => e.outcome),
-        entries.map((e) => e.reason ?? null),
-        entries.map((e) => e.error ?? null),
-      ],
-    );
+    return rows.length === 1;
   },
 };
+
+const DEADLINE = 'CASE WHEN $9::integer IS NULL THEN NULL ELSE now() + make_interval(secs => $9::integer / 1000.0) END';

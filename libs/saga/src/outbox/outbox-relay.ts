@@ -10,12 +10,19 @@ import { OUTBOX_PENDING, OutboxMessage } from './outbox';
 export interface RelayOptions {
   /** How often unsent rows are looked for (rows of crashed processes, or NATS outages). */
   pollIntervalMs: number;
+  /** Published rows are marked sent together, at most this long after publishing. */
+  markSentDelayMs: number;
   /** Only rows at least this old are polled, so the fast path is not raced. */
   pollMinAgeMs: number;
   batchSize: number;
 }
 
-export const DEFAULT_RELAY: RelayOptions = { pollIntervalMs: 1_000, pollMinAgeMs: 2_000, batchSize: 256 };
+export const DEFAULT_RELAY: RelayOptions = {
+  pollIntervalMs: 1_000,
+  markSentDelayMs: 100,
+  pollMinAgeMs: 2_000,
+  batchSize: 256,
+};
 
 const encoder = new TextEncoder();
 
@@ -30,6 +37,10 @@ export class OutboxRelay implements EntitySubscriberInterface {
   private readonly logger = new Logger('OutboxRelay');
   private queue: OutboxMessage[] = [];
   private flushing?: Promise<void>;
+  /** Published ids waiting to be marked sent in one statement; the poller covers a crash meanwhile. */
+  private published: string[] = [];
+  private markTimer?: NodeJS.Timeout;
+  private marking?: Promise<void>;
   private pollTimer?: NodeJS.Timeout;
   private polling?: Promise<void>;
   private stopped = true;
@@ -53,6 +64,9 @@ export class OutboxRelay implements EntitySubscriberInterface {
     clearTimeout(this.pollTimer);
     await this.polling;
     await this.flushing;
+    clearTimeout(this.markTimer);
+    await this.marking;
+    await this.markSent();
     const index = this.dataSource.subscribers.indexOf(this);
     if (index !== -1) this.dataSource.subscribers.splice(index, 1);
   }
@@ -61,9 +75,14 @@ export class OutboxRelay implements EntitySubscriberInterface {
     const pending = event.queryRunner.data[OUTBOX_PENDING] as OutboxMessage[] | undefined;
     if (!pending) return;
     delete event.queryRunner.data[OUTBOX_PENDING];
+    this.enqueue(pending);
+  }
+
+  /** Publishes messages whose rows a committed statement wrote (outside a TypeORM transaction). */
+  enqueue(messages: OutboxMessage[]): void {
     crashPoint('relay.after-commit-before-publish');
     if (this.stopped) return;
-    this.queue.push(...pending);
+    this.queue.push(...messages);
     this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
   }
 
@@ -76,12 +95,26 @@ export class OutboxRelay implements EntitySubscriberInterface {
       const batch = this.queue.splice(0, this.options.batchSize);
       const published = await this.publish(batch);
       crashPoint('relay.after-publish-before-mark-sent');
-      if (published.length > 0) {
-        await this.dataSource
-          .query('UPDATE saga_outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL', [published])
-          .catch((error: unknown) => this.logger.warn(`marking sent failed (the poller retries): ${describe(error)}`));
-      }
+      this.published.push(...published);
+      this.markTimer ??= setTimeout(() => {
+        this.markTimer = undefined;
+        this.marking = this.markSent().finally(() => (this.marking = undefined));
+      }, this.options.markSentDelayMs);
     }
+  }
+
+  /**
+   * One UPDATE for every row published since the last: marking each row on its own would
+   * cost a commit per message. A row left unmarked by a crash is re-published by the poller
+   * and dropped by JetStream's duplicate window.
+   */
+  private async markSent(): Promise<void> {
+    const ids = this.published;
+    this.published = [];
+    if (ids.length === 0) return;
+    await this.dataSource
+      .query('UPDATE saga_outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL', [ids])
+      .catch((error: unknown) => this.logger.warn(`marking sent failed (the poller retries): ${describe(error)}`));
   }
 
   /** Publishes concurrently; returns the ids JetStream acknowledged. Failures wait for the poller. */

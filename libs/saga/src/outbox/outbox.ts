@@ -19,8 +19,7 @@ export const OUTBOX_PENDING = 'sagaOutboxPending';
  */
 export async function writeOutbox(manager: EntityManager, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  const runner = manager.queryRunner;
-  if (!runner?.isTransactionActive) throw new Error('saga outbox: write inside a transaction (EntityManager of one)');
+  requireTransaction(manager);
   await manager.query(
     `INSERT INTO saga_outbox (id, subject, payload, headers)
      SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[])
@@ -32,7 +31,22 @@ export async function writeOutbox(manager: EntityManager, messages: OutboxMessag
       messages.map((m) => JSON.stringify(m.headers)),
     ],
   );
+  publishAfterCommit(manager, messages);
+}
+
+/**
+ * Hands messages that a statement of the caller's transaction wrote into saga_outbox to the
+ * relay, which publishes them once (and only if) that transaction commits.
+ */
+export function publishAfterCommit(manager: EntityManager, messages: OutboxMessage[]): void {
+  const runner = requireTransaction(manager);
   const now = Date.now();
   const pending = (runner.data[OUTBOX_PENDING] ??= []) as OutboxMessage[];
   pending.push(...messages.map((m) => ({ ...m, createdAt: now })));
+}
+
+function requireTransaction(manager: EntityManager) {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('saga outbox: write inside a transaction (EntityManager of one)');
+  return runner;
 }

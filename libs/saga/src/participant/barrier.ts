@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { failure, StepResult, success } from '../definition/command';
+import { OutboxMessage, publishAfterCommit } from '../outbox/outbox';
 import type { CommandAddress } from '../transport/message-headers';
 
 /** The reply a late action gets when its compensation arrived first (anti-hanging). */
@@ -16,7 +17,7 @@ async function claim(manager: EntityManager, address: CommandAddress, phase: str
   return rows.length === 1;
 }
 
-async function storedReply(
+export async function storedReply(
   manager: EntityManager,
   address: CommandAddress,
   phase: string,
@@ -38,8 +39,40 @@ async function record(manager: EntityManager, address: CommandAddress, result: S
 }
 
 /**
- * Runs a participant's handler at most once per (saga, step, phase), inside the caller's
- * transaction, after DTM's sub-transaction barrier:
+ * Claims the barrier of an action with its reply and writes the reply to the outbox, in one
+ * statement: both happen, or (the barrier row exists: a duplicate, or a compensation came
+ * first) neither. Used after the handler ran, in its transaction; false means roll back.
+ */
+export async function claimWithReply(
+  manager: EntityManager,
+  address: CommandAddress,
+  result: StepResult<unknown>,
+  reply: OutboxMessage,
+): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `WITH claimed AS (
+       INSERT INTO saga_barrier (saga_id, step, phase, reply) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING 1)
+     INSERT INTO saga_outbox (id, subject, payload, headers) SELECT $5, $6, $4::jsonb, $7::jsonb FROM claimed
+     RETURNING id`,
+    [
+      address.sagaId,
+      address.step,
+      address.phase,
+      JSON.stringify(result),
+      reply.id,
+      reply.subject,
+      JSON.stringify(reply.headers),
+    ],
+  );
+  if (rows.length === 0) return false;
+  publishAfterCommit(manager, [reply]);
+  return true;
+}
+
+/**
+ * Runs a compensation at most once per (saga, step), inside the caller's transaction, after
+ * DTM's sub-transaction barrier:
  * - a duplicate delivery returns the stored reply without running the handler;
  * - a compensation that finds no action row writes one first, so the action never ran and
  *   nothing is undone (null compensation), and the late action finds it and is refused

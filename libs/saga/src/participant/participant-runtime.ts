@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyCommand, OutputOf, PayloadOf, ReasonOf, StepResult } from '../definition/command';
 import { crashPoint } from '../crash-points';
 import { writeOutbox } from '../outbox/outbox';
+import type { OutboxMessage } from '../outbox/outbox';
 import { ACK, Settlement } from '../transport/durable-consumer';
 import {
   addressHeaders,
@@ -13,7 +14,16 @@ import {
   readAddress,
   SagaHeader,
 } from '../transport/message-headers';
-import { runBehindBarrier } from './barrier';
+import { claimWithReply, runBehindBarrier, storedReply } from './barrier';
+
+type Handler = (manager: EntityManager) => Promise<StepResult<unknown>>;
+
+/** Unwinds the action's transaction: its writes must not stay (a refusal, or a duplicate). */
+class RollBack extends Error {
+  constructor(readonly refusal?: StepResult<unknown>) {
+    super('roll back');
+  }
+}
 
 /** What a handler knows besides its payload: its transaction and which saga step it serves. */
 export interface ParticipantContext {
@@ -76,23 +86,54 @@ export class ParticipantRuntime {
 
     const carried = carriedHeaders(message);
     const payload = message.json<unknown>();
+    const reply = (result: StepResult<unknown>) => this.reply(address, replyTo, result, carried);
+    const run = (manager: EntityManager) =>
+      handler(payload, { manager, sagaId: address.sagaId, step: address.step, attempt: address.attempt });
 
     await this.propagation.run(carried, () =>
-      this.dataSource.transaction(async (manager) => {
-        const context: ParticipantContext = {
-          manager,
-          sagaId: address.sagaId,
-          step: address.step,
-          attempt: address.attempt,
-        };
-        const { result, duplicate } = await runBehindBarrier(manager, address, () => handler(payload, context));
-        if (duplicate) this.logger.debug(`duplicate ${commandType} for saga ${address.sagaId} step ${address.step}`);
-        await writeOutbox(manager, [this.reply(address, replyTo, result, carried)]);
-      }),
+      address.phase === 'action' ? this.runAction(address, run, reply) : this.runCompensation(address, run, reply),
     );
     crashPoint('participant.after-commit-before-ack');
     return ACK;
   };
+
+  /**
+   * The common case in one transaction and few round trips: the handler runs, then one
+   * statement claims the barrier with the reply and writes the reply to the outbox. If the
+   * barrier was already claimed (a duplicate, or a compensation came first: anti-hanging), or
+   * the handler refused, everything it wrote is rolled back; a second transaction then records
+   * the refusal or answers with the reply stored earlier.
+   */
+  private async runAction(address: CommandAddress, run: Handler, reply: (r: StepResult<unknown>) => OutboxMessage) {
+    let refusal: StepResult<unknown> | undefined;
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const result = await run(manager);
+        if (!result.ok) throw new RollBack(result);
+        if (!(await claimWithReply(manager, address, result, reply(result)))) throw new RollBack();
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof RollBack)) throw error;
+      refusal = error.refusal;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      if (refusal && (await claimWithReply(manager, address, refusal, reply(refusal)))) return;
+      this.logger.debug(`duplicate action for saga ${address.sagaId} step ${address.step}`);
+      await writeOutbox(manager, [reply(await storedReply(manager, address, 'action'))]);
+    });
+  }
+
+  private async runCompensation(
+    address: CommandAddress,
+    run: Handler,
+    reply: (r: StepResult<unknown>) => OutboxMessage,
+  ) {
+    await this.dataSource.transaction(async (manager) => {
+      const { result } = await runBehindBarrier(manager, address, () => run(manager));
+      await writeOutbox(manager, [reply(result)]);
+    });
+  }
 
   private reply(
     address: CommandAddress,
