@@ -7,7 +7,7 @@ import { OperationsController } from './operations/operations.controller';
 import { OrdersModule } from './orders/orders.module';
 
 @Module({
-  imports: [sagaModule({ sagas: [checkoutSaga as never, cancelOrderSaga as never] }), CustomersModule, OrdersModule],
+  imports: [sagaModule({ sagas: [checkoutSaga, cancelOrderSaga] }), CustomersModule, OrdersModule],
   controllers: [OperationsController],
 })
 export class OrderModule {}

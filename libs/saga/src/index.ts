@@ -5,7 +5,14 @@
 export { defineCommand, failure, success } from './definition/command';
 export type { AnyCommand, Command, OutputOf, PayloadOf, ReasonOf, StepResult } from './definition/command';
 export { defineSaga, SagaBuilder } from './definition/saga-definition';
-export type { SagaDefinition, SagaEnd, SagaFailure, StepDefinition, StepKind } from './definition/saga-definition';
+export type {
+  AnySagaDefinition,
+  SagaDefinition,
+  SagaEnd,
+  SagaFailure,
+  StepDefinition,
+  StepKind,
+} from './definition/saga-definition';
 export { FORWARD_RETRY, MUST_SUCCEED_RETRY } from './definition/retry-policy';
 export type { RetryPolicy } from './definition/retry-policy';
 export type { SagaStatus, TimelineEntry } from './engine/saga-state';

@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import type { SagaDefinition } from './definition/saga-definition';
+import type { AnySagaDefinition } from './definition/saga-definition';
 import { DEFAULT_RELAY, OutboxRelay, RelayOptions } from './outbox/outbox-relay';
 import { SagaOrchestrator } from './orchestrator/saga-orchestrator';
 import { SagaQueries } from './orchestrator/saga-queries';
@@ -21,7 +21,7 @@ export interface SagaRuntimeOptions {
   dataSource: DataSource;
   nats: NatsConnection;
   /** Sagas this service orchestrates (any registered version can finish its running instances). */
-  sagas?: SagaDefinition<never, never>[];
+  sagas?: AnySagaDefinition[];
   /** Where the library's metrics go; a private registry if omitted. */
   registry?: Registry;
   propagation?: PropagationHooks;

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SagaModule } from '@zhongtai/saga';
-import type { PropagationHooks, SagaDefinition, SagaRuntimeOptions } from '@zhongtai/saga';
+import type { AnySagaDefinition, PropagationHooks, SagaRuntimeOptions } from '@zhongtai/saga';
 import { DataSource } from 'typeorm';
 import type { ServiceConfig } from '../config/service-config';
 import {
@@ -25,9 +25,7 @@ export const correlationPropagation: PropagationHooks = {
  * libs/saga in a Zhongtai service: its database, NATS connection, subject prefix, metrics
  * registry and correlation ids. `sagas` are the ones this service orchestrates.
  */
-export function sagaModule(
-  options: { sagas?: SagaDefinition<never, never>[]; tuning?: Partial<SagaRuntimeOptions> } = {},
-) {
+export function sagaModule(options: { sagas?: AnySagaDefinition[]; tuning?: Partial<SagaRuntimeOptions> } = {}) {
   return SagaModule.forRootAsync({
     inject: [SERVICE_CONFIG, NATS_CONNECTION, DataSource, MetricsService],
     useFactory: (config: ServiceConfig, nats: NatsConnection, dataSource: DataSource, metrics: MetricsService) => ({

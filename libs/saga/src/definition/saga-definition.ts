@@ -47,6 +47,10 @@ export interface SagaDefinition<Data = unknown, O = Outputs> {
   readonly onCompensated?: (end: SagaEnd<Data, O> & { failure: SagaFailure }) => Promise<void>;
 }
 
+/** A definition of any data: what registries of several sagas hold. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnySagaDefinition = SagaDefinition<any, any>;
+
 /**
  * Builds a saga as a declaration: steps in order, each with its command, its payload, and
  * (before the pivot) its compensation. Outputs of earlier steps are typed by step name.

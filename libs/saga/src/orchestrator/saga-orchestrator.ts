@@ -3,7 +3,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StepResult } from '../definition/command';
-import type { SagaDefinition } from '../definition/saga-definition';
+import type { AnySagaDefinition, SagaDefinition } from '../definition/saga-definition';
 import { crashPoint } from '../crash-points';
 import type { SagaEvent, Transition } from '../engine/saga-state';
 import { initialState, transition } from '../engine/transitions';
@@ -44,7 +44,7 @@ export class SagaOrchestrator {
   ) {}
 
   /** Registers a definition; several versions of one saga may be registered at once. */
-  register(definition: SagaDefinition<never, never>): void {
+  register(definition: AnySagaDefinition): void {
     const key = `${definition.name}@${definition.version}`;
     if (this.definitions.has(key)) throw new Error(`saga ${key} registered twice`);
     this.definitions.set(key, definition as unknown as SagaDefinition<unknown>);
@@ -56,7 +56,7 @@ export class SagaOrchestrator {
    */
   async start<Data>(
     manager: EntityManager,
-    definition: SagaDefinition<Data, never>,
+    definition: SagaDefinition<Data>,
     data: Data,
     options: StartOptions = {},
   ): Promise<string> {
