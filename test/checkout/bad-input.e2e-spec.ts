@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
-import { invariantViolations, quiesce } from '../support/invariants';
-import { TestPlatform } from '../support/platform';
-import { ApiResponse, Customer, Storefront } from '../support/storefront';
+import { suitePlatform } from '../support/suite-platform';
+import { ApiResponse, Customer } from '../support/storefront';
 
 /**
  * API.md's error contract under malformed input: every bad request is a 4xx
@@ -278,18 +277,15 @@ function leaks(text: string): string[] {
 }
 
 describe('malformed requests get problem+json 4xx answers and create nothing', () => {
-  let platform: TestPlatform;
-  let shop: Storefront;
+  const suite = suitePlatform();
   let ctx: Context;
   let ordersBefore: number;
 
   beforeAll(async () => {
-    platform = await TestPlatform.start();
-    shop = new Storefront(platform.gatewayUrl);
-    const sku = await shop.productWithStock(1_000, 1_000);
-    const customer = await shop.customerWithWallet(1_000_000);
+    const sku = await suite.shop.productWithStock(1_000, 1_000);
+    const customer = await suite.shop.customerWithWallet(1_000_000);
     const now = Math.floor(Date.now() / 1000);
-    const secret = platform.env.JWT_SECRET;
+    const secret = suite.platform.env.JWT_SECRET;
     ctx = {
       sku,
       customer,
@@ -300,15 +296,7 @@ describe('malformed requests get problem+json 4xx answers and create nothing', (
         forgedOperator: token({ sub: 'operator', role: 'operator' }, 'another-secret-of-at-least-32-characters!'),
       },
     };
-    ordersBefore = total((await shop.stats()).ordersByStatus);
-  }, 60_000);
-
-  afterAll(async () => {
-    if (platform) {
-      await quiesce(platform);
-      expect(await invariantViolations(shop, platform)).toEqual([]);
-      await platform.stop();
-    }
+    ordersBefore = total((await suite.shop.stats()).ordersByStatus);
   }, 60_000);
 
   async function send(request: BadRequest): Promise<ApiResponse> {
@@ -316,12 +304,12 @@ describe('malformed requests get problem+json 4xx answers and create nothing', (
     const headers: Record<string, string> = {};
     const auth = request.auth ?? (path.startsWith('/admin') ? 'operator' : 'customer');
     if (auth === 'customer') headers.authorization = `Bearer ${ctx.customer.token}`;
-    else if (auth === 'operator') headers.authorization = `Bearer ${await shop.operator()}`;
+    else if (auth === 'operator') headers.authorization = `Bearer ${await suite.shop.operator()}`;
     else if (auth !== 'none') headers.authorization = auth.header;
     if (path === '/checkout' && request.idempotencyKey !== null)
       headers['idempotency-key'] = request.idempotencyKey ?? randomUUID();
     if (request.contentType) headers['content-type'] = request.contentType;
-    return shop.call(request.method ?? 'POST', path, { body: request.body, rawBody: request.rawBody, headers });
+    return suite.shop.call(request.method ?? 'POST', path, { body: request.body, rawBody: request.rawBody, headers });
   }
 
   it.each(rows)('rejects %s', async (_name, build, expected) => {
@@ -356,22 +344,25 @@ describe('malformed requests get problem+json 4xx answers and create nothing', (
 
   it('accepts a token built the same way with the real secret and a future expiry (control for the token rows)', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const good = token({ sub: ctx.customer.id, role: 'customer', iat: now, exp: now + 300 }, platform.env.JWT_SECRET);
-    const wallet = await shop.call('GET', '/me/wallet', { token: good });
+    const good = token(
+      { sub: ctx.customer.id, role: 'customer', iat: now, exp: now + 300 },
+      suite.platform.env.JWT_SECRET,
+    );
+    const wallet = await suite.shop.call('GET', '/me/wallet', { token: good });
     expect(wallet.status).toBe(200);
     expect(wallet.body).toEqual({ balanceCents: expect.any(Number), currency: 'CNY' });
   });
 
   it('created no order and charged nothing for any of the rejected requests', async () => {
-    const [{ n }] = await platform.query<{ n: string }>('order', 'SELECT count(*) AS n FROM orders');
-    const created = await platform.query<{ id: string; status: string; request_hash: string }>(
+    const [{ n }] = await suite.platform.query<{ n: string }>('order', 'SELECT count(*) AS n FROM orders');
+    const created = await suite.platform.query<{ id: string; status: string; request_hash: string }>(
       'order',
       'SELECT id, status, request_hash FROM orders ORDER BY created_at',
     );
     expect({ count: Number(n), created }).toEqual({ count: 0, created: [] });
-    const stats = await shop.stats();
+    const stats = await suite.shop.stats();
     expect(total(stats.ordersByStatus)).toBe(ordersBefore);
-    expect(await shop.wallet(ctx.customer)).toBe(1_000_000);
+    expect(await suite.shop.wallet(ctx.customer)).toBe(1_000_000);
     expect(stats.products.find((p) => p.sku === ctx.sku)).toMatchObject({ stockOnHand: 1_000, reserved: 0, sold: 0 });
     expect(stats.products.map((p) => p.sku)).not.toContain('FORGED-1');
   });

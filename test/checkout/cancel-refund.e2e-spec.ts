@@ -1,51 +1,35 @@
-import { invariantViolations, quiesce } from '../support/invariants';
-import { TestPlatform } from '../support/platform';
-import { Storefront } from '../support/storefront';
+import { suitePlatform } from '../support/suite-platform';
 
 describe('cancelling a paid order', () => {
-  let platform: TestPlatform;
-  let shop: Storefront;
-
-  beforeAll(async () => {
-    platform = await TestPlatform.start();
-    shop = new Storefront(platform.gatewayUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    if (platform) {
-      await quiesce(platform);
-      expect(await invariantViolations(shop, platform)).toEqual([]);
-      await platform.stop();
-    }
-  }, 60_000);
+  const suite = suitePlatform();
 
   it('refunds the money, restocks the items and gives the coupon back, then refuses a second cancel', async () => {
-    const customer = await shop.customerWithWallet(50_000);
-    const sku = await shop.productWithStock(10, 4_000);
-    const code = await shop.coupon({ maxRedemptions: 1, perCustomerLimit: 1, value: 500 });
-    const paid = await shop.checkout(customer, { items: [{ sku, quantity: 3 }], couponCode: code });
+    const customer = await suite.shop.customerWithWallet(50_000);
+    const sku = await suite.shop.productWithStock(10, 4_000);
+    const code = await suite.shop.coupon({ maxRedemptions: 1, perCustomerLimit: 1, value: 500 });
+    const paid = await suite.shop.checkout(customer, { items: [{ sku, quantity: 3 }], couponCode: code });
     expect(paid.body).toMatchObject({ status: 'PAID', totalCents: 11_500 });
-    expect(await shop.wallet(customer)).toBe(38_500);
-    expect((await shop.product(sku)).available).toBe(7);
+    expect(await suite.shop.wallet(customer)).toBe(38_500);
+    expect((await suite.shop.product(sku)).available).toBe(7);
 
-    const cancel = await shop.call('POST', `/orders/${paid.body.id}/cancel`, {
+    const cancel = await suite.shop.call('POST', `/orders/${paid.body.id}/cancel`, {
       token: customer.token,
       headers: { prefer: 'wait=10' },
     });
     expect(cancel.status).toBe(200);
     expect(cancel.body).toMatchObject({ id: paid.body.id, status: 'REFUNDED' });
-    expect(await shop.wallet(customer)).toBe(50_000);
-    expect((await shop.product(sku)).available).toBe(10);
-    const stock = (await shop.stats()).products.find((p) => p.sku === sku)!;
+    expect(await suite.shop.wallet(customer)).toBe(50_000);
+    expect((await suite.shop.product(sku)).available).toBe(10);
+    const stock = (await suite.shop.stats()).products.find((p) => p.sku === sku)!;
     expect(stock).toMatchObject({ stockOnHand: 10, sold: 0, reserved: 0 });
 
-    const reused = await shop.checkout(customer, { items: [{ sku, quantity: 1 }], couponCode: code });
+    const reused = await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }], couponCode: code });
     expect(reused.body).toMatchObject({ status: 'PAID', discountCents: 500 });
 
-    const again = await shop.call('POST', `/orders/${paid.body.id}/cancel`, { token: customer.token });
+    const again = await suite.shop.call('POST', `/orders/${paid.body.id}/cancel`, { token: customer.token });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'ORDER_NOT_CANCELLABLE' });
-    const saga = await shop.admin<{ items: { type: string; status: string }[] }>(
+    const saga = await suite.shop.admin<{ items: { type: string; status: string }[] }>(
       'GET',
       '/admin/sagas?type=cancelOrder',
     );
@@ -53,11 +37,11 @@ describe('cancelling a paid order', () => {
   });
 
   it('refuses to cancel a cancelled order with 409', async () => {
-    const customer = await shop.customerWithWallet(0);
-    const sku = await shop.productWithStock(10, 4_000);
-    const refused = await shop.checkout(customer, { items: [{ sku, quantity: 1 }] });
+    const customer = await suite.shop.customerWithWallet(0);
+    const sku = await suite.shop.productWithStock(10, 4_000);
+    const refused = await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] });
     expect(refused.body.status).toBe('CANCELLED');
-    const cancel = await shop.call('POST', `/orders/${refused.body.id}/cancel`, { token: customer.token });
+    const cancel = await suite.shop.call('POST', `/orders/${refused.body.id}/cancel`, { token: customer.token });
     expect(cancel.status).toBe(409);
   });
 });

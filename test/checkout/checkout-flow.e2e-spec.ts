@@ -1,32 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { invariantViolations, quiesce } from '../support/invariants';
-import { TestPlatform } from '../support/platform';
-import { Customer, Storefront } from '../support/storefront';
+import { quiesce } from '../support/invariants';
+import { suitePlatform } from '../support/suite-platform';
+import { Customer } from '../support/storefront';
 
 describe('checkout end to end, every outcome of API.md', () => {
-  let platform: TestPlatform;
-  let shop: Storefront;
+  const suite = suitePlatform();
   let tea: string;
   let scarce: string;
 
   beforeAll(async () => {
-    platform = await TestPlatform.start();
-    shop = new Storefront(platform.gatewayUrl);
-    tea = await shop.productWithStock(100, 12_800);
-    scarce = await shop.productWithStock(1, 5_000);
-  }, 60_000);
-
-  afterAll(async () => {
-    if (platform) {
-      await quiesce(platform);
-      expect(await invariantViolations(shop, platform)).toEqual([]);
-      await platform.stop();
-    }
+    tea = await suite.shop.productWithStock(100, 12_800);
+    scarce = await suite.shop.productWithStock(1, 5_000);
   }, 60_000);
 
   it('places a paid order, priced by the catalogue, and charges the wallet once', async () => {
-    const customer = await shop.customerWithWallet(100_000);
-    const response = await shop.checkout(customer, { items: [{ sku: tea, quantity: 2 }] });
+    const customer = await suite.shop.customerWithWallet(100_000);
+    const response = await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 2 }] });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({
       status: 'PAID',
@@ -40,22 +29,22 @@ describe('checkout end to end, every outcome of API.md', () => {
       paymentMethod: 'wallet',
       failureReason: null,
     });
-    expect(await shop.wallet(customer)).toBe(100_000 - 25_600);
-    expect((await shop.product(tea)).available).toBe(98);
-    const read = await shop.call('GET', `/orders/${response.body.id}`, { token: customer.token });
+    expect(await suite.shop.wallet(customer)).toBe(100_000 - 25_600);
+    expect((await suite.shop.product(tea)).available).toBe(98);
+    const read = await suite.shop.call('GET', `/orders/${response.body.id}`, { token: customer.token });
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: response.body.id, status: 'PAID' });
   });
 
   it('applies FIXED and PERCENT coupons and records the discount', async () => {
-    const customer = await shop.customerWithWallet(100_000);
-    const fixed = await shop.coupon({ kind: 'FIXED', value: 800 });
-    const percent = await shop.coupon({ kind: 'PERCENT', value: 15 });
-    const a = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: fixed });
-    const b = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: percent });
+    const customer = await suite.shop.customerWithWallet(100_000);
+    const fixed = await suite.shop.coupon({ kind: 'FIXED', value: 800 });
+    const percent = await suite.shop.coupon({ kind: 'PERCENT', value: 15 });
+    const a = await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: fixed });
+    const b = await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: percent });
     expect(a.body).toMatchObject({ status: 'PAID', discountCents: 800, totalCents: 12_000, couponCode: fixed });
     expect(b.body).toMatchObject({ status: 'PAID', discountCents: 1_920, totalCents: 10_880 });
-    expect(await shop.wallet(customer)).toBe(100_000 - 12_000 - 10_880);
+    expect(await suite.shop.wallet(customer)).toBe(100_000 - 12_000 - 10_880);
   });
 
   const refusals: [string, (c: Customer) => Promise<unknown>][] = [
@@ -66,7 +55,7 @@ describe('checkout end to end, every outcome of API.md', () => {
       'COUPON_EXPIRED',
       async () => ({
         items: [{ sku: tea, quantity: 1 }],
-        couponCode: await shop.coupon({
+        couponCode: await suite.shop.coupon({
           validFrom: new Date(Date.now() - 7_200_000).toISOString(),
           validUntil: new Date(Date.now() - 3_600_000).toISOString(),
         }),
@@ -75,8 +64,8 @@ describe('checkout end to end, every outcome of API.md', () => {
     [
       'COUPON_EXHAUSTED',
       async (c) => {
-        const code = await shop.coupon({ maxRedemptions: 1 });
-        const first = await shop.checkout(c, { items: [{ sku: tea, quantity: 1 }], couponCode: code });
+        const code = await suite.shop.coupon({ maxRedemptions: 1 });
+        const first = await suite.shop.checkout(c, { items: [{ sku: tea, quantity: 1 }], couponCode: code });
         expect(first.body.status).toBe('PAID');
         return { items: [{ sku: tea, quantity: 1 }], couponCode: code };
       },
@@ -85,90 +74,90 @@ describe('checkout end to end, every outcome of API.md', () => {
       'COUPON_MIN_SUBTOTAL',
       async () => ({
         items: [{ sku: tea, quantity: 1 }],
-        couponCode: await shop.coupon({ minSubtotalCents: 1_000_000 }),
+        couponCode: await suite.shop.coupon({ minSubtotalCents: 1_000_000 }),
       }),
     ],
     ['INSUFFICIENT_FUNDS', async () => ({ items: [{ sku: tea, quantity: 50 }] })],
   ];
 
   it.each(refusals)('ends CANCELLED with failureReason %s and releases everything', async (reason, body) => {
-    const customer = await shop.customerWithWallet(50_000);
+    const customer = await suite.shop.customerWithWallet(50_000);
     const request = await body(customer);
-    const walletBefore = await shop.wallet(customer);
-    const availableBefore = (await shop.product(tea)).available;
-    const response = await shop.checkout(customer, request);
+    const walletBefore = await suite.shop.wallet(customer);
+    const availableBefore = (await suite.shop.product(tea)).available;
+    const response = await suite.shop.checkout(customer, request);
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ status: 'CANCELLED', failureReason: reason });
-    expect(await shop.wallet(customer)).toBe(walletBefore);
-    expect((await shop.product(tea)).available).toBe(availableBefore);
+    expect(await suite.shop.wallet(customer)).toBe(walletBefore);
+    expect((await suite.shop.product(tea)).available).toBe(availableBefore);
   });
 
   it('ends CANCELLED with PAYMENT_DECLINED for a customer without a wallet', async () => {
-    const customer = await shop.customerWithWallet(0);
-    const response = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] });
+    const customer = await suite.shop.customerWithWallet(0);
+    const response = await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] });
     expect(response.body).toMatchObject({ status: 'CANCELLED', failureReason: 'PAYMENT_DECLINED' });
   });
 
   it('answers 202 with Location while the saga runs, when the client prefers not to wait', async () => {
-    const customer = await shop.customerWithWallet(50_000);
-    const response = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] }, { wait: 0 });
+    const customer = await suite.shop.customerWithWallet(50_000);
+    const response = await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] }, { wait: 0 });
     expect(response.status).toBe(202);
     expect(response.body.status).toBe('PENDING');
     expect(response.headers.get('location')).toBe(`/orders/${response.body.id}`);
   });
 
   it('compensates an order cancelled before payment: stock, coupon and money all come back', async () => {
-    const customer = await shop.customerWithWallet(50_000);
-    const code = await shop.coupon({ maxRedemptions: 1 });
-    const payment = platform.service('payment');
+    const customer = await suite.shop.customerWithWallet(50_000);
+    const code = await suite.shop.coupon({ maxRedemptions: 1 });
+    const payment = suite.platform.service('payment');
     let orderId: string | undefined;
     payment.signal('SIGSTOP');
     try {
-      const pending = await shop.checkout(
+      const pending = await suite.shop.checkout(
         customer,
         { items: [{ sku: scarce, quantity: 1 }], couponCode: code },
         { wait: 1 },
       );
       expect(pending.status).toBe(202);
       orderId = pending.body.id;
-      const saga = await shop.admin<{ currentStep: string }>('GET', `/admin/sagas/${pending.body.id}`);
+      const saga = await suite.shop.admin<{ currentStep: string }>('GET', `/admin/sagas/${pending.body.id}`);
       expect(saga.body.currentStep).toBe('chargeWallet');
-      const cancel = await shop.call('POST', `/orders/${pending.body.id}/cancel`, {
+      const cancel = await suite.shop.call('POST', `/orders/${pending.body.id}/cancel`, {
         token: customer.token,
         headers: { prefer: 'wait=0' },
       });
       expect(cancel.status).toBe(200);
       expect(cancel.body.status).toBe('PENDING');
-      const again = await shop.call('POST', `/orders/${pending.body.id}/cancel`, { token: customer.token });
+      const again = await suite.shop.call('POST', `/orders/${pending.body.id}/cancel`, { token: customer.token });
       expect(again.status).toBe(409);
       expect(again.body).toMatchObject({ code: 'ORDER_NOT_CANCELLABLE' });
     } finally {
       payment.signal('SIGCONT');
     }
-    await quiesce(platform);
-    const order = await shop.call('GET', `/orders/${orderId}`, { token: customer.token });
+    await quiesce(suite.platform);
+    const order = await suite.shop.call('GET', `/orders/${orderId}`, { token: customer.token });
     expect(order.body).toMatchObject({ status: 'CANCELLED', failureReason: 'CANCELLED_BY_CUSTOMER' });
-    expect((await shop.product(scarce)).available).toBe(1);
-    expect(await shop.wallet(customer)).toBe(50_000);
-    const reuse = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: code });
+    expect((await suite.shop.product(scarce)).available).toBe(1);
+    expect(await suite.shop.wallet(customer)).toBe(50_000);
+    const reuse = await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: code });
     expect(reuse.body).toMatchObject({ status: 'PAID', couponCode: code });
   });
 
   it('lists the caller’s orders newest first with a cursor', async () => {
-    const customer = await shop.customerWithWallet(100_000);
+    const customer = await suite.shop.customerWithWallet(100_000);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++)
-      ids.push((await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] })).body.id);
-    const first = await shop.call<{ items: { id: string }[]; nextCursor: string }>('GET', '/orders?limit=2', {
+      ids.push((await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] })).body.id);
+    const first = await suite.shop.call<{ items: { id: string }[]; nextCursor: string }>('GET', '/orders?limit=2', {
       token: customer.token,
     });
     expect(first.status).toBe(200);
-    const second = await shop.call<{ items: { id: string }[]; nextCursor: string }>(
+    const second = await suite.shop.call<{ items: { id: string }[]; nextCursor: string }>(
       'GET',
       `/orders?limit=2&cursor=${first.body.nextCursor}`,
       { token: customer.token },
     );
-    const third = await shop.call<{ items: { id: string }[]; nextCursor: string | null }>(
+    const third = await suite.shop.call<{ items: { id: string }[]; nextCursor: string | null }>(
       'GET',
       `/orders?limit=2&cursor=${second.body.nextCursor}`,
       { token: customer.token },
@@ -179,22 +168,22 @@ describe('checkout end to end, every outcome of API.md', () => {
   });
 
   it('hides another customer’s order behind a 404', async () => {
-    const owner = await shop.customerWithWallet(50_000);
-    const other = await shop.customerWithWallet(0);
-    const order = await shop.checkout(owner, { items: [{ sku: tea, quantity: 1 }] });
+    const owner = await suite.shop.customerWithWallet(50_000);
+    const other = await suite.shop.customerWithWallet(0);
+    const order = await suite.shop.checkout(owner, { items: [{ sku: tea, quantity: 1 }] });
     for (const path of [`/orders/${order.body.id}`, `/orders/${randomUUID()}`, '/orders/not-an-id']) {
-      const response = await shop.call('GET', path, { token: other.token });
+      const response = await suite.shop.call('GET', path, { token: other.token });
       expect(response.status).toBe(404);
       expect(response.body).toMatchObject({ code: 'NOT_FOUND' });
     }
-    expect((await shop.call('POST', `/orders/${order.body.id}/cancel`, { token: other.token })).status).toBe(404);
+    expect((await suite.shop.call('POST', `/orders/${order.body.id}/cancel`, { token: other.token })).status).toBe(404);
   });
 
   it('shows the operator any order, the saga list and a saga’s full timeline', async () => {
-    const customer = await shop.customerWithWallet(50_000);
-    const order = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] });
-    expect((await shop.admin('GET', `/admin/orders/${order.body.id}`)).body).toMatchObject({ id: order.body.id });
-    const saga = await shop.admin<{ status: string; timeline: { stepName: string; outcome: string }[] }>(
+    const customer = await suite.shop.customerWithWallet(50_000);
+    const order = await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] });
+    expect((await suite.shop.admin('GET', `/admin/orders/${order.body.id}`)).body).toMatchObject({ id: order.body.id });
+    const saga = await suite.shop.admin<{ status: string; timeline: { stepName: string; outcome: string }[] }>(
       'GET',
       `/admin/sagas/${order.body.id}`,
     );
@@ -205,27 +194,27 @@ describe('checkout end to end, every outcome of API.md', () => {
       'chargeWallet',
       'confirmReservation',
     ]);
-    const page = await shop.admin<{ items: { id: string; type: string }[]; nextCursor: string | null }>(
+    const page = await suite.shop.admin<{ items: { id: string; type: string }[]; nextCursor: string | null }>(
       'GET',
       '/admin/sagas?status=COMPLETED&type=checkout&limit=3',
     );
     expect(page.status).toBe(200);
     expect(page.body.items).toHaveLength(3);
     expect(page.body.items.every((s) => s.type === 'checkout')).toBe(true);
-    const next = await shop.admin<{ items: { id: string }[] }>(
+    const next = await suite.shop.admin<{ items: { id: string }[] }>(
       'GET',
       `/admin/sagas?limit=3&cursor=${page.body.nextCursor}`,
     );
     expect(next.status).toBe(200);
     expect(next.body.items.map((s) => s.id)).not.toContain(page.body.items[2].id);
-    expect((await shop.admin('GET', `/admin/sagas/${randomUUID()}`)).status).toBe(404);
-    const retry = await shop.admin('POST', `/admin/sagas/${order.body.id}/retry`);
+    expect((await suite.shop.admin('GET', `/admin/sagas/${randomUUID()}`)).status).toBe(404);
+    const retry = await suite.shop.admin('POST', `/admin/sagas/${order.body.id}/retry`);
     expect(retry.status).toBe(409);
     expect(retry.body).toMatchObject({ code: 'SAGA_NOT_PARKED' });
   });
 
   it('reports stats from which the invariants can be checked', async () => {
-    const stats = await shop.stats();
+    const stats = await suite.shop.stats();
     expect(stats.ordersByStatus.PAID).toBeGreaterThan(0);
     expect(stats.products.find((p) => p.sku === tea)).toMatchObject({ sku: tea, stockOnHand: expect.any(Number) });
     expect(stats.money.ledgerSumCents).toBe(0);

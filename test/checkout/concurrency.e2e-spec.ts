@@ -1,41 +1,30 @@
-import { invariantViolations, quiesce } from '../support/invariants';
-import { TestPlatform } from '../support/platform';
-import { Customer, Storefront } from '../support/storefront';
+import { quiesce } from '../support/invariants';
+import { suitePlatform } from '../support/suite-platform';
+import { Customer } from '../support/storefront';
 
 describe('checkout under concurrency', () => {
-  let platform: TestPlatform;
-  let shop: Storefront;
+  const suite = suitePlatform();
   let customers: Customer[];
 
   beforeAll(async () => {
-    platform = await TestPlatform.start();
-    shop = new Storefront(platform.gatewayUrl);
     customers = [];
-    for (let i = 0; i < 50; i++) customers.push(await shop.customerWithWallet(100_000));
+    for (let i = 0; i < 50; i++) customers.push(await suite.shop.customerWithWallet(100_000));
   }, 120_000);
 
-  afterAll(async () => {
-    if (platform) {
-      await quiesce(platform);
-      expect(await invariantViolations(shop, platform)).toEqual([]);
-      await platform.stop();
-    }
-  }, 60_000);
-
   it('sells exactly 37 units of a 37-unit sku to 200 concurrent checkouts from 50 customers', async () => {
-    const sku = await shop.productWithStock(37, 1_000);
+    const sku = await suite.shop.productWithStock(37, 1_000);
     const responses = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        shop.checkout(customers[i % 50], { items: [{ sku, quantity: 1 }] }, { wait: 30 }),
+        suite.shop.checkout(customers[i % 50], { items: [{ sku, quantity: 1 }] }, { wait: 30 }),
       ),
     );
-    await quiesce(platform);
+    await quiesce(suite.platform);
     const outcomes = await Promise.all(
       responses.map(async (r) => {
         expect([201, 202]).toContain(r.status);
         const customer = customers.find((c) => c.id === r.body.customerId)!;
         return (
-          await shop.call<{ status: string; failureReason: string | null }>('GET', `/orders/${r.body.id}`, {
+          await suite.shop.call<{ status: string; failureReason: string | null }>('GET', `/orders/${r.body.id}`, {
             token: customer.token,
           })
         ).body;
@@ -46,25 +35,25 @@ describe('checkout under concurrency', () => {
       true,
     );
     expect(outcomes.filter((o) => o.status === 'CANCELLED')).toHaveLength(163);
-    expect((await shop.product(sku)).available).toBe(0);
-    const stock = (await shop.stats()).products.find((p) => p.sku === sku)!;
+    expect((await suite.shop.product(sku)).available).toBe(0);
+    const stock = (await suite.shop.stats()).products.find((p) => p.sku === sku)!;
     expect(stock).toMatchObject({ stockOnHand: 0, reserved: 0, sold: 37, paidQuantity: 37 });
   }, 120_000);
 
   it('redeems a single-use coupon once when 20 checkouts race for it', async () => {
-    const sku = await shop.productWithStock(1_000, 1_000);
-    const code = await shop.coupon({ maxRedemptions: 1, value: 300 });
+    const sku = await suite.shop.productWithStock(1_000, 1_000);
+    const code = await suite.shop.coupon({ maxRedemptions: 1, value: 300 });
     const responses = await Promise.all(
       customers
         .slice(0, 20)
-        .map((c) => shop.checkout(c, { items: [{ sku, quantity: 1 }], couponCode: code }, { wait: 30 })),
+        .map((c) => suite.shop.checkout(c, { items: [{ sku, quantity: 1 }], couponCode: code }, { wait: 30 })),
     );
-    await quiesce(platform);
+    await quiesce(suite.platform);
     const finals = await Promise.all(
       responses.map(
         async (r, i) =>
           (
-            await shop.call<{ status: string; failureReason: string | null }>('GET', `/orders/${r.body.id}`, {
+            await suite.shop.call<{ status: string; failureReason: string | null }>('GET', `/orders/${r.body.id}`, {
               token: customers[i].token,
             })
           ).body,
@@ -72,7 +61,7 @@ describe('checkout under concurrency', () => {
     );
     expect(finals.filter((o) => o.status === 'PAID')).toHaveLength(1);
     expect(finals.filter((o) => o.failureReason === 'COUPON_EXHAUSTED')).toHaveLength(19);
-    const coupon = (await shop.stats()).coupons.find((c) => c.code === code)!;
+    const coupon = (await suite.shop.stats()).coupons.find((c) => c.code === code)!;
     expect(coupon).toMatchObject({ redeemed: 1, locked: 0 });
   }, 60_000);
 });

@@ -1,31 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { invariantViolations, quiesce } from '../support/invariants';
 import { SHARED } from '../support/infrastructure';
-import { TestPlatform } from '../support/platform';
-import { Storefront } from '../support/storefront';
+import { quiesce } from '../support/invariants';
+import { suitePlatform } from '../support/suite-platform';
 
 describe('Idempotency-Key on checkout', () => {
-  let platform: TestPlatform;
-  let shop: Storefront;
+  const suite = suitePlatform();
   let sku: string;
 
   beforeAll(async () => {
-    platform = await TestPlatform.start();
-    shop = new Storefront(platform.gatewayUrl);
-    sku = await shop.productWithStock(1_000, 1_000);
-  }, 60_000);
-
-  afterAll(async () => {
-    if (platform) {
-      await quiesce(platform);
-      expect(await invariantViolations(shop, platform)).toEqual([]);
-      await platform.stop();
-    }
+    sku = await suite.shop.productWithStock(1_000, 1_000);
   }, 60_000);
 
   async function ordersOf(customerId: string): Promise<number> {
-    const rows = await platform.query<{ n: string }>(
+    const rows = await suite.platform.query<{ n: string }>(
       'order',
       'SELECT count(*) AS n FROM orders WHERE customer_id = $1',
       [customerId],
@@ -34,7 +22,7 @@ describe('Idempotency-Key on checkout', () => {
   }
 
   async function chargesOf(customerId: string): Promise<number> {
-    const rows = await platform.query<{ n: string }>(
+    const rows = await suite.platform.query<{ n: string }>(
       'payment',
       `SELECT count(*) AS n FROM postings WHERE kind = 'CHARGE' AND customer_id = $1`,
       [customerId],
@@ -43,42 +31,50 @@ describe('Idempotency-Key on checkout', () => {
   }
 
   it('replays the same order, in its current state, with Idempotent-Replayed: true', async () => {
-    const customer = await shop.customerWithWallet(10_000);
+    const customer = await suite.shop.customerWithWallet(10_000);
     const key = randomUUID();
-    const first = await shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
-    const again = await shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
+    const first = await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
+    const again = await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
     expect(first.status).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toMatchObject({ id: first.body.id, status: 'PAID' });
     expect(await ordersOf(customer.id)).toBe(1);
-    expect(await shop.wallet(customer)).toBe(9_000);
+    expect(await suite.shop.wallet(customer)).toBe(9_000);
   });
 
   it('treats a body with its keys in another order as the same request', async () => {
-    const customer = await shop.customerWithWallet(10_000);
+    const customer = await suite.shop.customerWithWallet(10_000);
     const key = randomUUID();
-    const first = await shop.checkout(customer, { items: [{ sku, quantity: 1 }], paymentMethod: 'wallet' }, { key });
-    const again = await shop.checkout(customer, { paymentMethod: 'wallet', items: [{ quantity: 1, sku }] }, { key });
+    const first = await suite.shop.checkout(
+      customer,
+      { items: [{ sku, quantity: 1 }], paymentMethod: 'wallet' },
+      { key },
+    );
+    const again = await suite.shop.checkout(
+      customer,
+      { paymentMethod: 'wallet', items: [{ quantity: 1, sku }] },
+      { key },
+    );
     expect(again.body.id).toBe(first.body.id);
   });
 
   it('refuses the same key with a different body with 422 IDEMPOTENCY_KEY_REUSED', async () => {
-    const customer = await shop.customerWithWallet(10_000);
+    const customer = await suite.shop.customerWithWallet(10_000);
     const key = randomUUID();
-    await shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
-    const other = await shop.checkout(customer, { items: [{ sku, quantity: 2 }] }, { key });
+    await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
+    const other = await suite.shop.checkout(customer, { items: [{ sku, quantity: 2 }] }, { key });
     expect(other.status).toBe(422);
     expect(other.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     expect(await ordersOf(customer.id)).toBe(1);
   });
 
   it('makes exactly one order and one charge from 20 concurrent requests with one key', async () => {
-    const customer = await shop.customerWithWallet(10_000);
+    const customer = await suite.shop.customerWithWallet(10_000);
     const key = randomUUID();
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () => shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key })),
+      Array.from({ length: 20 }, () => suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key })),
     );
     const statuses = responses.map((r) => r.status);
     expect(statuses.every((s) => [201, 202, 409].includes(s))).toBe(true);
@@ -87,44 +83,44 @@ describe('Idempotency-Key on checkout', () => {
     );
     const ids = new Set(responses.filter((r) => r.status !== 409).map((r) => r.body.id));
     expect(ids.size).toBe(1);
-    await quiesce(platform);
+    await quiesce(suite.platform);
     expect(await ordersOf(customer.id)).toBe(1);
     expect(await chargesOf(customer.id)).toBe(1);
-    expect(await shop.wallet(customer)).toBe(9_000);
+    expect(await suite.shop.wallet(customer)).toBe(9_000);
   });
 
   it('keeps keys per customer: the same key from two customers makes two orders', async () => {
-    const a = await shop.customerWithWallet(10_000);
-    const b = await shop.customerWithWallet(10_000);
+    const a = await suite.shop.customerWithWallet(10_000);
+    const b = await suite.shop.customerWithWallet(10_000);
     const key = randomUUID();
-    const first = await shop.checkout(a, { items: [{ sku, quantity: 1 }] }, { key });
-    const second = await shop.checkout(b, { items: [{ sku, quantity: 1 }] }, { key });
+    const first = await suite.shop.checkout(a, { items: [{ sku, quantity: 1 }] }, { key });
+    const second = await suite.shop.checkout(b, { items: [{ sku, quantity: 1 }] }, { key });
     expect(second.headers.get('idempotent-replayed')).toBeNull();
     expect(second.body.id).not.toBe(first.body.id);
     expect(second.body.status).toBe('PAID');
   });
 
   it('still makes one order per key when Redis forgets every key mid-test', async () => {
-    const customer = await shop.customerWithWallet(10_000);
+    const customer = await suite.shop.customerWithWallet(10_000);
     const key = randomUUID();
-    const first = await shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
+    const first = await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
     const redis = new Redis(SHARED.redis);
     try {
-      const keys = await redis.keys(`${platform.redisPrefix}*`);
+      const keys = await redis.keys(`${suite.platform.redisPrefix}*`);
       expect(keys.length).toBeGreaterThan(0);
       await redis.del(...keys);
     } finally {
       redis.disconnect();
     }
     const replays = await Promise.all(
-      Array.from({ length: 5 }, () => shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key })),
+      Array.from({ length: 5 }, () => suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key })),
     );
     for (const replay of replays) {
       if (replay.status === 409) continue;
       expect(replay.body.id).toBe(first.body.id);
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
     }
-    const changed = await shop.checkout(customer, { items: [{ sku, quantity: 3 }] }, { key });
+    const changed = await suite.shop.checkout(customer, { items: [{ sku, quantity: 3 }] }, { key });
     expect(changed.status).toBe(422);
     expect(await ordersOf(customer.id)).toBe(1);
     expect(await chargesOf(customer.id)).toBe(1);

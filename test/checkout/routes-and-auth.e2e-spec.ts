@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/infrastructure';
-import { invariantViolations, quiesce } from '../support/invariants';
-import { TestPlatform } from '../support/platform';
-import { ApiResponse, Customer, Storefront } from '../support/storefront';
+import { quiesce } from '../support/invariants';
+import { suitePlatform } from '../support/suite-platform';
+import { ApiResponse, Customer } from '../support/storefront';
 
 /**
  * The routes and status codes of API.md that checkout-flow.e2e-spec.ts leaves out: login,
@@ -45,55 +45,44 @@ interface SagaPage {
 }
 
 describe('every route and status code of API.md', () => {
-  let platform: TestPlatform;
-  let shop: Storefront;
+  const suite = suitePlatform();
   let tea: string;
   let customer: Customer;
 
   beforeAll(async () => {
-    platform = await TestPlatform.start();
-    shop = new Storefront(platform.gatewayUrl);
-    tea = await shop.productWithStock(100, 1_500);
-    customer = await shop.customerWithWallet(100_000);
-  }, 60_000);
-
-  afterAll(async () => {
-    if (platform) {
-      await quiesce(platform);
-      expect(await invariantViolations(shop, platform)).toEqual([]);
-      await platform.stop();
-    }
+    tea = await suite.shop.productWithStock(100, 1_500);
+    customer = await suite.shop.customerWithWallet(100_000);
   }, 60_000);
 
   describe('POST /auth/login', () => {
     it('gives a customer 200 { accessToken, tokenType "Bearer", expiresIn } and a token for customer routes only', async () => {
-      const response = await shop.call('POST', '/auth/login', {
+      const response = await suite.shop.call('POST', '/auth/login', {
         body: { email: customer.email, password: customer.password },
       });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
         accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
         tokenType: 'Bearer',
-        expiresIn: Number(platform.env.JWT_TTL_SECONDS),
+        expiresIn: Number(suite.platform.env.JWT_TTL_SECONDS),
       });
       const token = response.body.accessToken as string;
-      expect((await shop.call('GET', '/me/wallet', { token })).status).toBe(200);
-      expectProblem(await shop.call('GET', '/admin/stats', { token }), 403, 'FORBIDDEN');
+      expect((await suite.shop.call('GET', '/me/wallet', { token })).status).toBe(200);
+      expectProblem(await suite.shop.call('GET', '/admin/stats', { token }), 403, 'FORBIDDEN');
     });
 
     it('gives the operator 200 { accessToken, tokenType "Bearer", expiresIn } and a token for /admin only', async () => {
-      const response = await shop.call('POST', '/auth/login', {
+      const response = await suite.shop.call('POST', '/auth/login', {
         body: { email: 'operator@zhongtai.local', password: 'operator' },
       });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
         accessToken: expect.any(String),
         tokenType: 'Bearer',
-        expiresIn: Number(platform.env.JWT_TTL_SECONDS),
+        expiresIn: Number(suite.platform.env.JWT_TTL_SECONDS),
       });
       const token = response.body.accessToken as string;
-      expect((await shop.call('GET', '/admin/stats', { token })).status).toBe(200);
-      expectProblem(await shop.call('GET', '/me/wallet', { token }), 403, 'FORBIDDEN');
+      expect((await suite.shop.call('GET', '/admin/stats', { token })).status).toBe(200);
+      expectProblem(await suite.shop.call('GET', '/me/wallet', { token }), 403, 'FORBIDDEN');
     });
 
     it('answers 401 UNAUTHENTICATED to bad credentials, whether the email is known or not', async () => {
@@ -102,14 +91,14 @@ describe('every route and status code of API.md', () => {
         { email: `nobody-${randomUUID()}@zhongtai.test`, password: customer.password },
         { email: 'operator@zhongtai.local', password: customer.password },
       ]) {
-        expectProblem(await shop.call('POST', '/auth/login', { body }), 401, 'UNAUTHENTICATED');
+        expectProblem(await suite.shop.call('POST', '/auth/login', { body }), 401, 'UNAUTHENTICATED');
       }
     });
   });
 
   describe('catalogue', () => {
     it('lists products as [{ sku, name, priceCents, currency, available }]', async () => {
-      const response = await shop.call<Record<string, unknown>[]>('GET', '/products');
+      const response = await suite.shop.call<Record<string, unknown>[]>('GET', '/products');
       expect(response.status).toBe(200);
       expect(Array.isArray(response.body)).toBe(true);
       for (const product of response.body) {
@@ -132,10 +121,10 @@ describe('every route and status code of API.md', () => {
     });
 
     it('shows one product, and 404 NOT_FOUND for an unknown sku', async () => {
-      const found = await shop.call('GET', `/products/${tea}`);
+      const found = await suite.shop.call('GET', `/products/${tea}`);
       expect(found.status).toBe(200);
       expect(found.body).toMatchObject({ sku: tea, priceCents: 1_500, currency: 'CNY' });
-      expectProblem(await shop.call('GET', '/products/NO-SUCH-SKU'), 404, 'NOT_FOUND');
+      expectProblem(await suite.shop.call('GET', '/products/NO-SUCH-SKU'), 404, 'NOT_FOUND');
     });
   });
 
@@ -161,13 +150,13 @@ describe('every route and status code of API.md', () => {
     ];
 
     it('refuses a customer token on every /admin route with 403 FORBIDDEN, changing nothing', async () => {
-      const before = await shop.stats();
+      const before = await suite.shop.stats();
       for (const [method, path, body] of adminRoutes(randomUUID())) {
-        const response = await shop.call(method, path, { token: customer.token, body });
+        const response = await suite.shop.call(method, path, { token: customer.token, body });
         expect({ method, path, status: response.status }).toEqual({ method, path, status: 403 });
         expectProblem(response, 403, 'FORBIDDEN');
       }
-      const after = await shop.stats();
+      const after = await suite.shop.stats();
       expect(after.products.find((p) => p.sku === tea)?.stockOnHand).toBe(
         before.products.find((p) => p.sku === tea)?.stockOnHand,
       );
@@ -175,9 +164,9 @@ describe('every route and status code of API.md', () => {
     });
 
     it('refuses an operator token on customer routes with 403 FORBIDDEN', async () => {
-      const operator = await shop.operator();
+      const operator = await suite.shop.operator();
       for (const [method, path, body] of customerRoutes(randomUUID())) {
-        const response = await shop.call(method, path, {
+        const response = await suite.shop.call(method, path, {
           token: operator,
           body,
           headers: { 'idempotency-key': randomUUID() },
@@ -189,7 +178,7 @@ describe('every route and status code of API.md', () => {
 
     it('answers 401 UNAUTHENTICATED without a token, on customer and operator routes alike', async () => {
       for (const [method, path, body] of [...customerRoutes(randomUUID()), ...adminRoutes(randomUUID())]) {
-        const response = await shop.call(method, path, { body, headers: { 'idempotency-key': randomUUID() } });
+        const response = await suite.shop.call(method, path, { body, headers: { 'idempotency-key': randomUUID() } });
         expect({ method, path, status: response.status }).toEqual({ method, path, status: 401 });
         expectProblem(response, 401, 'UNAUTHENTICATED');
       }
@@ -199,23 +188,23 @@ describe('every route and status code of API.md', () => {
   describe('operator: customers and wallets', () => {
     it('creates a customer (201 { id }) who can log in, and answers 409 to the same email in another case', async () => {
       const email = `Mei.${randomUUID().slice(0, 8)}@ZhongTai.test`;
-      const created = await shop.admin('POST', '/admin/customers', {
+      const created = await suite.shop.admin('POST', '/admin/customers', {
         email,
         password: 'password-1234',
         name: 'Li Mei',
       });
       expect(created.status).toBe(201);
       expect(created.body).toEqual({ id: expect.stringMatching(UUID) });
-      expect(await shop.login(email, 'password-1234')).toEqual(expect.any(String));
+      expect(await suite.shop.login(email, 'password-1234')).toEqual(expect.any(String));
       for (const again of [email, email.toLowerCase(), email.toUpperCase()]) {
-        const duplicate = await shop.admin('POST', '/admin/customers', {
+        const duplicate = await suite.shop.admin('POST', '/admin/customers', {
           email: again,
           password: 'another-password',
           name: 'Someone else',
         });
         expectProblem(duplicate, 409);
       }
-      const [{ n }] = await platform.query<{ n: string }>(
+      const [{ n }] = await suite.platform.query<{ n: string }>(
         'order',
         'SELECT count(*) AS n FROM customers WHERE lower(email) = lower($1)',
         [email],
@@ -224,41 +213,41 @@ describe('every route and status code of API.md', () => {
     });
 
     it('credits a wallet once per reference, 409 for the reference with another amount or customer', async () => {
-      const mei = await shop.customerWithWallet(0);
-      const other = await shop.customerWithWallet(0);
+      const mei = await suite.shop.customerWithWallet(0);
+      const other = await suite.shop.customerWithWallet(0);
       const reference = `topup-${randomUUID()}`;
-      const first = await shop.admin('POST', `/admin/customers/${mei.id}/wallet/credit`, {
+      const first = await suite.shop.admin('POST', `/admin/customers/${mei.id}/wallet/credit`, {
         amountCents: 5_000,
         reference,
       });
       expect(first.status).toBe(200);
       expect(first.body).toEqual({ balanceCents: 5_000, currency: 'CNY' });
-      const replay = await shop.admin('POST', `/admin/customers/${mei.id}/wallet/credit`, {
+      const replay = await suite.shop.admin('POST', `/admin/customers/${mei.id}/wallet/credit`, {
         amountCents: 5_000,
         reference,
       });
       expect(replay.status).toBe(200);
       expect(replay.body).toEqual({ balanceCents: 5_000, currency: 'CNY' });
-      expect((await shop.call('GET', '/me/wallet', { token: mei.token })).body).toEqual({
+      expect((await suite.shop.call('GET', '/me/wallet', { token: mei.token })).body).toEqual({
         balanceCents: 5_000,
         currency: 'CNY',
       });
 
       expectProblem(
-        await shop.admin('POST', `/admin/customers/${mei.id}/wallet/credit`, { amountCents: 6_000, reference }),
+        await suite.shop.admin('POST', `/admin/customers/${mei.id}/wallet/credit`, { amountCents: 6_000, reference }),
         409,
       );
       expectProblem(
-        await shop.admin('POST', `/admin/customers/${other.id}/wallet/credit`, { amountCents: 5_000, reference }),
+        await suite.shop.admin('POST', `/admin/customers/${other.id}/wallet/credit`, { amountCents: 5_000, reference }),
         409,
       );
-      expect(await shop.wallet(mei)).toBe(5_000);
-      expect(await shop.wallet(other)).toBe(0);
+      expect(await suite.shop.wallet(mei)).toBe(5_000);
+      expect(await suite.shop.wallet(other)).toBe(0);
     });
 
     it('answers 404 NOT_FOUND to a credit for an unknown customer id', async () => {
       for (const id of [randomUUID(), 'not-a-customer-id']) {
-        const response = await shop.admin('POST', `/admin/customers/${id}/wallet/credit`, {
+        const response = await suite.shop.admin('POST', `/admin/customers/${id}/wallet/credit`, {
           amountCents: 1_000,
           reference: `topup-${randomUUID()}`,
         });
@@ -270,7 +259,7 @@ describe('every route and status code of API.md', () => {
   describe('operator: products, stock and coupons', () => {
     it('creates a product (201) that the catalogue shows, and answers 409 to the same sku', async () => {
       const sku = `OOLONG-${randomUUID().slice(0, 8)}`;
-      const created = await shop.admin('POST', '/admin/products', {
+      const created = await suite.shop.admin('POST', '/admin/products', {
         sku,
         name: 'Tieguanyin oolong, 100 g',
         priceCents: 6_800,
@@ -278,61 +267,69 @@ describe('every route and status code of API.md', () => {
       });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ sku, name: 'Tieguanyin oolong, 100 g', priceCents: 6_800, currency: 'CNY' });
-      expect(await shop.product(sku)).toMatchObject({ priceCents: 6_800, available: 12 });
-      const duplicate = await shop.admin('POST', '/admin/products', { sku, name: 'Other', priceCents: 1, stock: 1 });
+      expect(await suite.shop.product(sku)).toMatchObject({ priceCents: 6_800, available: 12 });
+      const duplicate = await suite.shop.admin('POST', '/admin/products', {
+        sku,
+        name: 'Other',
+        priceCents: 1,
+        stock: 1,
+      });
       expectProblem(duplicate, 409);
-      expect(await shop.product(sku)).toMatchObject({ priceCents: 6_800, available: 12 });
+      expect(await suite.shop.product(sku)).toMatchObject({ priceCents: 6_800, available: 12 });
     });
 
     it('adds and removes stock once per reference, 409 for the reference reused otherwise, 404 for an unknown sku', async () => {
-      const sku = await shop.productWithStock(10);
+      const sku = await suite.shop.productWithStock(10);
       const add = `restock-${randomUUID()}`;
       const remove = `shrinkage-${randomUUID()}`;
-      const added = await shop.admin('POST', `/admin/products/${sku}/stock`, { delta: 5, reference: add });
+      const added = await suite.shop.admin('POST', `/admin/products/${sku}/stock`, { delta: 5, reference: add });
       expect(added.status).toBe(200);
       expect(added.body).toEqual({ sku, stockOnHand: 15, reserved: 0, sold: 0, available: 15 });
-      const replay = await shop.admin('POST', `/admin/products/${sku}/stock`, { delta: 5, reference: add });
+      const replay = await suite.shop.admin('POST', `/admin/products/${sku}/stock`, { delta: 5, reference: add });
       expect(replay.status).toBe(200);
       expect(replay.body).toMatchObject({ stockOnHand: 15 });
-      const removed = await shop.admin('POST', `/admin/products/${sku}/stock`, { delta: -3, reference: remove });
+      const removed = await suite.shop.admin('POST', `/admin/products/${sku}/stock`, { delta: -3, reference: remove });
       expect(removed.status).toBe(200);
       expect(removed.body).toMatchObject({ stockOnHand: 12, available: 12 });
       expect(
-        (await shop.admin('POST', `/admin/products/${sku}/stock`, { delta: -3, reference: remove })).body,
+        (await suite.shop.admin('POST', `/admin/products/${sku}/stock`, { delta: -3, reference: remove })).body,
       ).toMatchObject({ stockOnHand: 12 });
-      expect((await shop.product(sku)).available).toBe(12);
+      expect((await suite.shop.product(sku)).available).toBe(12);
 
-      expectProblem(await shop.admin('POST', `/admin/products/${sku}/stock`, { delta: 7, reference: add }), 409);
+      expectProblem(await suite.shop.admin('POST', `/admin/products/${sku}/stock`, { delta: 7, reference: add }), 409);
       expectProblem(
-        await shop.admin('POST', '/admin/products/NO-SUCH-SKU/stock', { delta: 1, reference: `r-${randomUUID()}` }),
+        await suite.shop.admin('POST', '/admin/products/NO-SUCH-SKU/stock', {
+          delta: 1,
+          reference: `r-${randomUUID()}`,
+        }),
         404,
         'NOT_FOUND',
       );
-      expect((await shop.product(sku)).available).toBe(12);
+      expect((await suite.shop.product(sku)).available).toBe(12);
     });
 
     it('never removes stock below what a PENDING checkout reserved: 409 STOCK_BELOW_RESERVED', async () => {
-      const sku = await shop.productWithStock(3, 2_000);
-      const buyer = await shop.customerWithWallet(50_000);
-      const payment = platform.service('payment');
+      const sku = await suite.shop.productWithStock(3, 2_000);
+      const buyer = await suite.shop.customerWithWallet(50_000);
+      const payment = suite.platform.service('payment');
       let orderId: string;
       payment.signal('SIGSTOP');
       try {
-        const pending = await shop.checkout(buyer, { items: [{ sku, quantity: 2 }] }, { wait: 1 });
+        const pending = await suite.shop.checkout(buyer, { items: [{ sku, quantity: 2 }] }, { wait: 1 });
         expect(pending.status).toBe(202);
         orderId = pending.body.id;
-        await eventually(async () => ((await shop.product(sku)).available === 1 ? true : undefined), {
+        await eventually(async () => ((await suite.shop.product(sku)).available === 1 ? true : undefined), {
           what: 'the reservation of 2 units',
         });
-        const listed = await shop.call<{ sku: string; available: number }[]>('GET', '/products');
+        const listed = await suite.shop.call<{ sku: string; available: number }[]>('GET', '/products');
         expect(listed.body.find((p) => p.sku === sku)?.available).toBe(1);
 
-        const below = await shop.admin('POST', `/admin/products/${sku}/stock`, {
+        const below = await suite.shop.admin('POST', `/admin/products/${sku}/stock`, {
           delta: -2,
           reference: `r-${randomUUID()}`,
         });
         expectProblem(below, 409, 'STOCK_BELOW_RESERVED');
-        const toReserved = await shop.admin('POST', `/admin/products/${sku}/stock`, {
+        const toReserved = await suite.shop.admin('POST', `/admin/products/${sku}/stock`, {
           delta: -1,
           reference: `r-${randomUUID()}`,
         });
@@ -341,10 +338,10 @@ describe('every route and status code of API.md', () => {
       } finally {
         payment.signal('SIGCONT');
       }
-      await quiesce(platform);
-      const order = await shop.call('GET', `/orders/${orderId}`, { token: buyer.token });
+      await quiesce(suite.platform);
+      const order = await suite.shop.call('GET', `/orders/${orderId}`, { token: buyer.token });
       expect(order.body).toMatchObject({ status: 'PAID' });
-      expect((await shop.stats()).products.find((p) => p.sku === sku)).toMatchObject({
+      expect((await suite.shop.stats()).products.find((p) => p.sku === sku)).toMatchObject({
         stockOnHand: 0,
         reserved: 0,
         sold: 2,
@@ -363,11 +360,11 @@ describe('every route and status code of API.md', () => {
         validFrom: new Date(Date.now() - 60_000).toISOString(),
         validUntil: new Date(Date.now() + 3_600_000).toISOString(),
       };
-      const created = await shop.admin('POST', '/admin/coupons', coupon);
+      const created = await suite.shop.admin('POST', '/admin/coupons', coupon);
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ code, kind: 'PERCENT', value: 10 });
-      expectProblem(await shop.admin('POST', '/admin/coupons', { ...coupon, value: 50 }), 409);
-      const used = await shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: code });
+      expectProblem(await suite.shop.admin('POST', '/admin/coupons', { ...coupon, value: 50 }), 409);
+      const used = await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }], couponCode: code });
       expect(used.body).toMatchObject({ status: 'PAID', discountCents: 150, totalCents: 1_350 });
     });
   });
@@ -377,11 +374,11 @@ describe('every route and status code of API.md', () => {
     let refused: string;
 
     beforeAll(async () => {
-      const buyer = await shop.customerWithWallet(100_000);
-      paid = (await shop.checkout(buyer, { items: [{ sku: tea, quantity: 1 }] })).body.id;
-      refused = (await shop.checkout(buyer, { items: [{ sku: tea, quantity: 999 }] })).body.id;
-      const refunded = (await shop.checkout(buyer, { items: [{ sku: tea, quantity: 1 }] })).body.id;
-      const cancel = await shop.call('POST', `/orders/${refunded}/cancel`, {
+      const buyer = await suite.shop.customerWithWallet(100_000);
+      paid = (await suite.shop.checkout(buyer, { items: [{ sku: tea, quantity: 1 }] })).body.id;
+      refused = (await suite.shop.checkout(buyer, { items: [{ sku: tea, quantity: 999 }] })).body.id;
+      const refunded = (await suite.shop.checkout(buyer, { items: [{ sku: tea, quantity: 1 }] })).body.id;
+      const cancel = await suite.shop.call('POST', `/orders/${refunded}/cancel`, {
         token: buyer.token,
         headers: { prefer: 'wait=10' },
       });
@@ -390,16 +387,16 @@ describe('every route and status code of API.md', () => {
     }, 60_000);
 
     it('shows any order by id, 404 NOT_FOUND for an unknown one', async () => {
-      const found = await shop.admin('GET', `/admin/orders/${paid}`);
+      const found = await suite.shop.admin('GET', `/admin/orders/${paid}`);
       expect(found.status).toBe(200);
       expect(found.body).toMatchObject({ id: paid, status: 'PAID', items: [{ sku: tea, quantity: 1 }] });
       for (const id of [randomUUID(), 'not-an-order-id']) {
-        expectProblem(await shop.admin('GET', `/admin/orders/${id}`), 404, 'NOT_FOUND');
+        expectProblem(await suite.shop.admin('GET', `/admin/orders/${id}`), 404, 'NOT_FOUND');
       }
     });
 
     it('lists sagas filtered by status and by type, in the summary shape', async () => {
-      const compensated = await shop.admin<SagaPage>('GET', '/admin/sagas?status=COMPENSATED&limit=100');
+      const compensated = await suite.shop.admin<SagaPage>('GET', '/admin/sagas?status=COMPENSATED&limit=100');
       expect(compensated.status).toBe(200);
       expect(compensated.body.items.length).toBeGreaterThan(0);
       expect(compensated.body.items.every((s) => s.status === 'COMPENSATED')).toBe(true);
@@ -411,35 +408,35 @@ describe('every route and status code of API.md', () => {
         );
       }
 
-      const cancels = await shop.admin<SagaPage>('GET', '/admin/sagas?type=cancelOrder&limit=100');
+      const cancels = await suite.shop.admin<SagaPage>('GET', '/admin/sagas?type=cancelOrder&limit=100');
       expect(cancels.status).toBe(200);
       expect(cancels.body.items.length).toBeGreaterThan(0);
       expect(cancels.body.items.every((s) => s.type === 'cancelOrder')).toBe(true);
 
-      const completedCheckouts = await shop.admin<SagaPage>(
+      const completedCheckouts = await suite.shop.admin<SagaPage>(
         'GET',
         '/admin/sagas?status=COMPLETED&type=checkout&limit=100',
       );
       expect(completedCheckouts.body.items.map((s) => s.id)).toContain(paid);
       expect(completedCheckouts.body.items.every((s) => s.status === 'COMPLETED' && s.type === 'checkout')).toBe(true);
 
-      const none = await shop.admin<SagaPage>('GET', '/admin/sagas?type=no-such-type');
+      const none = await suite.shop.admin<SagaPage>('GET', '/admin/sagas?type=no-such-type');
       expect(none.status).toBe(200);
       expect(none.body).toEqual({ items: [], nextCursor: null });
-      expectProblem(await shop.admin('GET', '/admin/sagas?status=FINISHED'), 400, 'VALIDATION_FAILED');
+      expectProblem(await suite.shop.admin('GET', '/admin/sagas?status=FINISHED'), 400, 'VALIDATION_FAILED');
     });
 
     it('takes a saga list limit from 1 to 100 and refuses 0, 101 and non-integers with 400', async () => {
-      const one = await shop.admin<SagaPage>('GET', '/admin/sagas?limit=1');
+      const one = await suite.shop.admin<SagaPage>('GET', '/admin/sagas?limit=1');
       expect(one.status).toBe(200);
       expect(one.body.items).toHaveLength(1);
       expect(one.body.nextCursor).toEqual(expect.any(String));
-      const hundred = await shop.admin<SagaPage>('GET', '/admin/sagas?limit=100');
+      const hundred = await suite.shop.admin<SagaPage>('GET', '/admin/sagas?limit=100');
       expect(hundred.status).toBe(200);
       expect(hundred.body.items.length).toBeGreaterThan(1);
       expect(hundred.body.items.length).toBeLessThanOrEqual(100);
       for (const limit of ['0', '101', '-1', '1.5', 'ten']) {
-        const response = await shop.admin('GET', `/admin/sagas?limit=${limit}`);
+        const response = await suite.shop.admin('GET', `/admin/sagas?limit=${limit}`);
         expectProblem(response, 400, 'VALIDATION_FAILED');
         expect((response.body.errors as { field: string }[]).map((e) => e.field)).toContain('limit');
       }
@@ -449,13 +446,13 @@ describe('every route and status code of API.md', () => {
   it('takes an order list limit from 1 to 100 and refuses 0 and 101 with 400', async () => {
     for (const limit of ['0', '101']) {
       expectProblem(
-        await shop.call('GET', `/orders?limit=${limit}`, { token: customer.token }),
+        await suite.shop.call('GET', `/orders?limit=${limit}`, { token: customer.token }),
         400,
         'VALIDATION_FAILED',
       );
     }
     for (const limit of ['1', '100']) {
-      const response = await shop.call<{ items: unknown[]; nextCursor: string | null }>(
+      const response = await suite.shop.call<{ items: unknown[]; nextCursor: string | null }>(
         'GET',
         `/orders?limit=${limit}`,
         { token: customer.token },
@@ -467,12 +464,12 @@ describe('every route and status code of API.md', () => {
   });
 
   it('serves /metrics, /health/live and /health/ready without a token', async () => {
-    const metrics = await fetch(`${platform.gatewayUrl}/metrics`);
+    const metrics = await fetch(`${suite.platform.gatewayUrl}/metrics`);
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await metrics.text()).toMatch(/^# (HELP|TYPE) /m);
     for (const path of ['/health/live', '/health/ready']) {
-      const response = await shop.call('GET', path);
+      const response = await suite.shop.call('GET', path);
       expect({ path, status: response.status }).toEqual({ path, status: 200 });
       expect(response.body).toMatchObject({ status: 'ok' });
     }
@@ -506,7 +503,7 @@ describe('every route and status code of API.md', () => {
     };
 
     beforeAll(async () => {
-      const response = await fetch(`${platform.gatewayUrl}/docs-json`);
+      const response = await fetch(`${suite.platform.gatewayUrl}/docs-json`);
       expect(response.status).toBe(200);
       document = (await response.json()) as typeof document;
     });
@@ -532,52 +529,38 @@ describe('every route and status code of API.md', () => {
 });
 
 describe('rate limits (RATE_LIMIT_PER_CUSTOMER=5)', () => {
-  let platform: TestPlatform;
-  let shop: Storefront;
-
-  beforeAll(async () => {
-    platform = await TestPlatform.start({
-      services: ['gateway', 'order', 'inventory', 'coupon', 'payment'],
-      sharedEnv: { RATE_LIMIT_PER_ADDRESS: '1000000', RATE_LIMIT_PER_CUSTOMER: '5' },
-    });
-    shop = new Storefront(platform.gatewayUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    if (platform) {
-      await quiesce(platform);
-      expect(await invariantViolations(shop, platform)).toEqual([]);
-      await platform.stop();
-    }
-  }, 60_000);
+  const suite = suitePlatform({
+    services: ['gateway', 'order', 'inventory', 'coupon', 'payment'],
+    sharedEnv: { RATE_LIMIT_PER_ADDRESS: '1000000', RATE_LIMIT_PER_CUSTOMER: '5' },
+  });
 
   it('answers a customer’s 6th request within a minute with 429 RATE_LIMITED and Retry-After, other customers unaffected', async () => {
-    expect(platform.env.RATE_LIMIT_PER_CUSTOMER).toBe('5');
-    const mei = await shop.customerWithWallet(10_000);
-    const lin = await shop.customerWithWallet(10_000);
+    expect(suite.platform.env.RATE_LIMIT_PER_CUSTOMER).toBe('5');
+    const mei = await suite.shop.customerWithWallet(10_000);
+    const lin = await suite.shop.customerWithWallet(10_000);
     // the limit counts per minute of the clock: start early in a minute so that all six fall in one
     const second = (Date.now() / 1000) % 60;
     if (second > 50) await new Promise((resolve) => setTimeout(resolve, (60 - second) * 1000 + 100));
 
     for (let i = 1; i <= 5; i++) {
-      const response = await shop.call('GET', '/me/wallet', { token: mei.token });
+      const response = await suite.shop.call('GET', '/me/wallet', { token: mei.token });
       expect({ request: i, status: response.status }).toEqual({ request: i, status: 200 });
     }
-    const sixth = await shop.call('GET', '/me/wallet', { token: mei.token });
+    const sixth = await suite.shop.call('GET', '/me/wallet', { token: mei.token });
     expectProblem(sixth, 429, 'RATE_LIMITED');
     const retryAfter = sixth.headers.get('retry-after');
     expect(retryAfter).toMatch(/^\d+$/);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(retryAfter)).toBeLessThanOrEqual(60);
 
-    const checkout = await shop.checkout(mei, { items: [{ sku: 'ANY', quantity: 1 }] });
+    const checkout = await suite.shop.checkout(mei, { items: [{ sku: 'ANY', quantity: 1 }] });
     expectProblem(checkout, 429, 'RATE_LIMITED');
 
-    const other = await shop.call('GET', '/me/wallet', { token: lin.token });
+    const other = await suite.shop.call('GET', '/me/wallet', { token: lin.token });
     expect(other.status).toBe(200);
     expect(other.body).toEqual({ balanceCents: 10_000, currency: 'CNY' });
-    expect((await shop.call('GET', '/products')).status).toBe(200);
-    const [{ n }] = await platform.query<{ n: string }>('order', 'SELECT count(*) AS n FROM orders');
+    expect((await suite.shop.call('GET', '/products')).status).toBe(200);
+    const [{ n }] = await suite.platform.query<{ n: string }>('order', 'SELECT count(*) AS n FROM orders');
     expect(Number(n)).toBe(0);
   }, 30_000);
 });

@@ -45,7 +45,7 @@ export class ServiceProcess {
     return this;
   }
 
-  async waitReady(timeoutMs = 20_000): Promise<void> {
+  async waitReady(timeoutMs = 60_000): Promise<void> {
     try {
       await this.pollReady(timeoutMs);
     } catch (error) {

@@ -110,7 +110,7 @@ export class Storefront {
     return this.call<OrderBody>('POST', '/checkout', {
       token: customer.token,
       body,
-      headers: { 'idempotency-key': options.key ?? randomUUID(), prefer: `wait=${options.wait ?? 10}` },
+      headers: { 'idempotency-key': options.key ?? randomUUID(), prefer: `wait=${options.wait ?? 30}` },
     });
   }
 
