@@ -124,7 +124,8 @@ export class SagaRuntime {
           this.options.deliveryHook,
         ),
       );
-      this.every(this.options.sweepIntervalMs ?? 1_000, () => this.sweepAll());
+      // A restarted process first resumes what is overdue, then keeps sweeping.
+      this.every(this.options.sweepIntervalMs ?? 1_000, () => this.sweepAll(), true);
     }
     const retention = { ...DEFAULT_RETENTION, ...this.options.retention };
     this.every(retention.intervalMs, () => deleteExpired(this.options.dataSource, retention));
@@ -149,9 +150,9 @@ export class SagaRuntime {
     while (!this.stopping && (await this.orchestrator.sweep()) > 0);
   }
 
-  private every(intervalMs: number, job: () => Promise<unknown>): void {
+  private every(intervalMs: number, job: () => Promise<unknown>, runNow = false): void {
     let busy = false;
-    const timer = setInterval(() => {
+    const tick = () => {
       if (busy || this.stopping) return;
       busy = true;
       const run = job()
@@ -161,7 +162,8 @@ export class SagaRuntime {
           this.background.delete(run);
         });
       this.background.add(run);
-    }, intervalMs);
-    this.timers.push(timer);
+    };
+    this.timers.push(setInterval(tick, intervalMs));
+    if (runNow) tick();
   }
 }

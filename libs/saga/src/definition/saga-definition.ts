@@ -160,10 +160,12 @@ export class SagaBuilder<Data, O extends Outputs> {
     if (steps.length === 0) throw new Error(`saga ${name}: at least one step`);
     const pivots = steps.filter((s) => s.kind === 'pivot').length;
     if (pivots > 1) throw new Error(`saga ${name}: at most one pivot`);
-    const firstRetriable = steps.findIndex((s) => s.kind === 'retriable');
-    const lastForward = steps.map((s) => s.kind !== 'retriable').lastIndexOf(true);
-    if (firstRetriable !== -1 && lastForward > firstRetriable) {
-      throw new Error(`saga ${name}: retriable steps come after every compensatable step and the pivot`);
+    const order: StepKind[] = ['compensatable', 'pivot', 'retriable'];
+    const outOfOrder = steps.findIndex((s, i) => i > 0 && order.indexOf(s.kind) < order.indexOf(steps[i - 1].kind));
+    if (outOfOrder !== -1) {
+      throw new Error(
+        `saga ${name}: compensatable steps, then the pivot, then retriable steps (${steps[outOfOrder].name})`,
+      );
     }
     return Object.freeze({ ...this.draft, steps: Object.freeze([...steps]) }) as SagaDefinition<Data, O>;
   }

@@ -60,6 +60,9 @@ export class SagaOrchestrator {
     data: Data,
     options: StartOptions = {},
   ): Promise<string> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('saga start: pass the EntityManager of the transaction that writes your business rows');
+    }
     const registered = this.definition(definition.name, definition.version);
     const context = options.headers ?? this.propagation.inject();
     const headers = { ...context, traceparent: childTraceparent(context.traceparent) };
@@ -113,7 +116,7 @@ export class SagaOrchestrator {
   /** Acts on every saga whose deadline passed: retry, compensate or park. Returns how many. */
   async sweep(batchSize = 100): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const due = await sagaStore.lockDue(manager, batchSize);
+      const due = await sagaStore.lockDue(manager, batchSize, [...this.definitions.keys()]);
       for (const instance of due) {
         const { currentStep: step, attempt, status } = instance.state;
         const phase = status === 'COMPENSATING' ? 'compensation' : 'action';

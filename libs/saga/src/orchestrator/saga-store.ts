@@ -69,13 +69,18 @@ export const sagaStore = {
     return rows[0] && toInstance(rows[0]);
   },
 
-  /** Leases instances whose deadline passed; replicas skip each other's locked rows. */
-  async lockDue(manager: EntityManager, limit: number): Promise<SagaInstance[]> {
+  /**
+   * Leases instances whose deadline passed; replicas skip each other's locked rows. Only
+   * definitions this process knows (`name@version`) are taken, so that an instance of an
+   * unregistered version cannot stall the sweep of every other saga.
+   */
+  async lockDue(manager: EntityManager, limit: number, known: string[]): Promise<SagaInstance[]> {
     const rows: InstanceRow[] = await manager.query(
       `SELECT ${COLUMNS} FROM saga_instance
        WHERE status IN ('RUNNING', 'COMPENSATING') AND deadline_at <= now()
+         AND type || '@' || definition_version = ANY($2)
        ORDER BY deadline_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
+      [limit, known],
     );
     return rows.map(toInstance);
   },
