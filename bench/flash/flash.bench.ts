@@ -1,0 +1,503 @@
+/**
+ * The flash-sale benchmark (`npm run bench:flash`, and part of `npm run bench`).
+ *
+ * One sku with 100 units; 10,000 checkout attempts (one unit each, `Prefer: wait=30`) from
+ * 1,000 customers with funded wallets, in random order, by 500 concurrent clients. Before it,
+ * a short warm-up of ordinary checkouts (other customers, another sku) so that the processes
+ * are past their JIT warm-up. It reports attempts per second and latency, then checks, after
+ * the sagas have come to rest:
+ * - through `/admin/stats`: the flash sku sold exactly 100, holds nothing reserved, and the
+ *   order, money and coupon invariants hold (test/support/invariants.ts);
+ * - directly in the databases: every attempt's order by its Idempotency-Key (exactly 100 PAID,
+ *   every other one CANCELLED with OUT_OF_STOCK, none missing), the product's counters, the
+ *   reservations, and one charge per PAID order.
+ * It never asserts: violations are reported with the rows that show them.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { invariantViolations } from '../../test/support/invariants';
+import type { TestPlatform } from '../../test/support/platform';
+import { Storefront } from '../../test/support/storefront';
+import type { Stats } from '../../test/support/storefront';
+import { checkout, CheckoutSample } from '../lib/checkout-client';
+import { closedLoop, countOutcomes, HttpTarget, mapLimit, summarize } from '../lib/load';
+import type { LatencySummary } from '../lib/load';
+import { cpuShares, factsMarkdown, prependToDocs, timestampForFile, writeResults } from '../lib/report';
+import { ALL_SERVICES, BenchStack, DATABASE_SERVICES, serversFromEnv } from '../lib/stack';
+import type { DatabaseService, ServerFacts } from '../lib/stack';
+import { formatTable, round } from '../lib/stats';
+
+export interface FlashConfig {
+  units: number;
+  attempts: number;
+  customers: number;
+  concurrency: number;
+  warmupSeconds: number;
+  priceCents: number;
+  poolSize: number;
+  waitSeconds: number;
+}
+
+export function flashConfigFromEnv(env = process.env): FlashConfig {
+  return {
+    units: Number(env.BENCH_FLASH_UNITS ?? 100),
+    attempts: Number(env.BENCH_FLASH_ATTEMPTS ?? 10_000),
+    customers: Number(env.BENCH_FLASH_CUSTOMERS ?? 1_000),
+    concurrency: Number(env.BENCH_FLASH_CONCURRENCY ?? 500),
+    warmupSeconds: Number(env.BENCH_FLASH_WARMUP_SECONDS ?? 5),
+    priceCents: Number(env.BENCH_FLASH_PRICE_CENTS ?? 9_900),
+    poolSize: Number(env.BENCH_POOL_SIZE ?? 10),
+    waitSeconds: Number(env.BENCH_WAIT_SECONDS ?? 30),
+  };
+}
+
+export interface FlashReport {
+  benchmark: 'flash';
+  startedAt: string;
+  config: FlashConfig;
+  machine: ServerFacts;
+  setUpSeconds: number;
+  warmup: { seconds: number; attempts: number; paid: number; outcomes: Record<string, number> };
+  run: {
+    seconds: number;
+    attempts: number;
+    attemptsPerSecond: number;
+    /** Answers by what they said (201 PAID, 201 CANCELLED OUT_OF_STOCK, ...). */
+    answers: Record<string, number>;
+    httpMs: LatencySummary;
+    /** Latency of the answers that were a final state (201), by state. */
+    paidMs: LatencySummary;
+    outOfStockMs: LatencySummary;
+    pgCommits: Partial<Record<DatabaseService, number>>;
+    pgTransactionsPerAttempt: number;
+    cpuCores: Record<string, number>;
+    cpuMsPerAttempt: Record<string, number>;
+    /** Time for the last saga to come to rest after the last answer. */
+    settleSeconds: number;
+  };
+  check: {
+    /** Every attempt's order as the order database has it at rest, by its Idempotency-Key. */
+    finalOutcomes: Record<string, number>;
+    sold: number;
+    stats: {
+      ordersByStatus: Stats['ordersByStatus'];
+      sagasByStatus: Stats['sagasByStatus'];
+      product?: Stats['products'][number];
+      money: Stats['money'];
+    };
+    database: Record<string, unknown>;
+    /** Empty when everything holds. */
+    violations: string[];
+  };
+  logs: Record<string, unknown>;
+  cleanupProblems: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+/** Waits until no saga is running and no outbox row is unsent; returns the seconds it took. */
+async function settle(stack: BenchStack, timeoutMs = 120_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const [running] = await stack.query<{ n: string }>(
+      'order',
+      `SELECT count(*) AS n FROM saga_instance WHERE status IN ('RUNNING', 'COMPENSATING')`,
+    );
+    let unsent = 0;
+    for (const service of DATABASE_SERVICES) {
+      const [row] = await stack.query<{ n: string }>(
+        service,
+        'SELECT count(*) AS n FROM saga_outbox WHERE sent_at IS NULL',
+      );
+      unsent += Number(row.n);
+    }
+    if (Number(running.n) === 0 && unsent === 0) return (Date.now() - started) / 1000;
+    if (Date.now() - started > timeoutMs) {
+      log(`flash: ${running.n} sagas still running, ${unsent} outbox rows unsent after ${timeoutMs} ms`);
+      return (Date.now() - started) / 1000;
+    }
+    await sleep(200);
+  }
+}
+
+export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
+  const startedAt = new Date();
+  const stack = new BenchStack({ label: 'flash', servers: serversFromEnv(), poolSize: config.poolSize });
+  let report: Omit<FlashReport, 'logs' | 'cleanupProblems'> | undefined;
+  let logs: Record<string, unknown>;
+  let cleanupProblems: string[];
+  try {
+    log(`flash: databases zt_bench_flash_*_${stack.id}, NATS prefix ${stack.natsPrefix}`);
+    await stack.prepare();
+    const machine = await stack.facts();
+    await stack.startServices(ALL_SERVICES);
+    const gateway = stack.service('gateway').url;
+    const storefront = new Storefront(gateway);
+
+    const setUpStart = Date.now();
+    const flashSku = await storefront.productWithStock(config.units, config.priceCents);
+    const warmSku = await storefront.productWithStock(10_000_000, 500);
+    // Each customer can afford every attempt it makes: only stock may refuse them.
+    const perCustomer = Math.ceil(config.attempts / config.customers);
+    const wallet = Math.min(100_000_000, config.priceCents * perCustomer + 1_000);
+    const warmCustomers = await mapLimit(Array.from({ length: 16 }), 16, () =>
+      storefront.customerWithWallet(100_000_000),
+    );
+    log(`flash: creating ${config.customers} customers with funded wallets ...`);
+    const customers = await mapLimit(Array.from({ length: config.customers }), 16, () =>
+      storefront.customerWithWallet(wallet),
+    );
+    const setUpSeconds = round((Date.now() - setUpStart) / 1000, 1);
+    log(`flash: set up in ${setUpSeconds} s; warm-up ${config.warmupSeconds} s ...`);
+
+    // Warm-up: ordinary checkouts of another sku, then rest.
+    const warmHttp = new HttpTarget(gateway, 32);
+    const warm = await closedLoop({
+      concurrency: 32,
+      warmupMs: 0,
+      measureMs: config.warmupSeconds * 1000,
+      operation: () =>
+        checkout(
+          warmHttp,
+          warmCustomers[Math.floor(Math.random() * warmCustomers.length)].token,
+          { items: [{ sku: warmSku, quantity: 1 }] },
+          config.waitSeconds,
+        ),
+      aborted: () => stack.aborting,
+    });
+    warmHttp.close();
+    await settle(stack);
+    const warmPaidInDb = await stack.query<{ n: number }>(
+      'order',
+      `SELECT count(*)::int AS n FROM orders WHERE status = 'PAID' AND items @> $1::jsonb`,
+      [JSON.stringify([{ sku: warmSku }])],
+    );
+
+    // The sale.
+    const attempts = shuffle(
+      Array.from({ length: config.attempts }, (_, i) => ({
+        customer: customers[i % customers.length],
+        key: randomUUID(),
+      })),
+    );
+    const http = new HttpTarget(gateway, config.concurrency);
+    const samples: CheckoutSample[] = [];
+    let next = 0;
+    const txBefore = await stack.transactions();
+    const cpuBefore = await stack.cpu();
+    log(`flash: ${config.attempts} attempts on ${config.units} units by ${config.concurrency} clients ...`);
+    const first = performance.now();
+    await Promise.all(
+      Array.from({ length: config.concurrency }, async () => {
+        while (next < attempts.length && !stack.aborting) {
+          const attempt = attempts[next++];
+          samples.push(
+            await checkout(
+              http,
+              attempt.customer.token,
+              { items: [{ sku: flashSku, quantity: 1 }] },
+              config.waitSeconds,
+              attempt.key,
+            ),
+          );
+        }
+      }),
+    );
+    const seconds = (performance.now() - first) / 1000;
+    const txAfter = await stack.transactions();
+    const cpuAfter = await stack.cpu();
+    http.close();
+    const settleSeconds = await settle(stack);
+    log(`flash: ${samples.length} answers in ${round(seconds, 2)} s; sagas at rest ${round(settleSeconds, 1)} s later`);
+
+    const cpuCores = stack.cpuCores(cpuBefore, cpuAfter, seconds);
+    const perSecond = samples.length / seconds;
+    const cpuMsPerAttempt: Record<string, number> = {};
+    let total = 0;
+    for (const [group, cores] of Object.entries(cpuCores)) {
+      if (group.includes('%') || group === 'rest of machine') continue;
+      cpuMsPerAttempt[group] = round((cores / perSecond) * 1000, 2);
+      total += cores;
+    }
+    cpuMsPerAttempt.total = round((total / perSecond) * 1000, 2);
+    const pgCommits: Partial<Record<DatabaseService, number>> = {};
+    for (const service of DATABASE_SERVICES) {
+      pgCommits[service] = (txAfter[service]?.commits ?? 0) - (txBefore[service]?.commits ?? 0);
+    }
+    const commits = Object.values(pgCommits).reduce((a, b) => a + (b ?? 0), 0);
+
+    // The checks, at rest.
+    const violations: string[] = [];
+    const flashFilter = JSON.stringify([{ sku: flashSku }]);
+    const orderRows = await stack.query<{ idempotency_key: string; status: string; failure_reason: string | null }>(
+      'order',
+      'SELECT idempotency_key, status, failure_reason FROM orders WHERE items @> $1::jsonb',
+      [flashFilter],
+    );
+    const byKey = new Map(orderRows.map((r) => [r.idempotency_key, r]));
+    const finalOutcomes: Record<string, number> = {};
+    const mismatches: string[] = [];
+    for (const sample of samples) {
+      const row = byKey.get(sample.key);
+      const final = row ? `${row.status}${row.failure_reason ? ` ${row.failure_reason}` : ''}` : 'no order placed';
+      finalOutcomes[final] = (finalOutcomes[final] ?? 0) + 1;
+      if (sample.status && row && sample.status !== 'PENDING' && sample.status !== row.status) {
+        mismatches.push(`${sample.key}: answered ${sample.status}, database ${row.status}`);
+      }
+    }
+    const unanswered = attempts.length - samples.length;
+    if (unanswered > 0) violations.push(`${unanswered} attempts were never sent (run aborted)`);
+    const paidOrders = finalOutcomes.PAID ?? 0;
+    const outOfStock = finalOutcomes['CANCELLED OUT_OF_STOCK'] ?? 0;
+    if (paidOrders !== config.units) violations.push(`${paidOrders} attempts ended PAID, not ${config.units}`);
+    if (outOfStock !== samples.length - config.units) {
+      violations.push(
+        `${outOfStock} attempts ended CANCELLED OUT_OF_STOCK, not ${samples.length - config.units}: ${JSON.stringify(finalOutcomes)}`,
+      );
+    }
+    if (orderRows.length !== samples.length) {
+      violations.push(`${orderRows.length} orders hold the flash sku for ${samples.length} attempts`);
+    }
+    if (mismatches.length) violations.push(`answer and database disagree: ${mismatches.slice(0, 5).join('; ')}`);
+
+    const stats = await storefront.stats();
+    const product = stats.products.find((p) => p.sku === flashSku);
+    if (!product) violations.push(`/admin/stats lists no ${flashSku}`);
+    else {
+      if (product.sold !== config.units) violations.push(`/admin/stats: ${flashSku} sold ${product.sold}`);
+      if (product.reserved !== 0) violations.push(`/admin/stats: ${flashSku} still reserves ${product.reserved}`);
+      if (product.stockOnHand !== 0) violations.push(`/admin/stats: ${flashSku} has ${product.stockOnHand} on hand`);
+      if (product.paidQuantity !== config.units) {
+        violations.push(`/admin/stats: PAID orders hold ${product.paidQuantity} units of ${flashSku}`);
+      }
+    }
+    const expectedPaid = config.units + warmPaidInDb[0].n;
+    if ((stats.ordersByStatus.PAID ?? 0) !== expectedPaid) {
+      violations.push(
+        `/admin/stats: ${stats.ordersByStatus.PAID} PAID orders, expected ${expectedPaid} (incl. warm-up)`,
+      );
+    }
+    const notFinal = Object.entries(stats.sagasByStatus).filter(
+      ([s, n]) => !['COMPLETED', 'COMPENSATED'].includes(s) && n,
+    );
+    if (notFinal.length)
+      violations.push(`/admin/stats: sagas not final: ${JSON.stringify(Object.fromEntries(notFinal))}`);
+
+    // DESIGN.md's invariants, through /admin/stats and in the databases (the tests' own check).
+    const platform = {
+      query: (service: DatabaseService, sql: string, params: unknown[] = []) => stack.query(service, sql, params),
+    } as unknown as TestPlatform;
+    violations.push(...(await invariantViolations(storefront, platform)));
+
+    // The flash sku, straight from the databases.
+    const [productRow] = await stack.query<Record<string, number>>(
+      'inventory',
+      'SELECT stock_on_hand, reserved, sold FROM products WHERE sku = $1',
+      [flashSku],
+    );
+    const reservations = await stack.query<{ status: string; n: number; units: number }>(
+      'inventory',
+      `SELECT r.status, count(*)::int AS n, coalesce(sum((l->>'quantity')::int), 0)::int AS units
+       FROM reservations r, jsonb_array_elements(r.lines) l WHERE l->>'sku' = $1 GROUP BY r.status`,
+      [flashSku],
+    );
+    const committed = reservations.find((r) => r.status === 'COMMITTED')?.units ?? 0;
+    if (productRow.sold !== config.units || productRow.stock_on_hand + productRow.sold !== config.units) {
+      violations.push(`inventory: ${flashSku} ${JSON.stringify(productRow)}`);
+    }
+    if (committed !== config.units || reservations.some((r) => r.status === 'RESERVED' && r.units > 0)) {
+      violations.push(`inventory: reservations of ${flashSku}: ${JSON.stringify(reservations)}`);
+    }
+    const [charges] = await stack.query<{ n: number; cents: string }>(
+      'payment',
+      `SELECT count(*)::int AS n, coalesce(sum(amount_cents), 0) AS cents FROM postings WHERE kind = 'CHARGE'`,
+    );
+    const [paidTotals] = await stack.query<{ n: number; cents: string }>(
+      'order',
+      `SELECT count(*)::int AS n, coalesce(sum(total_cents), 0) AS cents FROM orders WHERE status = 'PAID'`,
+    );
+    if (charges.n !== paidTotals.n || Number(charges.cents) !== Number(paidTotals.cents)) {
+      violations.push(
+        `payment: ${charges.n} charges of ${charges.cents} for ${paidTotals.n} PAID orders of ${paidTotals.cents}`,
+      );
+    }
+    const sold = productRow.sold;
+    const answered = samples.filter((s) => Number.isFinite(s.ms));
+    report = {
+      benchmark: 'flash',
+      startedAt: startedAt.toISOString(),
+      config,
+      machine,
+      setUpSeconds,
+      warmup: {
+        seconds: config.warmupSeconds,
+        attempts: warm.samples.length,
+        paid: warm.samples.filter((s) => s.ok).length,
+        outcomes: countOutcomes(warm.samples),
+      },
+      run: {
+        seconds: round(seconds, 2),
+        attempts: samples.length,
+        attemptsPerSecond: round(perSecond, 1),
+        answers: countOutcomes(samples),
+        httpMs: summarize(answered.map((s) => s.ms)),
+        paidMs: summarize(samples.filter((s) => s.outcome === 'PAID').map((s) => s.ms)),
+        outOfStockMs: summarize(samples.filter((s) => s.outcome === 'CANCELLED OUT_OF_STOCK').map((s) => s.ms)),
+        pgCommits,
+        pgTransactionsPerAttempt: round(commits / Math.max(1, samples.length), 2),
+        cpuCores,
+        cpuMsPerAttempt,
+        settleSeconds: round(settleSeconds, 1),
+      },
+      check: {
+        finalOutcomes,
+        sold,
+        stats: {
+          ordersByStatus: stats.ordersByStatus,
+          sagasByStatus: stats.sagasByStatus,
+          product,
+          money: stats.money,
+        },
+        database: {
+          product: productRow,
+          reservations,
+          charges,
+          paidOrders: paidTotals,
+          ordersHoldingFlashSku: orderRows.length,
+        },
+        violations,
+      },
+    };
+  } finally {
+    logs = stack.logs();
+    cleanupProblems = await stack.cleanUp();
+  }
+  return { ...report!, logs, cleanupProblems };
+}
+
+const CPU_ORDER = [
+  'gateway',
+  'order',
+  'inventory',
+  'coupon',
+  'payment',
+  'pg order',
+  'pg inventory',
+  'pg coupon',
+  'pg payment',
+  'pg other',
+  'nats-server',
+  'redis-server',
+  'load generator',
+  'rest of machine',
+];
+
+export function flashMarkdown(report: FlashReport): string {
+  const { config, run, check } = report;
+  const groups = CPU_ORDER.filter((g) => g in run.cpuCores);
+  const ok = check.violations.length === 0;
+  return [
+    '### Flash sale',
+    '',
+    `One sku with ${config.units} units; ${run.attempts} checkout attempts of one unit from ${config.customers} customers ` +
+      `(funded wallets), random order, ${config.concurrency} concurrent clients, \`Prefer: wait=${config.waitSeconds}\`; ` +
+      `after a ${config.warmupSeconds} s warm-up of ordinary checkouts (${report.warmup.paid} PAID).`,
+    '',
+    formatTable(
+      [
+        'attempts',
+        'seconds',
+        'attempts/s',
+        'p50 ms',
+        'p95',
+        'p99',
+        'max',
+        'sold',
+        'PAID',
+        'OUT_OF_STOCK',
+        'other',
+        'invariants',
+      ],
+      [
+        [
+          run.attempts,
+          run.seconds,
+          run.attemptsPerSecond,
+          run.httpMs.p50,
+          run.httpMs.p95,
+          run.httpMs.p99,
+          run.httpMs.max,
+          check.sold,
+          check.finalOutcomes.PAID ?? 0,
+          check.finalOutcomes['CANCELLED OUT_OF_STOCK'] ?? 0,
+          run.attempts - (check.finalOutcomes.PAID ?? 0) - (check.finalOutcomes['CANCELLED OUT_OF_STOCK'] ?? 0),
+          ok ? 'hold' : `${check.violations.length} violated`,
+        ],
+      ],
+    ),
+    '',
+    `Answers: ${Object.entries(run.answers)
+      .map(([o, n]) => `${o} x${n}`)
+      .join(
+        ', ',
+      )}; latency of PAID answers p50 ${run.paidMs.p50} ms / p99 ${run.paidMs.p99} ms, of OUT_OF_STOCK answers ` +
+      `p50 ${run.outOfStockMs.p50} ms / p99 ${run.outOfStockMs.p99} ms. Final state in the order database, by Idempotency-Key: ` +
+      `${Object.entries(check.finalOutcomes)
+        .map(([o, n]) => `${o} x${n}`)
+        .join(', ')}. Sagas at rest ${run.settleSeconds} s after the last answer. ` +
+      `PostgreSQL transactions per attempt: ${run.pgTransactionsPerAttempt}.`,
+    '',
+    ...(ok ? [] : ['Violations:', '', ...check.violations.map((v) => `- ${v}`), '']),
+    `Where the CPU went: ${cpuShares(run.cpuMsPerAttempt)}.`,
+    '',
+    'CPU during the sale, in cores (and milliseconds per attempt):',
+    '',
+    formatTable(
+      ['', ...groups, 'machine busy'],
+      [
+        ['cores', ...groups.map((g) => run.cpuCores[g] ?? NaN), `${run.cpuCores['machine busy %'] ?? '-'}%`],
+        ['ms per attempt', ...groups.map((g) => run.cpuMsPerAttempt[g] ?? NaN), `total ${run.cpuMsPerAttempt.total}`],
+      ],
+    ),
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const report = await runFlashBench(flashConfigFromEnv());
+  const markdown = flashMarkdown(report);
+  if (Object.keys(report.logs).length) {
+    process.stderr.write('process logs (warn and above), by message:\n');
+    for (const [name, summary] of Object.entries(report.logs))
+      process.stderr.write(`  ${name}: ${JSON.stringify(summary)}\n`);
+  }
+  process.stdout.write(`\n${markdown}\n`);
+  const file = writeResults(`flash-${timestampForFile(new Date(report.startedAt))}`, report);
+  const docs = prependToDocs(
+    [
+      `## ${report.startedAt}: \`npm run bench:flash\``,
+      '',
+      factsMarkdown(report.machine),
+      `- Results: \`${file}\``,
+      '',
+      markdown,
+    ].join('\n'),
+  );
+  process.stdout.write(`results: ${file}${docs ? `; section added to ${docs}` : ''}\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error('flash bench failed:', error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * The issue's targets for this 2-core machine, next to what a run measured. Reported, never
+ * asserted: a missed target is a finding, not a failure of the benchmark.
+ */
+import type { CheckoutReport } from '../checkout/checkout.bench';
+import type { FlashReport } from '../flash/flash.bench';
+import { percent } from './report';
+import { formatTable } from './stats';
+
+export function targetsMarkdown(checkout?: CheckoutReport, flash?: FlashReport): string {
+  const rows: string[][] = [];
+  const verdict = (met: boolean | undefined) => (met === undefined ? 'not measured' : met ? 'met' : 'missed');
+  if (checkout) {
+    const peak = checkout.peak.saga;
+    rows.push([
+      'checkout: completed/s at peak (closed loop)',
+      '>= 400/s',
+      peak === undefined ? '-' : `${peak}/s`,
+      verdict(peak === undefined ? undefined : peak >= 400),
+    ]);
+    const open300 = checkout.levels.find((l) => l.loop === 'open' && l.offeredPerSecond === 300);
+    const openAny = checkout.levels.filter((l) => l.loop === 'open');
+    rows.push([
+      'checkout: p99 at 300/s open loop',
+      '<= 100 ms',
+      open300
+        ? `${open300.httpMs.p99} ms (${open300.completedPerSecond} PAID/s, ${open300.errors} errors)`
+        : `not run: peak ${peak ?? '-'}/s is below 300/s${openAny.length ? `; ${openAny.map((l) => `at ${l.offeredPerSecond}/s p99 ${l.httpMs.p99} ms`).join(', ')}` : ''}`,
+      open300 ? verdict(open300.httpMs.p99 <= 100 && open300.errors === 0) : 'not measured',
+    ]);
+    const ratio = checkout.peak.ratio;
+    rows.push([
+      'checkout: durable peak / no-durability baseline peak',
+      '>= 50%',
+      ratio === undefined
+        ? '-'
+        : `${percent(ratio)} (${checkout.peak.saga}/s vs ${checkout.peak.baseline}/s); by CPU per checkout ${percent(checkout.peak.cpuRatio)}`,
+      verdict(ratio === undefined ? undefined : ratio >= 0.5),
+    ]);
+  }
+  if (flash) {
+    const { run, check, config } = flash;
+    rows.push([
+      'flash sale: attempts/s',
+      '>= 2,000/s',
+      `${run.attemptsPerSecond}/s`,
+      verdict(run.attemptsPerSecond >= 2000),
+    ]);
+    rows.push([
+      `flash sale: exactly ${config.units} sold, the rest OUT_OF_STOCK, invariants hold`,
+      'exactly',
+      `${check.sold} sold; ${check.violations.length} violations`,
+      verdict(check.sold === config.units && check.violations.length === 0),
+    ]);
+  }
+  return [
+    '### Targets (2-core machine, everything on it)',
+    '',
+    formatTable(['target', 'wanted', 'measured', ''], rows),
+    '',
+  ].join('\n');
+}

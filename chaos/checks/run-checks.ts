@@ -1,0 +1,100 @@
+import type { ServiceName } from '@zhongtai/platform';
+import { invariantViolations } from '../../test/support/invariants';
+import type { TestPlatform } from '../../test/support/platform';
+import type { Storefront } from '../../test/support/storefront';
+import type { Fixtures } from '../fixtures';
+import type { FaultRecord } from '../faults/inject';
+import type { Operation } from '../history';
+import type { ExitRecord } from '../servers/service-process';
+import type { StockSample } from '../workload';
+import { Check, CheckResult } from './check';
+import { couponCheck, moneyCheck, stockCheck } from './domain-checks';
+import { historyChecks } from './history-checks';
+import { operatorCheck } from './operator-checks';
+import { sagaChecks } from './saga-checks';
+import { readSnapshot, Snapshot } from './snapshot';
+
+type Query = <T extends Record<string, unknown>>(service: ServiceName, sql: string, params?: unknown[]) => Promise<T[]>;
+
+export interface CheckInputs {
+  query: Query;
+  shop: Storefront;
+  fixtures: Fixtures;
+  operations: readonly Operation[];
+  stock: StockSample;
+  /** Coupon probes made after settling: the answer each got, and the answer expected. */
+  couponProbes: CouponProbe[];
+  faults: readonly FaultRecord[];
+  exits: readonly ExitRecord[];
+}
+
+export interface CouponProbe {
+  code: string;
+  expected: 'PAID' | 'COUPON_EXHAUSTED';
+  got: string;
+}
+
+/** Every check of the run, on one snapshot of the databases taken at rest. */
+export async function runChecks(inputs: CheckInputs): Promise<{ results: CheckResult[]; snapshot: Snapshot }> {
+  const snapshot = await readSnapshot(inputs.query);
+  const results = [
+    ...historyChecks(inputs.operations, snapshot),
+    stockCheck(snapshot, inputs.fixtures.products, inputs.stock),
+    moneyCheck(snapshot),
+    operatorCheck(inputs.operations, snapshot),
+    couponCheck(snapshot),
+    couponProbeCheck(inputs.couponProbes),
+    ...sagaChecks(snapshot),
+    recoveryCheck(inputs.faults, inputs.exits),
+    await designInvariants(inputs),
+  ];
+  return { results, snapshot };
+}
+
+/** DESIGN.md: an outage is waited out, not a reason to crash; and the platform comes back after each fault. */
+function recoveryCheck(faults: readonly FaultRecord[], exits: readonly ExitRecord[]): CheckResult {
+  const check = new Check(
+    'recovery',
+    'after each fault every service is ready again, and no service exits unless a fault kills it',
+  );
+  for (const fault of faults) {
+    check.examine();
+    check.expect(
+      fault.recoveredMs >= 0,
+      () => `${fault.faultClass} on ${fault.target} at ${fault.startMs} ms: ${fault.detail}`,
+    );
+  }
+  for (const exit of exits.filter((e) => e.cause === 'unplanned')) {
+    check.violation(
+      `${exit.service} pid ${exit.pid} exited ${exit.code ?? exit.signal} at ${exit.atMs} ms with no fault asking`,
+    );
+  }
+  return check.result();
+}
+
+function couponProbeCheck(probes: CouponProbe[]): CheckResult {
+  const check = new Check(
+    'coupons-reusable',
+    'after the run, a coupon under its cap (released ones included) still works for a new customer, one at its cap is refused',
+  );
+  for (const probe of probes) {
+    check.examine();
+    check.expect(probe.got === probe.expected, () => `${probe.code}: expected ${probe.expected}, got ${probe.got}`);
+  }
+  return check.result();
+}
+
+/** test/support/invariants.ts's checks (through /admin/stats and the databases), reused as they are. */
+async function designInvariants({ query, shop }: CheckInputs): Promise<CheckResult> {
+  const check = new Check(
+    'design-invariants',
+    'DESIGN.md invariants as test/support/invariants.ts checks them (stats API and databases)',
+  );
+  const platform = {
+    query: (service: ServiceName, sql: string, params: unknown[] = []) => query(service, sql, params),
+  };
+  check.examine();
+  for (const violation of await invariantViolations(shop, platform as unknown as TestPlatform))
+    check.violation(violation);
+  return check.result();
+}

@@ -1,0 +1,103 @@
+import { SERVICE_NAMES } from '@zhongtai/platform';
+import type { ServiceName } from '@zhongtai/platform';
+import type { CrashPoint } from '@zhongtai/saga';
+import type { Rng } from '../random';
+import type { FaultClass } from '../tiers';
+
+/** Which service passes through each crash point of libs/saga in this platform. */
+export const CRASH_SITES: readonly { service: ServiceName; point: CrashPoint }[] = [
+  { service: 'order', point: 'relay.after-commit-before-publish' },
+  { service: 'order', point: 'relay.after-publish-before-mark-sent' },
+  { service: 'order', point: 'orchestrator.after-commit-before-ack' },
+  { service: 'order', point: 'orchestrator.mid-compensation' },
+  { service: 'inventory', point: 'participant.after-commit-before-ack' },
+  { service: 'inventory', point: 'relay.after-commit-before-publish' },
+  { service: 'payment', point: 'participant.after-commit-before-ack' },
+  { service: 'payment', point: 'relay.after-publish-before-mark-sent' },
+  { service: 'coupon', point: 'participant.after-commit-before-ack' },
+];
+
+/** One fault, decided before the run from the seed. */
+export interface FaultPlan {
+  faultClass: FaultClass;
+  /** A service, a server (postgres, nats, redis) or a proxy (postgres-proxy, nats-proxy). */
+  target: string;
+  /** How long the fault lasts before it is removed. */
+  holdMs: number;
+  crashPoint?: CrashPoint;
+  latencyMs?: number;
+  dropShare?: number;
+}
+
+/**
+ * Plans the faults of a run: `classes` in a seeded order, round after round; within a class,
+ * targets (services, crash sites) are dealt from a seeded shuffle so that a long run covers
+ * all of them.
+ */
+export class FaultPlanner {
+  private readonly decks = new Map<string, unknown[]>();
+  private order: FaultClass[] = [];
+
+  /** `holdScale` stretches every fault (the soak tier holds them longer, past step deadlines). */
+  constructor(
+    private readonly classes: readonly FaultClass[],
+    private readonly rng: Rng,
+    private readonly holdScale = 1,
+  ) {}
+
+  next(): FaultPlan {
+    if (this.order.length === 0) this.order = this.rng.shuffle(this.classes);
+    return this.plan(this.order.shift()!);
+  }
+
+  private deal<T>(name: string, items: readonly T[]): T {
+    let deck = this.decks.get(name) as T[] | undefined;
+    if (!deck || deck.length === 0) {
+      deck = this.rng.shuffle(items);
+      this.decks.set(name, deck);
+    }
+    return deck.shift()!;
+  }
+
+  private plan(faultClass: FaultClass): FaultPlan {
+    const plan = this.draw(faultClass);
+    return plan.faultClass === 'crash-point' ? plan : { ...plan, holdMs: Math.round(plan.holdMs * this.holdScale) };
+  }
+
+  private draw(faultClass: FaultClass): FaultPlan {
+    const rng = this.rng;
+    switch (faultClass) {
+      case 'service-kill':
+        return { faultClass, target: this.deal('kill', SERVICE_NAMES), holdMs: rng.int(500, 3_000) };
+      case 'service-pause':
+        return { faultClass, target: this.deal('pause', SERVICE_NAMES), holdMs: rng.int(4_000, 10_000) };
+      case 'crash-point': {
+        const site = this.deal('crash', CRASH_SITES);
+        return { faultClass, target: site.service, crashPoint: site.point, holdMs: 30_000 };
+      }
+      case 'nats-kill':
+      case 'nats-term':
+        return { faultClass, target: 'nats', holdMs: rng.int(2_000, 8_000) };
+      case 'pg-stop':
+        return { faultClass, target: 'postgres', holdMs: rng.int(2_000, 8_000) };
+      case 'redis-flush':
+        return { faultClass, target: 'redis', holdMs: 0 };
+      case 'redis-kill':
+        return { faultClass, target: 'redis', holdMs: rng.int(1_000, 4_000) };
+      case 'proxy-latency':
+        return {
+          faultClass,
+          target: this.deal('latency', ['postgres-proxy', 'nats-proxy']),
+          holdMs: rng.int(4_000, 8_000),
+          latencyMs: rng.int(50, 400),
+        };
+      case 'proxy-drop':
+        return {
+          faultClass,
+          target: this.deal('drop', ['postgres-proxy', 'nats-proxy']),
+          holdMs: rng.int(3_000, 6_000),
+          dropShare: rng.int(20, 60) / 100,
+        };
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import type { ServiceName } from '@zhongtai/platform';
+import { Redis } from 'ioredis';
+import type { ChaosCluster } from '../servers/cluster';
+import { Rng, sleep } from '../random';
+import type { FaultPlan } from './fault-plan';
+import type { FaultyProxy } from './faulty-proxy';
+
+/** What happened when a planned fault was injected. */
+export interface FaultRecord extends FaultPlan {
+  /** Run-relative times: the fault began, was removed, and every process was ready again. */
+  startMs: number;
+  endMs: number;
+  recoveredMs: number;
+  /** Whether the fault really took effect (a crash point was reached, connections were cut...). */
+  injected: boolean;
+  detail: string;
+}
+
+const READY_TIMEOUT_MS = 90_000;
+
+/**
+ * Injects one fault, holds it, removes it (restarting what it killed) and waits until the
+ * whole platform is ready again, so that faults never overlap.
+ */
+export async function injectFault(
+  cluster: ChaosCluster,
+  plan: FaultPlan,
+  rng: Rng,
+  clock: () => number,
+): Promise<FaultRecord> {
+  const startMs = clock();
+  let endMs = startMs;
+  const outcome = await apply(cluster, plan, rng, () => (endMs = clock()));
+  if (endMs === startMs) endMs = clock();
+  await cluster.heal(READY_TIMEOUT_MS);
+  return { ...plan, startMs, endMs, recoveredMs: clock(), ...outcome };
+}
+
+type Applied = { injected: boolean; detail: string };
+
+async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: () => void): Promise<Applied> {
+  switch (plan.faultClass) {
+    case 'service-kill': {
+      const service = cluster.service(plan.target as ServiceName);
+      service.signal('SIGKILL');
+      const exit = await service.waitExit(10_000);
+      await sleep(plan.holdMs);
+      removed();
+      service.start();
+      return { injected: exit?.signal === 'SIGKILL', detail: `pid ${exit?.pid} killed, restarted` };
+    }
+    case 'service-pause': {
+      const service = cluster.service(plan.target as ServiceName);
+      const pid = service.pid;
+      service.signal('SIGSTOP');
+      await sleep(plan.holdMs);
+      removed();
+      service.signal('SIGCONT');
+      return { injected: service.running, detail: `pid ${pid} stopped and continued` };
+    }
+    case 'crash-point':
+      return crashAtPoint(cluster, plan, removed);
+    case 'nats-kill':
+    case 'nats-term': {
+      const signal = plan.faultClass === 'nats-kill' ? 'SIGKILL' : 'SIGTERM';
+      const pid = cluster.nats.pid;
+      await cluster.nats.stop(signal);
+      await sleep(plan.holdMs);
+      removed();
+      await cluster.nats.start();
+      return { injected: true, detail: `nats-server pid ${pid} ${signal}, restarted on its store` };
+    }
+    case 'pg-stop':
+      await cluster.postgres.stopImmediate();
+      await sleep(plan.holdMs);
+      removed();
+      await cluster.postgres.start();
+      return { injected: true, detail: 'pg_ctl stop -m immediate, crash recovery on start' };
+    case 'redis-flush': {
+      const redis = new Redis(`redis://127.0.0.1:${cluster.redis.port}`, { maxRetriesPerRequest: 2 });
+      try {
+        const keys = await redis.dbsize();
+        const answer = await redis.flushall();
+        removed();
+        return { injected: answer === 'OK', detail: `FLUSHALL of ${keys} keys` };
+      } finally {
+        redis.disconnect();
+      }
+    }
+    case 'redis-kill': {
+      await cluster.redis.stop('SIGKILL');
+      await sleep(plan.holdMs);
+      removed();
+      await cluster.redis.start();
+      return { injected: true, detail: 'redis-server SIGKILL, restarted empty' };
+    }
+    case 'proxy-latency': {
+      const proxy = proxyOf(cluster, plan.target);
+      const before = proxy.delayedChunks;
+      proxy.slowDown(plan.latencyMs!, plan.latencyMs! / 2, rng);
+      await sleep(plan.holdMs);
+      proxy.heal();
+      removed();
+      const delayed = proxy.delayedChunks - before;
+      return {
+        injected: delayed > 0,
+        detail: `${delayed} chunks delayed ${plan.latencyMs}-${plan.latencyMs! * 1.5} ms`,
+      };
+    }
+    case 'proxy-drop': {
+      const proxy = proxyOf(cluster, plan.target);
+      let cut = 0;
+      for (const until = Date.now() + plan.holdMs; Date.now() < until;) {
+        cut += proxy.dropSome(plan.dropShare!, rng);
+        await sleep(rng.int(300, 1_000));
+      }
+      removed();
+      return { injected: cut > 0, detail: `${cut} connections cut (each with probability ${plan.dropShare})` };
+    }
+  }
+}
+
+/** Restarts the service armed at the crash point, waits until it kills itself there, restarts it normally. */
+async function crashAtPoint(cluster: ChaosCluster, plan: FaultPlan, removed: () => void): Promise<Applied> {
+  const service = cluster.service(plan.target as ServiceName);
+  await service.stop('fault', 8_000);
+  service.start(plan.crashPoint);
+  const exit = await service.waitExit(plan.holdMs);
+  if (!exit) await service.stop('fault', 8_000);
+  removed();
+  service.start();
+  const crashed = exit?.cause === 'crash-point' && exit.signal === 'SIGKILL';
+  return {
+    injected: crashed,
+    detail: crashed
+      ? `pid ${exit.pid} killed itself at ${plan.crashPoint}, restarted`
+      : exit
+        ? `exited ${exit.code ?? exit.signal} before reaching ${plan.crashPoint}`
+        : `never reached ${plan.crashPoint} within ${plan.holdMs} ms`,
+  };
+}
+
+function proxyOf(cluster: ChaosCluster, target: string): FaultyProxy {
+  return target === 'postgres-proxy' ? cluster.pgProxy : cluster.natsProxy;
+}

@@ -1,0 +1,159 @@
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SERVICE_NAMES } from '@zhongtai/platform';
+import type { ServiceName } from '@zhongtai/platform';
+import { ensureDatabase, migrate } from '../../scripts/lib/databases';
+import { DATABASES } from '../../scripts/lib/services';
+import { freePort } from '../../test/support/infrastructure';
+import { FaultyProxy } from '../faults/faulty-proxy';
+import { ChildServer } from './child-server';
+import { registerCleanup, startReaper } from './last-resort';
+import { privateNats, privateRedis } from './nats-redis';
+import { PrivatePostgres } from './postgres';
+import { ServiceProcess } from './service-process';
+
+export interface ClusterOptions {
+  /** Labels the NATS prefix and the temporary directory. */
+  label: string;
+  postgresFsync: boolean;
+  /** Where the logs of every process go (kept after the run). */
+  logDir: string;
+  clock: () => number;
+}
+
+/** The development defaults of .env.example (every variable the processes read). */
+function exampleEnvironment(): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of readFileSync('.env.example', 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) values[match[1]] = match[2];
+  }
+  return values;
+}
+
+export const databaseName = (service: ServiceName) => `zhongtai_${service}`;
+
+/**
+ * Zhongtai on servers of its own: PostgreSQL, NATS (JetStream) and Redis on private ports and
+ * directories, the five services as supervised processes, and a faulty proxy in front of
+ * PostgreSQL and of NATS through which every service connects. Never the shared servers.
+ */
+export class ChaosCluster {
+  readonly services = new Map<ServiceName, ServiceProcess>();
+  readonly env: Record<string, string> = {};
+  readonly runDir: string;
+  postgres!: PrivatePostgres;
+  nats!: ChildServer;
+  redis!: ChildServer;
+  pgProxy!: FaultyProxy;
+  natsProxy!: FaultyProxy;
+
+  private constructor(private readonly options: ClusterOptions) {
+    this.runDir = mkdtempSync(join(tmpdir(), `zt-chaos-${options.label}-`));
+    // PostgreSQL runs as the postgres user, which must reach its directory inside this one.
+    chmodSync(this.runDir, 0o755);
+    registerCleanup('run directory', () => rmSync(this.runDir, { recursive: true, force: true }));
+  }
+
+  static async start(options: ClusterOptions): Promise<ChaosCluster> {
+    const cluster = new ChaosCluster(options);
+    await cluster.boot();
+    return cluster;
+  }
+
+  service(name: ServiceName): ServiceProcess {
+    return this.services.get(name)!;
+  }
+
+  get gatewayUrl(): string {
+    return this.service('gateway').url;
+  }
+
+  /** Same shape as TestPlatform.query: a query in one service's database, straight to the server. */
+  query<T extends Record<string, unknown>>(service: ServiceName, sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.postgres.query<T>(databaseName(service), sql, params);
+  }
+
+  /** Brings back whatever is down, paused or slowed, and waits until every service is ready. */
+  async heal(readyTimeoutMs = 90_000): Promise<void> {
+    this.pgProxy.heal();
+    this.natsProxy.heal();
+    if (!this.postgres.running) await this.postgres.start();
+    if (!this.nats.running) await this.nats.start();
+    if (!this.redis.running) await this.redis.start();
+    for (const service of this.services.values()) {
+      if (service.running) service.signal('SIGCONT');
+      else service.start();
+    }
+    await this.waitAllReady(readyTimeoutMs);
+  }
+
+  async waitAllReady(timeoutMs = 90_000): Promise<void> {
+    await Promise.all([...this.services.values()].map((s) => s.waitReady(timeoutMs)));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.services.values()].map((s) => s.destroy()));
+    await Promise.allSettled([this.pgProxy?.stop(), this.natsProxy?.stop()]);
+    await Promise.allSettled([this.nats?.destroy(), this.redis?.destroy()]);
+    if (this.postgres) {
+      await this.postgres.stopFast().catch(() => undefined);
+      try {
+        copyFileSync(join(this.postgres.dir, 'server.log'), join(this.options.logDir, 'postgres.log'));
+      } catch {
+        // no log: the server never started
+      }
+    }
+    rmSync(this.runDir, { recursive: true, force: true });
+  }
+
+  private async boot(): Promise<void> {
+    const { logDir, label } = this.options;
+    this.postgres = new PrivatePostgres(this.runDir, await freePort(), this.options.postgresFsync);
+    startReaper(this.runDir, this.postgres.immediateStopCommand);
+    await this.postgres.init();
+    await this.postgres.start();
+    for (const [service, definition] of Object.entries(DATABASES)) {
+      const url = `${this.postgres.url}/${databaseName(service as ServiceName)}`;
+      await ensureDatabase(url);
+      await migrate(url, definition);
+    }
+    this.nats = privateNats(this.runDir, await freePort(), logDir);
+    this.redis = privateRedis(this.runDir, await freePort(), logDir);
+    await Promise.all([this.nats.start(), this.redis.start()]);
+    this.pgProxy = new FaultyProxy('postgres', this.postgres.port);
+    this.natsProxy = new FaultyProxy('nats', this.nats.port);
+    await Promise.all([this.pgProxy.start(), this.natsProxy.start()]);
+
+    Object.assign(this.env, exampleEnvironment(), {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      NATS_URL: `nats://127.0.0.1:${this.natsProxy.port}`,
+      NATS_PREFIX: `chaos-${label}`.slice(0, 32),
+      REDIS_URL: `redis://127.0.0.1:${this.redis.port}`,
+      REDIS_PREFIX: 'chaos:',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      DATABASE_POOL_SIZE: '5',
+      RATE_LIMIT_PER_ADDRESS: '1000000',
+      RATE_LIMIT_PER_CUSTOMER: '1000000',
+      // A soak outlives the default 15 minutes of a token.
+      JWT_TTL_SECONDS: '86400',
+    });
+    for (const service of SERVICE_NAMES) {
+      const prefix = service.toUpperCase();
+      this.env[`${prefix}_PORT`] = String(await freePort());
+      if (DATABASES[service]) {
+        this.env[`${prefix}_DATABASE_URL`] =
+          `postgres://postgres@127.0.0.1:${this.pgProxy.port}/${databaseName(service)}`;
+      }
+    }
+    for (const service of SERVICE_NAMES) {
+      const port = Number(this.env[`${service.toUpperCase()}_PORT`]);
+      const process = new ServiceProcess(service, port, this.env, join(logDir, `${service}.log`), this.options.clock);
+      this.services.set(service, process);
+      process.start();
+    }
+    await this.waitAllReady(120_000);
+  }
+}

@@ -1,0 +1,72 @@
+/** Every kind of fault the harness can inject, one at a time. */
+export const FAULT_CLASSES = [
+  'service-kill',
+  'service-pause',
+  'crash-point',
+  'nats-kill',
+  'nats-term',
+  'pg-stop',
+  'redis-flush',
+  'redis-kill',
+  'proxy-latency',
+  'proxy-drop',
+] as const;
+
+export type FaultClass = (typeof FAULT_CLASSES)[number];
+
+export type TierName = 'ci' | 'soak';
+
+/** How big and how long a run is. */
+export interface Tier {
+  name: TierName;
+  /** The classes this tier injects; each at least once. */
+  faultClasses: FaultClass[];
+  /** Stop starting faults after this long (the soak tier); the ci tier runs each class once. */
+  faultPhaseMs?: number;
+  /** Client workers issuing operations at once. */
+  workers: number;
+  /** Pause of a worker between two operations, in ms. */
+  thinkMs: [number, number];
+  customers: { rich: number; modest: number; poor: number };
+  /** Fault-free traffic before the first fault and after the last one. */
+  warmupMs: number;
+  tailMs: number;
+  /** Traffic between two faults, in ms. */
+  gapMs: [number, number];
+  /** How often the operator restocks skus running low and tops up modest wallets. */
+  replenishEveryMs: number;
+  /** Stretches how long each fault is held. */
+  holdScale: number;
+  /** fsync=off makes PostgreSQL cheap on a CI machine; the soak tier keeps durability on. */
+  postgresFsync: boolean;
+}
+
+export const TIERS: Record<TierName, Tier> = {
+  ci: {
+    name: 'ci',
+    faultClasses: [...FAULT_CLASSES],
+    workers: 3,
+    thinkMs: [150, 500],
+    customers: { rich: 10, modest: 4, poor: 3 },
+    warmupMs: 5_000,
+    tailMs: 4_000,
+    gapMs: [3_000, 5_000],
+    replenishEveryMs: 15_000,
+    holdScale: 1,
+    postgresFsync: false,
+  },
+  soak: {
+    name: 'soak',
+    faultClasses: [...FAULT_CLASSES],
+    faultPhaseMs: 30 * 60_000,
+    workers: 8,
+    thinkMs: [50, 300],
+    customers: { rich: 40, modest: 12, poor: 8 },
+    warmupMs: 10_000,
+    tailMs: 10_000,
+    gapMs: [3_000, 15_000],
+    replenishEveryMs: 15_000,
+    holdScale: 2.5,
+    postgresFsync: true,
+  },
+};

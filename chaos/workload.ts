@@ -1,0 +1,192 @@
+import type { RecordingClient } from './client';
+import type { ChaosCustomer, Fixtures } from './fixtures';
+import type { CheckoutBody, Operation } from './history';
+import { Rng, sleep } from './random';
+import type { Tier } from './tiers';
+
+/** What a client means by one logical checkout, with its weight in the mix. */
+const MODES = {
+  plain: 45,
+  'concurrent-duplicates': 15,
+  replay: 10,
+  'cancel-in-flight': 12,
+  'cancel-after-payment': 13,
+  'key-reused-other-body': 5,
+} as const;
+type Mode = keyof typeof MODES;
+
+/** Retries of a request whose outcome is unknown (or whose key is still being accepted). */
+const MAX_RETRIES = 3;
+
+export interface StockSample {
+  samples: number;
+  /** Any `available` below zero, or above the initial stock plus restocks, seen by GET /products. */
+  impossible: { atMs: number; sku: string; available: number }[];
+}
+
+/**
+ * The seeded traffic: workers placing checkouts through the gateway (some retried with the
+ * same Idempotency-Key, some duplicated concurrently, some cancelled in flight or after
+ * payment), and a sampler of the catalogue's `available` figures.
+ */
+export class Workload {
+  readonly stock: StockSample = { samples: 0, impossible: [] };
+  private stopped = false;
+  private wakeUp!: () => void;
+  private readonly stopping = new Promise<void>((resolve) => (this.wakeUp = resolve));
+  private running: Promise<void>[] = [];
+  /** The latest `available` per sku seen by the sampler. */
+  private readonly available = new Map<string, number>();
+  /** Units the operator asked to add per sku (acknowledged or not): `available` can grow by as much. */
+  private readonly restocked = new Map<string, number>();
+
+  constructor(
+    private readonly client: RecordingClient,
+    private readonly fixtures: Fixtures,
+    private readonly tier: Tier,
+    private readonly rng: Rng,
+    private readonly clock: () => number,
+    private readonly operatorToken: string,
+  ) {}
+
+  start(): void {
+    for (let w = 0; w < this.tier.workers; w++) this.running.push(this.work(`w${w}`, this.rng.fork(`worker-${w}`)));
+    this.running.push(this.sampleStock());
+    this.running.push(this.replenish(this.rng.fork('operator')));
+  }
+
+  /** Starts no new operation; resolves when those in flight have completed (or timed out). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeUp();
+    await Promise.all(this.running);
+  }
+
+  /** A pause that ends early when the workload stops. */
+  private pause(ms: number): Promise<void> {
+    return Promise.race([sleep(ms), this.stopping]);
+  }
+
+  private async work(worker: string, rng: Rng): Promise<void> {
+    for (let n = 0; !this.stopped; n++) {
+      const customer = rng.pick(this.fixtures.customers);
+      const mode = rng.weighted<Mode>(MODES);
+      await this.checkout(worker, rng, customer, `${worker}-${n}`, mode);
+      await this.pause(rng.int(...this.tier.thinkMs));
+    }
+  }
+
+  private async checkout(worker: string, rng: Rng, customer: ChaosCustomer, key: string, mode: Mode): Promise<void> {
+    const body = this.basket(rng);
+    const send = (waitSeconds: number) => this.client.checkout(worker, customer, key, body, { waitSeconds, mode });
+    let placed: Operation;
+    if (mode === 'concurrent-duplicates') {
+      const copies = await Promise.all(Array.from({ length: rng.int(2, 3) }, () => send(rng.int(0, 5))));
+      placed = copies.find((op) => op.outcome === 'ok') ?? copies[0];
+    } else {
+      placed = await send(mode === 'cancel-in-flight' ? 0 : rng.int(0, 5));
+    }
+    placed = await this.retryUnknown(placed, rng, () => send(rng.int(1, 5)));
+    if (placed.outcome !== 'ok' || !placed.orderId) return;
+
+    if (mode === 'replay') {
+      await sleep(rng.int(0, 500));
+      await send(0);
+    } else if (mode === 'key-reused-other-body') {
+      await this.client.checkout(worker, customer, key, this.basket(rng, body), { waitSeconds: 0, mode });
+    } else if (mode === 'cancel-in-flight') {
+      await this.client.cancel(worker, customer, placed.orderId, rng.int(0, 3), mode);
+    } else if (mode === 'cancel-after-payment') {
+      const paid = await this.awaitFinal(worker, customer, placed);
+      if (paid === 'PAID') await this.client.cancel(worker, customer, placed.orderId, rng.int(0, 5), mode);
+    } else if (rng.chance(0.2)) {
+      await this.client.read(worker, customer, placed.orderId);
+    }
+  }
+
+  /** A client that does not know whether its checkout happened asks again with the same key. */
+  private async retryUnknown(first: Operation, rng: Rng, again: () => Promise<Operation>): Promise<Operation> {
+    let last = first;
+    for (let retry = 0; retry < MAX_RETRIES && !this.stopped; retry++) {
+      const inProgress = last.outcome === 'fail' && last.code === 'IDEMPOTENCY_IN_PROGRESS';
+      if (last.outcome !== 'info' && !inProgress) break;
+      await this.pause(rng.int(300, 1_500) * (retry + 1));
+      last = await again();
+    }
+    return last;
+  }
+
+  /** Reads the order until it leaves PENDING (or a few seconds pass). */
+  private async awaitFinal(worker: string, customer: ChaosCustomer, placed: Operation): Promise<string | undefined> {
+    let status = placed.orderStatus;
+    for (let i = 0; i < 10 && status === 'PENDING' && !this.stopped; i++) {
+      await sleep(500);
+      const read = await this.client.read(worker, customer, placed.orderId!);
+      if (read.outcome === 'ok') status = read.orderStatus;
+    }
+    return status;
+  }
+
+  /** One to three lines; hot skus often, a coupon now and then. `unlike` forces another body. */
+  private basket(rng: Rng, unlike?: CheckoutBody): CheckoutBody {
+    const { products, coupons } = this.fixtures;
+    const lines = new Map<string, number>();
+    if (rng.chance(0.25)) lines.set(rng.pick(products.filter((p) => p.hot)).sku, rng.int(1, 2));
+    const ordinary = products.filter((p) => !p.hot);
+    for (let i = rng.int(lines.size ? 0 : 1, 2); i > 0; i--) lines.set(rng.pick(ordinary).sku, rng.int(1, 3));
+    if (unlike) lines.set(ordinary[0].sku, (lines.get(ordinary[0].sku) ?? 0) + 7);
+    const body: CheckoutBody = { items: [...lines].map(([sku, quantity]) => ({ sku, quantity })) };
+    if (rng.chance(0.35)) body.couponCode = rng.pick(coupons).code;
+    return body;
+  }
+
+  /**
+   * An operator keeps the shop going: restocks skus running low (a sold-out hot sku now and
+   * then) and tops up modest wallets, each idempotent on its reference and retried with it
+   * when the outcome is unknown. Without it a long run would sell out and go broke.
+   */
+  private async replenish(rng: Rng): Promise<void> {
+    for (let round = 0; !this.stopped; round++) {
+      await this.pause(this.tier.replenishEveryMs);
+      for (const product of this.fixtures.products) {
+        const available = this.available.get(product.sku) ?? product.initialStock;
+        const delta = product.hot
+          ? available === 0 && rng.chance(0.3)
+            ? rng.int(2, 5)
+            : 0
+          : available < 150
+            ? 200
+            : 0;
+        if (delta === 0 || this.stopped) continue;
+        const reference = `restock-${product.sku}-${round}`;
+        this.restocked.set(product.sku, (this.restocked.get(product.sku) ?? 0) + delta);
+        const send = () => this.client.restock('operator', this.operatorToken, product.sku, delta, reference);
+        await this.retryUnknown(await send(), rng, send);
+      }
+      for (const customer of this.fixtures.customers.filter((c) => c.wealth === 'modest')) {
+        if (!rng.chance(0.5) || this.stopped) continue;
+        const reference = `topup-${customer.id}-${round}`;
+        const send = () => this.client.credit('operator', this.operatorToken, customer.id, 8_000, reference);
+        await this.retryUnknown(await send(), rng, send);
+      }
+    }
+  }
+
+  private async sampleStock(): Promise<void> {
+    const initial = new Map(this.fixtures.products.map((p) => [p.sku, p.initialStock]));
+    while (!this.stopped) {
+      const { products } = await this.client.products('sampler');
+      if (products) {
+        this.stock.samples++;
+        for (const { sku, available } of products) {
+          this.available.set(sku, available);
+          const most = (initial.get(sku) ?? Infinity) + (this.restocked.get(sku) ?? 0);
+          if (available < 0 || available > most) {
+            this.stock.impossible.push({ atMs: this.clock(), sku, available });
+          }
+        }
+      }
+      await this.pause(1_000);
+    }
+  }
+}
