@@ -58,7 +58,8 @@ export class CheckoutService {
     }
     await this.idempotency.complete(customerId, key, hash, placed.order.id);
     const wait = placed.replayed ? 0 : waitSeconds;
-    return { order: await this.waiter.waitFor(placed.order.id, CHECKOUT_FINAL, wait), replayed: placed.replayed };
+    const order = await this.waiter.waitFor(placed.order.id, CHECKOUT_FINAL, wait, placed.order);
+    return { order, replayed: placed.replayed };
   }
 }
 

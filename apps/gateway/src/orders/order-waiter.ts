@@ -1,42 +1,103 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { OrderRpc, orderStatusSubject } from '@zhongtai/contracts';
 import type { OrderStatus, OrderView } from '@zhongtai/contracts';
 import { InjectRpcClient, NATS_CONNECTION, SERVICE_CONFIG, ServiceRpcClient } from '@zhongtai/platform';
 import type { ServiceConfig } from '@zhongtai/platform';
 
+/** How long an announced order is remembered, for a request that starts waiting just after it. */
+const RECENT_MS = 60_000;
+const RECENT_MAX = 50_000;
+
+type Waiter = { until: readonly OrderStatus[]; resolve: (order: OrderView) => void };
+
 /**
- * Answers `Prefer: wait=N`: listens for the order service's status announcements instead of
- * polling PostgreSQL. It subscribes first and reads the order second, so that a change made in
- * between is never missed.
+ * Answers `Prefer: wait=N` from the order service's status announcements, which carry the
+ * whole order: no polling of PostgreSQL, and no request to the order service once an order
+ * has been placed. One subscription per gateway; announcements that arrive before a request
+ * starts waiting are kept for a minute, so that none is missed.
  */
 @Injectable()
-export class OrderWaiter {
+export class OrderWaiter implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(OrderWaiter.name);
+  private readonly recent = new Map<string, { order: OrderView; at: number }>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private subscription?: Subscription;
+
   constructor(
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @InjectRpcClient('order') private readonly orders: ServiceRpcClient,
   ) {}
 
-  /** The order once it reaches one of `until`, or as it is when `seconds` have passed. */
-  async waitFor(orderId: string, until: readonly OrderStatus[], seconds: number): Promise<OrderView> {
-    const subscription = this.nats.subscribe(orderStatusSubject(this.config.natsPrefix, orderId));
-    const timer = setTimeout(() => subscription.unsubscribe(), seconds * 1000);
-    try {
-      let order = await this.fetch(orderId);
-      if (until.includes(order.status) || seconds === 0) return order;
-      for await (const message of subscription) {
-        const { status } = message.json<{ status: OrderStatus }>();
-        if (until.includes(status)) {
-          order = await this.fetch(orderId);
-          if (until.includes(order.status)) return order;
+  onModuleInit(): void {
+    this.subscription = this.nats.subscribe(orderStatusSubject(this.config.natsPrefix, '*'), {
+      callback: (error, message) => {
+        if (error) return this.logger.warn(`status announcements: ${String(error)}`);
+        try {
+          this.announced(message.json<OrderView>());
+        } catch (parseError) {
+          this.logger.warn(`malformed status announcement: ${String(parseError)}`);
         }
-      }
-      return await this.fetch(orderId);
-    } finally {
-      clearTimeout(timer);
-      subscription.unsubscribe();
+      },
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  /**
+   * The order once it reaches one of `until`, or as last known when `seconds` have passed.
+   * `known` is the order as the caller already has it, if it has it.
+   */
+  async waitFor(
+    orderId: string,
+    until: readonly OrderStatus[],
+    seconds: number,
+    known?: OrderView,
+  ): Promise<OrderView> {
+    const latest = this.latest(orderId, known);
+    if (latest && (until.includes(latest.status) || seconds === 0)) return latest;
+    if (seconds === 0) return this.fetch(orderId);
+    const reached = await new Promise<OrderView | undefined>((resolve) => {
+      const waiter: Waiter = { until, resolve };
+      const timer = setTimeout(() => {
+        this.waiters.get(orderId)?.delete(waiter);
+        resolve(undefined);
+      }, seconds * 1000);
+      waiter.resolve = (order) => {
+        clearTimeout(timer);
+        resolve(order);
+      };
+      this.waiters.set(orderId, (this.waiters.get(orderId) ?? new Set()).add(waiter));
+    });
+    if (this.waiters.get(orderId)?.size === 0) this.waiters.delete(orderId);
+    return reached ?? this.latest(orderId, known) ?? this.fetch(orderId);
+  }
+
+  private announced(order: OrderView): void {
+    const now = Date.now();
+    this.recent.delete(order.id);
+    this.recent.set(order.id, { order, at: now });
+    for (const [id, entry] of this.recent) {
+      if (now - entry.at < RECENT_MS && this.recent.size <= RECENT_MAX) break;
+      this.recent.delete(id);
     }
+    const waiting = this.waiters.get(order.id);
+    for (const waiter of waiting ?? []) {
+      if (!waiter.until.includes(order.status)) continue;
+      waiting!.delete(waiter);
+      waiter.resolve(order);
+    }
+  }
+
+  /** The newer of what was announced and what the caller knows. */
+  private latest(orderId: string, known?: OrderView): OrderView | undefined {
+    const announced = this.recent.get(orderId)?.order;
+    if (!announced) return known;
+    if (!known) return announced;
+    return announced.updatedAt >= known.updatedAt ? announced : known;
   }
 
   private fetch(orderId: string): Promise<OrderView> {

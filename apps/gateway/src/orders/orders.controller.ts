@@ -56,7 +56,7 @@ export class OrdersController {
       orderId: orderIdOr404(id),
       customerId: principal.subject,
     });
-    return this.waiter.waitFor(order.id, CANCEL_FINAL, preferredWait(prefer));
+    return this.waiter.waitFor(order.id, CANCEL_FINAL, preferredWait(prefer), order);
   }
 }
 

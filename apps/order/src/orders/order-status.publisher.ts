@@ -5,12 +5,14 @@ import type { OrderStatus } from '@zhongtai/contracts';
 import { NATS_CONNECTION, SERVICE_CONFIG } from '@zhongtai/platform';
 import type { ServiceConfig } from '@zhongtai/platform';
 import { DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { Order } from './order.entity';
 import { STATUS_CHANGES } from './order-transitions';
+import { toOrderView } from './order.view';
 
 /**
- * Announces order status changes on core NATS once their transaction has committed, so that
- * the gateway can answer `Prefer: wait` without polling PostgreSQL. A lost announcement only
- * costs a waiting client its wait; the order itself is in the database.
+ * Announces order status changes on core NATS once their transaction has committed, with the
+ * order as it now is, so that the gateway can answer `Prefer: wait` without polling PostgreSQL.
+ * A lost announcement only costs a waiting client its wait; the order itself is in the database.
  */
 @Injectable()
 export class OrderStatusPublisher implements EntitySubscriberInterface, OnModuleInit, OnModuleDestroy {
@@ -35,12 +37,16 @@ export class OrderStatusPublisher implements EntitySubscriberInterface, OnModule
     const changes = event.queryRunner.data[STATUS_CHANGES] as { orderId: string; status: OrderStatus }[] | undefined;
     if (!changes) return;
     delete event.queryRunner.data[STATUS_CHANGES];
-    for (const change of changes) {
-      try {
-        this.nats.publish(orderStatusSubject(this.config.natsPrefix, change.orderId), JSON.stringify(change));
-      } catch (error) {
-        this.logger.warn(`status of ${change.orderId} not announced: ${String(error)}`);
-      }
+    for (const change of changes) void this.announce(change.orderId);
+  }
+
+  /** Announces the whole order as committed, so that a waiting gateway needs no further request. */
+  private async announce(orderId: string): Promise<void> {
+    try {
+      const order = await this.dataSource.getRepository(Order).findOneByOrFail({ id: orderId });
+      this.nats.publish(orderStatusSubject(this.config.natsPrefix, orderId), JSON.stringify(toOrderView(order)));
+    } catch (error) {
+      this.logger.warn(`status of ${orderId} not announced: ${String(error)}`);
     }
   }
 
