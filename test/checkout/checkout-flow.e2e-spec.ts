@@ -213,6 +213,18 @@ describe('checkout end to end, every outcome of API.md', () => {
     expect(retry.body).toMatchObject({ code: 'SAGA_NOT_PARKED' });
   });
 
+  it('counts sagas, step latency and outbox lag in the Prometheus metrics of the services', async () => {
+    const order = await (await fetch(`${suite.platform.service('order').url}/metrics`)).text();
+    expect(order).toMatch(/^saga_started_total\{saga="checkout"\} [1-9]/m);
+    expect(order).toMatch(/^saga_completed_total\{saga="checkout"\} [1-9]/m);
+    expect(order).toMatch(/^saga_compensated_total\{saga="checkout"\} [1-9]/m);
+    expect(order).toMatch(
+      /^saga_step_duration_seconds_count\{saga="checkout",step="chargeWallet",phase="action",outcome="succeeded"\} [1-9]/m,
+    );
+    const inventory = await (await fetch(`${suite.platform.service('inventory').url}/metrics`)).text();
+    expect(inventory).toMatch(/^saga_outbox_lag_seconds_count [1-9]/m);
+  });
+
   it('reports stats from which the invariants can be checked', async () => {
     const stats = await suite.shop.stats();
     expect(stats.ordersByStatus.PAID).toBeGreaterThan(0);
