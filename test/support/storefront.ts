@@ -12,7 +12,7 @@ export interface ApiResponse<T = Record<string, unknown>> {
  * fixture builder per concept (a customer with a funded wallet, a product with stock, a coupon).
  */
 export class Storefront {
-  private operatorToken?: string;
+  private operatorToken?: { token: string; at: number };
 
   constructor(readonly baseUrl: string) {}
 
@@ -46,9 +46,12 @@ export class Storefront {
     return response.body.accessToken;
   }
 
+  /** The operator's token, renewed well before it expires (JWT_TTL_SECONDS is 900 by default). */
   async operator(): Promise<string> {
-    this.operatorToken ??= await this.login('operator@zhongtai.local', 'operator');
-    return this.operatorToken;
+    if (!this.operatorToken || Date.now() - this.operatorToken.at > 5 * 60_000) {
+      this.operatorToken = { token: await this.login('operator@zhongtai.local', 'operator'), at: Date.now() };
+    }
+    return this.operatorToken.token;
   }
 
   async admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
@@ -124,7 +127,9 @@ export class Storefront {
   }
 
   async stats(): Promise<Stats> {
-    return (await this.admin<Stats>('GET', '/admin/stats')).body;
+    const response = await this.admin<Stats>('GET', '/admin/stats');
+    if (response.status !== 200) throw new Error(`/admin/stats: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
   }
 }
 
