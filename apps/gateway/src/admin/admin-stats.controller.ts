@@ -6,6 +6,8 @@ import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import { Audience } from '../auth/principal';
 import { ApiProblemResponses } from '../http/api-problem-responses';
 
+const STATS_TIMEOUT_MS = 30_000;
+
 class StatsResponse {
   @ApiProperty({ example: { PENDING: 0, PAID: 12, CANCELLED: 3, CANCELLING: 0, REFUNDED: 1 } })
   ordersByStatus!: Record<string, number>;
@@ -38,11 +40,12 @@ export class AdminStatsController {
   @ApiOkResponse({ type: StatsResponse })
   @ApiProblemResponses(401, 403, 429, 502, 504)
   async stats(): Promise<StatsResponse> {
+    // Whole-table figures: after a long run they take seconds, longer than a checkout may wait.
     const [orders, stock, money, coupons] = await Promise.all([
-      this.orders.request<OrderStats>(OrderRpc.stats, {}),
-      this.inventory.request<InventoryStats>(InventoryRpc.stats, {}),
-      this.payments.request<PaymentStats>(PaymentRpc.stats, {}),
-      this.coupons.request<CouponStats>(CouponRpc.stats, {}),
+      this.orders.request<OrderStats>(OrderRpc.stats, {}, STATS_TIMEOUT_MS),
+      this.inventory.request<InventoryStats>(InventoryRpc.stats, {}, STATS_TIMEOUT_MS),
+      this.payments.request<PaymentStats>(PaymentRpc.stats, {}, STATS_TIMEOUT_MS),
+      this.coupons.request<CouponStats>(CouponRpc.stats, {}, STATS_TIMEOUT_MS),
     ]);
     const expectedNet = (status: string, total: number) => (status === 'PAID' ? total : 0);
     const wrongNetCharge = orders.orders
