@@ -12,7 +12,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -22,6 +21,7 @@ import type { ServiceName } from '@zhongtai/platform';
 import { deleteSagaStreams } from '@zhongtai/saga/testing';
 import { dropDatabase, ensureDatabase, migrate } from '../../scripts/lib/databases';
 import { DATABASES, entryPoint } from '../../scripts/lib/services';
+import { freePort } from '../../test/support/infrastructure';
 import { exampleDefaults } from '../../test/support/platform';
 import { Children } from './children';
 import { cpuSnapshot, CpuSnapshot, cpuUsage } from './cpu';
@@ -363,20 +363,6 @@ async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-/** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /**
