@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { suitePlatform } from '../support/suite-platform';
 
 describe('cancelling a paid order', () => {
@@ -43,5 +44,28 @@ describe('cancelling a paid order', () => {
     expect(refused.body.status).toBe('CANCELLED');
     const cancel = await suite.shop.call('POST', `/orders/${refused.body.id}/cancel`, { token: customer.token });
     expect(cancel.status).toBe(409);
+  });
+
+  it('has /admin/stats name a paid order whose charge went missing, and the charge that names no order', async () => {
+    const customer = await suite.shop.customerWithWallet(50_000);
+    const sku = await suite.shop.productWithStock(10, 4_000);
+    const paid = await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] });
+    expect(paid.body.status).toBe('PAID');
+    const stray = randomUUID();
+    const moveCharge = (from: string, to: string) =>
+      suite.platform.query('payment', `UPDATE postings SET reference = $2 WHERE kind = 'CHARGE' AND reference = $1`, [
+        from,
+        to,
+      ]);
+
+    await moveCharge(paid.body.id, stray);
+    try {
+      const { money } = await suite.shop.stats();
+      expect(money.ordersWithWrongNetCharge.sort()).toEqual([paid.body.id, stray].sort());
+      expect(money.wrongNetChargeCount).toBe(2);
+    } finally {
+      await moveCharge(stray, paid.body.id);
+    }
+    expect((await suite.shop.stats()).money).toMatchObject({ wrongNetChargeCount: 0, ordersWithWrongNetCharge: [] });
   });
 });

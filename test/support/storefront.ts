@@ -180,6 +180,7 @@ export interface Stats {
     creditedCents: number;
     ledgerSumCents: number;
     paidTotalCents: number;
+    wrongNetChargeCount: number;
     ordersWithWrongNetCharge: string[];
   };
   coupons: {

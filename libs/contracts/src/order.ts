@@ -32,6 +32,7 @@ export const OrderRpc = {
   getSaga: 'order.sagas.get',
   retrySaga: 'order.sagas.retry',
   stats: 'order.stats',
+  expectedCharges: 'order.stats.expected-charges',
 } as const;
 
 /** Core NATS subject on which the order service announces a status change, after commit. */
@@ -91,6 +92,21 @@ export interface OrderStats {
   sagasByStatus: Record<string, number>;
   /** Quantity sold per sku over PAID orders (for the invariant sold = paid quantities). */
   paidQuantityBySku: Record<string, number>;
-  /** Total per order for PAID orders, and the status of every order, for the money invariant. */
-  orders: { id: string; status: OrderStatus; totalCents: number }[];
+  /** Sum of the totals of PAID orders: what the merchant account must hold. */
+  paidTotalCents: number;
+}
+
+/**
+ * One page of orders in id order, each with the net charge the ledger must hold for it: its
+ * total if PAID, 0 if CANCELLED or REFUNDED, null while a saga still moves it (not checked).
+ * Paged so that the reconciliation of a long-lived platform never has to fit in one message.
+ */
+export interface ExpectedChargesRequest {
+  /** Exclusive lower bound on the order id (as text); null for the first page. */
+  after: string | null;
+  limit: number;
+}
+
+export interface ExpectedChargesPage {
+  orders: { id: string; expectedNetCents: number | null }[];
 }

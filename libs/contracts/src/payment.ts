@@ -16,6 +16,7 @@ export const PaymentRpc = {
   wallet: 'payment.wallets.get',
   credit: 'payment.wallets.credit',
   stats: 'payment.stats',
+  netCharges: 'payment.stats.net-charges',
 } as const;
 
 export interface WalletRequest {
@@ -41,6 +42,15 @@ export interface PaymentStats {
   creditedCents: number;
   /** Sum of all ledger entries: zero, always. */
   ledgerSumCents: number;
-  /** Net charged per order (charges minus refunds), for orders with any posting. */
+}
+
+/** The orders with any charge or refund whose id lies in (after, upTo]; a null bound is open. */
+export interface NetChargesRequest {
+  after: string | null;
+  upTo: string | null;
+}
+
+export interface NetChargesPage {
+  /** Net charged per order (charges minus refunds). */
   netChargedByOrder: Record<string, number>;
 }

@@ -5,6 +5,7 @@ import type { CouponStats, InventoryStats, OrderStats, PaymentStats } from '@zho
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import { Audience } from '../auth/principal';
 import { ApiProblemResponses } from '../http/api-problem-responses';
+import { reconcileNetCharges } from './net-charge-reconciliation';
 
 const STATS_TIMEOUT_MS = 30_000;
 
@@ -14,7 +15,10 @@ class StatsResponse {
   @ApiProperty({ example: { COMPLETED: 16, COMPENSATED: 3 } }) sagasByStatus!: Record<string, number>;
   @ApiProperty({ description: 'Per sku: stockOnHand, reserved, sold, available, and the quantity of PAID orders' })
   products!: unknown[];
-  @ApiProperty({ description: 'Sum of wallets, merchant account, credits, the ledger sum (0) and charge checks' })
+  @ApiProperty({
+    description:
+      'Sum of wallets, merchant account, credits, the ledger sum (0), and the orders whose net charge is wrong (a count and the first 100)',
+  })
   money!: Record<string, unknown>;
   @ApiProperty({ description: 'Per coupon: caps, locked and redeemed counts, the most one customer holds' })
   coupons!: unknown[];
@@ -41,17 +45,13 @@ export class AdminStatsController {
   @ApiProblemResponses(401, 403, 429, 502, 504)
   async stats(): Promise<StatsResponse> {
     // Whole-table figures: after a long run they take seconds, longer than a checkout may wait.
-    const [orders, stock, money, coupons] = await Promise.all([
+    const [orders, stock, money, coupons, netCharges] = await Promise.all([
       this.orders.request<OrderStats>(OrderRpc.stats, {}, STATS_TIMEOUT_MS),
       this.inventory.request<InventoryStats>(InventoryRpc.stats, {}, STATS_TIMEOUT_MS),
       this.payments.request<PaymentStats>(PaymentRpc.stats, {}, STATS_TIMEOUT_MS),
       this.coupons.request<CouponStats>(CouponRpc.stats, {}, STATS_TIMEOUT_MS),
+      reconcileNetCharges(this.orders, this.payments, STATS_TIMEOUT_MS),
     ]);
-    const expectedNet = (status: string, total: number) => (status === 'PAID' ? total : 0);
-    const wrongNetCharge = orders.orders
-      .filter((o) => o.status !== 'PENDING' && o.status !== 'CANCELLING')
-      .filter((o) => (money.netChargedByOrder[o.id] ?? 0) !== expectedNet(o.status, o.totalCents))
-      .map((o) => o.id);
     return {
       ordersByStatus: orders.ordersByStatus,
       sagasByStatus: orders.sagasByStatus,
@@ -61,8 +61,9 @@ export class AdminStatsController {
         merchantCents: money.merchantCents,
         creditedCents: money.creditedCents,
         ledgerSumCents: money.ledgerSumCents,
-        paidTotalCents: orders.orders.filter((o) => o.status === 'PAID').reduce((sum, o) => sum + o.totalCents, 0),
-        ordersWithWrongNetCharge: wrongNetCharge,
+        paidTotalCents: orders.paidTotalCents,
+        wrongNetChargeCount: netCharges.mismatchCount,
+        ordersWithWrongNetCharge: netCharges.firstMismatches,
       },
       coupons: coupons.coupons.map((c) => ({ ...c, maxHeldByOneCustomer: coupons.maxHeldByOneCustomer[c.code] ?? 0 })),
     };

@@ -1,7 +1,7 @@
 import { Controller, HttpStatus } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { OrderRpc } from '@zhongtai/contracts';
-import type { OrderStats, OrderStatus } from '@zhongtai/contracts';
+import type { ExpectedChargesPage, ExpectedChargesRequest, OrderStats, OrderStatus } from '@zhongtai/contracts';
 import { ProblemException } from '@zhongtai/platform';
 import { decodeCursor, SagaOrchestrator, SagaQueries } from '@zhongtai/saga';
 import type { SagaDetail, SagaFilter, SagaPage } from '@zhongtai/saga';
@@ -42,8 +42,8 @@ export class OperationsController {
 
   @MessagePattern(OrderRpc.stats)
   async stats(): Promise<OrderStats> {
-    const orders: { id: string; status: OrderStatus; total_cents: number }[] = await this.dataSource.query(
-      'SELECT id, status, total_cents FROM orders',
+    const orders: { status: OrderStatus; n: string; paid_total: string }[] = await this.dataSource.query(
+      `SELECT status, count(*) AS n, coalesce(sum(total_cents), 0) AS paid_total FROM orders GROUP BY status`,
     );
     const sagas: { status: string; n: string }[] = await this.dataSource.query(
       'SELECT status, count(*) AS n FROM saga_instance GROUP BY status',
@@ -53,12 +53,28 @@ export class OperationsController {
        FROM orders, jsonb_array_elements(items) AS item WHERE status = 'PAID' GROUP BY 1`,
     );
     const ordersByStatus = { PENDING: 0, PAID: 0, CANCELLED: 0, CANCELLING: 0, REFUNDED: 0 };
-    for (const order of orders) ordersByStatus[order.status] += 1;
+    for (const row of orders) ordersByStatus[row.status] = Number(row.n);
     return {
       ordersByStatus,
       sagasByStatus: Object.fromEntries(sagas.map((s) => [s.status, Number(s.n)])),
       paidQuantityBySku: Object.fromEntries(sold.map((s) => [s.sku, Number(s.quantity)])),
-      orders: orders.map((o) => ({ id: o.id, status: o.status, totalCents: o.total_cents })),
+      paidTotalCents: Number(orders.find((row) => row.status === 'PAID')?.paid_total ?? 0),
+    };
+  }
+
+  @MessagePattern(OrderRpc.expectedCharges)
+  async expectedCharges(@Payload() request: ExpectedChargesRequest): Promise<ExpectedChargesPage> {
+    const rows: { id: string; expected: string | null }[] = await this.dataSource.query(
+      `SELECT id::text AS id,
+              CASE status WHEN 'PAID' THEN total_cents WHEN 'CANCELLED' THEN 0 WHEN 'REFUNDED' THEN 0 END AS expected
+       FROM orders WHERE $1::text IS NULL OR id::text COLLATE "C" > $1 ORDER BY id::text COLLATE "C" LIMIT $2`,
+      [request.after, request.limit],
+    );
+    return {
+      orders: rows.map((row) => ({
+        id: row.id,
+        expectedNetCents: row.expected === null ? null : Number(row.expected),
+      })),
     };
   }
 }

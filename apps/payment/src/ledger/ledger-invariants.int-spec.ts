@@ -104,8 +104,19 @@ describe('the ledger', () => {
         .filter((_, i) => charged[i].ok)
         .map((order) => [order.orderId, refunded.includes(order) ? 0 : order.amountCents]),
     );
-    expect(Object.fromEntries(orders.map((order) => [order.orderId, stats.netChargedByOrder[order.orderId]]))).toEqual(
+    const { netChargedByOrder } = await ledger.stats.netCharges({ after: null, upTo: null });
+    expect(Object.fromEntries(orders.map((order) => [order.orderId, netChargedByOrder[order.orderId]]))).toEqual(
       expectedNet,
     );
+
+    // Pages split at any id are disjoint and together hold every order: the gateway's reconciliation relies on it.
+    const ids = Object.keys(netChargedByOrder).sort(); // uuids are ASCII: code-unit order is byte order
+    const middle = ids[Math.floor(ids.length / 2)];
+    const low = await ledger.stats.netCharges({ after: null, upTo: middle });
+    const high = await ledger.stats.netCharges({ after: middle, upTo: null });
+    expect(Object.keys(low.netChargedByOrder)).toContain(middle);
+    expect(Object.keys(high.netChargedByOrder)).not.toContain(middle);
+    expect({ ...low.netChargedByOrder, ...high.netChargedByOrder }).toEqual(netChargedByOrder);
+    expect(Object.keys(low.netChargedByOrder).length + Object.keys(high.netChargedByOrder).length).toBe(ids.length);
   });
 });

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { PaymentRpc } from '@zhongtai/contracts';
-import type { PaymentStats } from '@zhongtai/contracts';
+import type { NetChargesPage, NetChargesRequest, PaymentStats } from '@zhongtai/contracts';
 import { LedgerStatsService } from './ledger-stats.service';
 
 @Controller()
@@ -11,5 +11,10 @@ export class LedgerStatsController {
   @MessagePattern(PaymentRpc.stats)
   ledgerStats(): Promise<PaymentStats> {
     return this.stats.ledgerStats();
+  }
+
+  @MessagePattern(PaymentRpc.netCharges)
+  netCharges(@Payload() range: NetChargesRequest): Promise<NetChargesPage> {
+    return this.stats.netCharges(range);
   }
 }

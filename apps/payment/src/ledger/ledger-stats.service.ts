@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PaymentStats } from '@zhongtai/contracts';
+import type { NetChargesPage, NetChargesRequest, PaymentStats } from '@zhongtai/contracts';
 import { DataSource } from 'typeorm';
 
 /** The ledger's totals for operators and for the invariant checks of the tests. */
@@ -17,16 +17,25 @@ export class LedgerStatsService {
                  coalesce(sum(-balance_cents) FILTER (WHERE kind = 'FUNDING'), 0) AS credited,
                  (SELECT coalesce(sum(amount_cents), 0) FROM ledger_entries) AS ledger_sum
           FROM accounts`);
-      const orders: { order_id: string; net: string }[] = await manager.query(`
-        SELECT reference AS order_id, sum(CASE kind WHEN 'CHARGE' THEN amount_cents ELSE -amount_cents END) AS net
-        FROM postings WHERE kind IN ('CHARGE', 'REFUND') GROUP BY reference`);
       return {
         walletsCents: Number(totals.wallets),
         merchantCents: Number(totals.merchant),
         creditedCents: Number(totals.credited),
         ledgerSumCents: Number(totals.ledger_sum),
-        netChargedByOrder: Object.fromEntries(orders.map((order) => [order.order_id, Number(order.net)])),
       };
     });
+  }
+
+  /** Bounds compare as text in byte order, the order in which the order service pages its orders. */
+  async netCharges(range: NetChargesRequest): Promise<NetChargesPage> {
+    const orders: { order_id: string; net: string }[] = await this.dataSource.query(
+      `SELECT reference AS order_id, sum(CASE kind WHEN 'CHARGE' THEN amount_cents ELSE -amount_cents END) AS net
+       FROM postings
+       WHERE kind IN ('CHARGE', 'REFUND')
+         AND ($1::text IS NULL OR reference COLLATE "C" > $1) AND ($2::text IS NULL OR reference COLLATE "C" <= $2)
+       GROUP BY reference`,
+      [range.after, range.upTo],
+    );
+    return { netChargedByOrder: Object.fromEntries(orders.map((order) => [order.order_id, Number(order.net)])) };
   }
 }
