@@ -14,7 +14,11 @@ import type { SagaMetrics } from '../saga-metrics';
 import { ACK, Settlement } from '../transport/durable-consumer';
 import { addressHeaders, childTraceparent, readAddress, SagaHeader } from '../transport/message-headers';
 import { SagaSubjects } from '../transport/topology';
+import { RecentInstances } from './recent-instances';
 import { SagaInstance, sagaStore } from './saga-store';
+
+/** Sagas in flight whose last state this process keeps: enough for every saga a busy replica drives at once. */
+const RECENT_INSTANCES = 10_000;
 
 export interface StartOptions {
   /** The saga's id; by default a new UUID. Use the business row's id to find one from the other. */
@@ -32,6 +36,7 @@ export interface StartOptions {
 export class SagaOrchestrator {
   private readonly logger = new Logger('SagaOrchestrator');
   private readonly definitions = new Map<string, SagaDefinition<unknown>>();
+  private readonly recent = new RecentInstances(RECENT_INSTANCES);
 
   constructor(
     readonly name: string,
@@ -84,9 +89,9 @@ export class SagaOrchestrator {
 
   /**
    * Applies a participant's reply; stale and duplicate replies change nothing. Optimistic: the
-   * transition is written in one statement only if the instance is still at the version it was
-   * read at, else it is read again; a transition that ends the saga runs the definition's hooks
-   * in a transaction under a row lock instead.
+   * transition is written only if the instance is still at the version it was read at (or, for
+   * the saga this process moved last, remembered at), else it is read again. A transition that
+   * ends the saga runs the definition's hooks in the same transaction as its write.
    */
   readonly handleReply = async (message: JsMsg): Promise<Settlement> => {
     const address = readAddress((name) => message.headers?.get(name) || undefined);
@@ -95,13 +100,15 @@ export class SagaOrchestrator {
     const event: SagaEvent = { type: 'reply', step: address.step, phase: address.phase, result };
     let outcome: Transition | undefined;
     for (let raced = 0; raced < 10 && !outcome; raced++) {
-      const instance = await sagaStore.load(this.dataSource, address.sagaId, false);
+      const remembered = raced === 0 ? this.recent.recall(address.sagaId) : undefined;
+      const instance = remembered ?? (await sagaStore.load(this.dataSource, address.sagaId, false));
       if (!instance) return this.unknownSaga(address.sagaId);
       const next = this.transitionOf(instance, event);
-      if (next.ignored || next.ended) {
-        outcome = next.ignored
-          ? next
-          : await this.dataSource.transaction((m) => this.applyLocked(m, instance.id, event));
+      if (next.ignored) {
+        if (!remembered) outcome = next;
+      } else if (next.ended) {
+        if (await this.dataSource.transaction((m) => this.writeIn(m, instance, next))) outcome = next;
+        this.recent.forget(instance.id);
       } else if (await this.write(this.dataSource, instance, next)) {
         outcome = next;
       }
@@ -163,23 +170,35 @@ export class SagaOrchestrator {
 
   /** Writes a transition in the caller's transaction (the instance is locked or new) and runs the end hooks. */
   private async writeLocked(manager: EntityManager, instance: SagaInstance, next: Transition): Promise<void> {
-    const command = this.commandOf(instance, next);
-    if (!(await sagaStore.write(manager, instance, next, command))) {
+    if (!(await this.writeIn(manager, instance, next))) {
       throw new Error(`saga ${instance.id} changed although it was locked`);
     }
+  }
+
+  /** Writes a transition in a transaction and runs the end hooks in it; false if the instance moved on. */
+  private async writeIn(manager: EntityManager, instance: SagaInstance, next: Transition): Promise<boolean> {
+    const command = this.commandOf(instance, next);
+    // Not remembered: the transaction may still roll back, and only committed states may be.
+    this.recent.forget(instance.id);
+    if (!(await sagaStore.write(manager, instance, next, command))) return false;
     if (command) publishAfterCommit(manager, [command]);
     const definition = this.definition(instance.type, instance.definitionVersion);
     const end = { sagaId: instance.id, data: instance.data, outputs: next.state.outputs, manager };
     if (next.ended === 'COMPLETED') await definition.onCompleted?.(end);
     if (next.ended === 'COMPENSATED') await definition.onCompensated?.({ ...end, failure: next.state.failure! });
     this.record(instance, next);
+    return true;
   }
 
   /** Writes a transition with a single autocommit statement; false if the instance moved on. */
   private async write(db: DataSource, instance: SagaInstance, next: Transition): Promise<boolean> {
     const command = this.commandOf(instance, next);
-    if (!(await sagaStore.write(db, instance, next, command))) return false;
+    if (!(await sagaStore.write(db, instance, next, command))) {
+      this.recent.forget(instance.id);
+      return false;
+    }
     if (command) this.afterCommit([command]);
+    this.recent.remember({ ...instance, state: next.state, version: instance.version + 1, updatedAt: new Date() });
     this.record(instance, next);
     return true;
   }

@@ -1,0 +1,78 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import { SagaRuntime, success } from '@zhongtai/saga';
+import type { StepResult } from '@zhongtai/saga';
+import { TransferWorld } from './fixture/transfer-world';
+
+/** A reply as the orchestrator's consumer hands it over, for a step's first attempt. */
+function reply(sagaId: string, step: number, result: StepResult<unknown>): JsMsg {
+  const headers: Record<string, string> = {
+    'Saga-Id': sagaId,
+    'Saga-Step': String(step),
+    'Saga-Phase': 'action',
+    'Saga-Attempt': '1',
+  };
+  return {
+    subject: 'reply',
+    headers: { get: (name: string) => headers[name] },
+    json: () => result,
+  } as unknown as JsMsg;
+}
+
+/**
+ * The orchestrator keeps the instances it wrote last so that the next reply needs no read.
+ * Two replicas that have not been started (no consumers, no relay) take the replies from the
+ * test, so that which replica sees which reply is fixed.
+ */
+describe('an orchestrator replica that remembers a saga another replica moved on', () => {
+  let world: TransferWorld;
+  let first: SagaRuntime;
+  let second: SagaRuntime;
+
+  beforeAll(async () => {
+    world = await TransferWorld.create({ external: ['transfers', 'bank-a', 'bank-b'] });
+    first = new SagaRuntime(world.runtimeOptions('transfers'));
+    second = new SagaRuntime(world.runtimeOptions('transfers'));
+  }, 30_000);
+
+  afterAll(() => world?.stop(), 30_000);
+
+  const statusOf = async (sagaId: string) => {
+    const rows: { status: string; current_step: number; version: number }[] = await world
+      .node('transfers')
+      .dataSource.query('SELECT status, current_step, version FROM saga_instance WHERE id = $1', [sagaId]);
+    return rows[0];
+  };
+
+  it('judges a reply its memory would ignore against the row, and applies it', async () => {
+    const sagaId = await world.transfer('alice', 'carol', 100);
+    await first.orchestrator.handleReply(reply(sagaId, 0, success({ balanceCents: 900 })));
+    expect(await statusOf(sagaId)).toEqual({ status: 'RUNNING', current_step: 1, version: 2 });
+
+    await second.orchestrator.handleReply(reply(sagaId, 1, success(undefined)));
+    expect(await statusOf(sagaId)).toEqual({ status: 'RUNNING', current_step: 2, version: 3 });
+
+    // `first` remembers the saga waiting for step 1: on that memory this reply is for a step not yet sent.
+    await first.orchestrator.handleReply(reply(sagaId, 2, success(undefined)));
+    expect(await statusOf(sagaId)).toMatchObject({ status: 'COMPLETED', version: 4 });
+    const transfer: { status: string }[] = await world
+      .node('transfers')
+      .dataSource.query('SELECT status FROM transfers WHERE id = $1', [sagaId]);
+    expect(transfer).toEqual([{ status: 'DONE' }]);
+  });
+
+  it('writes over a version it remembers only if the row is still at it', async () => {
+    const sagaId = await world.transfer('alice', 'carol', 100);
+    await first.orchestrator.handleReply(reply(sagaId, 0, success({ balanceCents: 800 })));
+    await second.orchestrator.handleReply(reply(sagaId, 1, success(undefined)));
+
+    // A duplicate of the step-1 reply: `first` remembers step 1 as current, the row is past it.
+    await first.orchestrator.handleReply(reply(sagaId, 1, success(undefined)));
+    expect(await statusOf(sagaId)).toEqual({ status: 'RUNNING', current_step: 2, version: 3 });
+    const advances: { n: string }[] = await world
+      .node('transfers')
+      .dataSource.query(`SELECT count(*) AS n FROM saga_timeline WHERE saga_id = $1 AND outcome = 'succeeded'`, [
+        sagaId,
+      ]);
+    expect(Number(advances[0].n)).toBe(2);
+  });
+});
