@@ -40,11 +40,11 @@ export class CheckoutService {
     }
     const orderId = randomUUID();
     const placed = await this.dataSource.transaction(async (manager) => {
-      const inserted: unknown[] = await manager.query(
+      const inserted: { currency: 'CNY'; created_at: Date; updated_at: Date }[] = await manager.query(
         `INSERT INTO orders (id, customer_id, idempotency_key, request_hash, status, items, subtotal_cents,
            discount_cents, total_cents, coupon_code, payment_method)
          VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id`,
+         ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING currency, created_at, updated_at`,
         [
           orderId,
           request.customerId,
@@ -58,12 +58,25 @@ export class CheckoutService {
           request.paymentMethod,
         ],
       );
-      if (inserted.length === 0) return false;
+      if (inserted.length === 0) return undefined;
       const { subtotalCents, discountCents, totalCents } = priced;
       const { customerId, items: lines, couponCode } = request;
       const data = { orderId, customerId, lines, couponCode, subtotalCents, discountCents, totalCents };
       await this.orchestrator.start(manager, checkoutSaga, data, { sagaId: orderId });
-      return true;
+      const { currency, created_at: createdAt, updated_at: updatedAt } = inserted[0];
+      return this.orders.create({
+        ...request,
+        id: orderId,
+        status: 'PENDING',
+        items: priced.items,
+        subtotalCents,
+        discountCents,
+        totalCents,
+        currency,
+        failureReason: null,
+        createdAt,
+        updatedAt,
+      });
     });
     if (!placed) {
       const raced = await this.orders.findOneByOrFail({
@@ -72,7 +85,7 @@ export class CheckoutService {
       });
       return this.replay(raced, request.requestHash);
     }
-    return { order: toOrderView(await this.orders.findOneByOrFail({ id: orderId })), replayed: false };
+    return { order: toOrderView(placed), replayed: false };
   }
 
   private replay(order: Order, requestHash: string): PlaceOrderResponse {
