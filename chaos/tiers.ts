@@ -3,6 +3,7 @@ export const FAULT_CLASSES = [
   'service-kill',
   'service-pause',
   'crash-point',
+  'delivery-chaos',
   'nats-kill',
   'nats-term',
   'pg-stop',

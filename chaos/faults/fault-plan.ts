@@ -17,6 +17,9 @@ export const CRASH_SITES: readonly { service: ServiceName; point: CrashPoint }[]
   { service: 'coupon', point: 'participant.after-commit-before-ack' },
 ];
 
+/** The services that consume saga messages: the gateway has none. */
+const SAGA_SERVICES: readonly ServiceName[] = SERVICE_NAMES.filter((service) => service !== 'gateway');
+
 /** One fault, decided before the run from the seed. */
 export interface FaultPlan {
   faultClass: FaultClass;
@@ -27,6 +30,7 @@ export interface FaultPlan {
   crashPoint?: CrashPoint;
   latencyMs?: number;
   dropShare?: number;
+  deliveryChaos?: { duplicates: number; maxDelayMs: number };
 }
 
 /**
@@ -75,6 +79,13 @@ export class FaultPlanner {
         const site = this.deal('crash', CRASH_SITES);
         return { faultClass, target: site.service, crashPoint: site.point, holdMs: 30_000 };
       }
+      case 'delivery-chaos':
+        return {
+          faultClass,
+          target: this.deal('delivery', SAGA_SERVICES),
+          holdMs: rng.int(5_000, 10_000),
+          deliveryChaos: { duplicates: rng.int(1, 2), maxDelayMs: rng.int(20, 300) },
+        };
       case 'nats-kill':
       case 'nats-term':
         return { faultClass, target: 'nats', holdMs: rng.int(2_000, 8_000) };

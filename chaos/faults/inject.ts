@@ -14,6 +14,8 @@ export interface FaultRecord extends FaultPlan {
   /** Whether the fault really took effect (a crash point was reached, connections were cut...). */
   injected: boolean;
   detail: string;
+  /** delivery-chaos: the extra deliveries libs/saga handed to handlers. */
+  copies?: number;
 }
 
 const READY_TIMEOUT_MS = 90_000;
@@ -36,7 +38,7 @@ export async function injectFault(
   return { ...plan, startMs, endMs, recoveredMs: clock(), ...outcome };
 }
 
-type Applied = { injected: boolean; detail: string };
+type Applied = { injected: boolean; detail: string; copies?: number };
 
 async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: () => void): Promise<Applied> {
   switch (plan.faultClass) {
@@ -60,6 +62,8 @@ async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: 
     }
     case 'crash-point':
       return crashAtPoint(cluster, plan, removed);
+    case 'delivery-chaos':
+      return duplicateDeliveries(cluster, plan, removed);
     case 'nats-kill':
     case 'nats-term': {
       const signal = plan.faultClass === 'nats-kill' ? 'SIGKILL' : 'SIGTERM';
@@ -124,7 +128,7 @@ async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: 
 async function crashAtPoint(cluster: ChaosCluster, plan: FaultPlan, removed: () => void): Promise<Applied> {
   const service = cluster.service(plan.target as ServiceName);
   await service.stop('fault', 8_000);
-  service.start(plan.crashPoint);
+  service.start({ crashAt: plan.crashPoint });
   const exit = await service.waitExit(plan.holdMs);
   if (!exit) await service.stop('fault', 8_000);
   removed();
@@ -138,6 +142,38 @@ async function crashAtPoint(cluster: ChaosCluster, plan: FaultPlan, removed: () 
         ? `exited ${exit.code ?? exit.signal} before reaching ${plan.crashPoint}`
         : `never reached ${plan.crashPoint} within ${plan.holdMs} ms`,
   };
+}
+
+/**
+ * Restarts the service with libs/saga duplicating and delaying every delivery it consumes,
+ * holds that, then restarts it normally. Injected if copies were really handed to handlers.
+ */
+async function duplicateDeliveries(cluster: ChaosCluster, plan: FaultPlan, removed: () => void): Promise<Applied> {
+  const service = cluster.service(plan.target as ServiceName);
+  const { duplicates, maxDelayMs } = plan.deliveryChaos!;
+  await service.stop('fault', 8_000);
+  service.start({ deliveryChaos: `duplicates=${duplicates},maxDelayMs=${maxDelayMs}` });
+  await service.waitReady(READY_TIMEOUT_MS);
+  await sleep(plan.holdMs);
+  const copies = await chaosCopies(service.url);
+  await service.stop('fault', 8_000);
+  removed();
+  service.start();
+  return {
+    injected: copies > 0,
+    copies,
+    detail: `every saga message delivered ${1 + duplicates} times, up to ${maxDelayMs} ms late: ${copies} copies`,
+  };
+}
+
+/** The service's count of extra deliveries (saga_chaos_copies_total), 0 if it cannot be read. */
+async function chaosCopies(url: string): Promise<number> {
+  try {
+    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    return Number(/^saga_chaos_copies_total (\d+)/m.exec(text)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 function proxyOf(cluster: ChaosCluster, target: string): FaultyProxy {

@@ -55,10 +55,18 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
-  /** Starts the process; `crashAt` arms one of libs/saga's crash points (its exit is then expected). */
-  start(crashAt?: string): void {
+  /**
+   * Starts the process. `crashAt` arms one of libs/saga's crash points (its exit is then
+   * expected); `deliveryChaos` makes libs/saga duplicate and delay every delivery (SAGA_CHAOS_DELIVERY).
+   */
+  start({ crashAt, deliveryChaos }: { crashAt?: string; deliveryChaos?: string } = {}): void {
     if (this.running) throw new Error(`${this.service} is already running`);
-    const env = { PATH: process.env.PATH ?? '', ...this.env, ...(crashAt ? { SAGA_CRASH_AT: crashAt } : {}) };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      ...this.env,
+      ...(crashAt ? { SAGA_CRASH_AT: crashAt } : {}),
+      ...(deliveryChaos ? { SAGA_CHAOS_DELIVERY: deliveryChaos } : {}),
+    };
     const log = openSync(this.logFile, 'a');
     const child = spawn(process.execPath, ['--enable-source-maps', entryPoint(this.service)], {
       env,

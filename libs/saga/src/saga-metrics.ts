@@ -9,6 +9,7 @@ export class SagaMetrics {
   readonly stepDuration: Histogram<'saga' | 'step' | 'phase' | 'outcome'>;
   readonly outboxLag: Histogram;
   readonly redeliveries: Counter<'consumer'>;
+  readonly chaosCopies: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -19,6 +20,11 @@ export class SagaMetrics {
     this.compensated = counter('saga_compensated_total', 'Sagas that ended compensated', ['saga']);
     this.parked = counter('saga_parked_total', 'Sagas parked after exhausting retries', ['saga']);
     this.redeliveries = counter('saga_redeliveries_total', 'Messages JetStream delivered again', ['consumer']);
+    this.chaosCopies = counter(
+      'saga_chaos_copies_total',
+      'Extra deliveries made by SAGA_CHAOS_DELIVERY (fault injection)',
+      [],
+    );
     this.stepDuration = new Histogram({
       name: 'saga_step_duration_seconds',
       help: 'Time from sending a step command to applying its reply',

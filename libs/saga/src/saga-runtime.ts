@@ -10,6 +10,7 @@ import { SagaQueries } from './orchestrator/saga-queries';
 import { ParticipantRuntime, PropagationHooks } from './participant/participant-runtime';
 import { DEFAULT_RETENTION, deleteExpired, RetentionOptions } from './retention';
 import { SagaMetrics } from './saga-metrics';
+import { chaosDelivery, deliveryChaosFromEnv } from './transport/delivery-chaos';
 import { DeliveryHook, describe, DurableConsumer } from './transport/durable-consumer';
 import { DEFAULT_TOPOLOGY, ensureTopology, SagaSubjects, TopologyOptions } from './transport/topology';
 
@@ -32,7 +33,10 @@ export interface SagaRuntimeOptions {
   topology?: Partial<TopologyOptions>;
   relay?: Partial<RelayOptions>;
   retention?: Partial<RetentionOptions>;
-  /** Test kit only: wraps every delivery to duplicate, delay or reorder it. */
+  /**
+   * Test kit only: wraps every delivery to duplicate, delay or reorder it. Unset, the
+   * SAGA_CHAOS_DELIVERY environment variable may arm chaosDelivery (fault-injection runs).
+   */
   deliveryHook?: DeliveryHook;
 }
 
@@ -55,6 +59,7 @@ export class SagaRuntime {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly background = new Set<Promise<unknown>>();
   private stopping = false;
+  private readonly deliveryHook?: DeliveryHook;
 
   constructor(private readonly options: SagaRuntimeOptions) {
     this.subjects = new SagaSubjects(options.subjectPrefix);
@@ -72,6 +77,10 @@ export class SagaRuntime {
       (messages) => this.relay.enqueue(messages),
     );
     for (const saga of options.sagas ?? []) this.orchestrator.register(saga);
+    const chaos = options.deliveryHook ? undefined : deliveryChaosFromEnv();
+    this.deliveryHook = chaos ? chaosDelivery(chaos, () => this.metrics.chaosCopies.inc()) : options.deliveryHook;
+    if (chaos)
+      this.logger.warn(`SAGA_CHAOS_DELIVERY: every saga message delivered ${1 + (chaos.duplicates ?? 0)} times`);
     const byKey = new Map((options.sagas ?? []).map((s) => [`${s.name}@${s.version}`, s]));
     this.queries = new SagaQueries(
       options.dataSource,
@@ -108,7 +117,7 @@ export class SagaRuntime {
           this.participant.handleMessage,
           concurrency,
           () => this.metrics.redeliveries.inc({ consumer: service }),
-          this.options.deliveryHook,
+          this.deliveryHook,
         ),
       );
     }
@@ -121,7 +130,7 @@ export class SagaRuntime {
           this.orchestrator.handleReply,
           concurrency,
           () => this.metrics.redeliveries.inc({ consumer: orchestratorDurable }),
-          this.options.deliveryHook,
+          this.deliveryHook,
         ),
       );
       // A restarted process first resumes what is overdue, then keeps sweeping.

@@ -14,27 +14,8 @@ import type { DeliveryHook, Settlement } from '../transport/durable-consumer';
 
 export type { DeliveryHook, Settlement };
 
-export interface ChaosOptions {
-  /** Extra deliveries of every message, run concurrently with the first. */
-  duplicates?: number;
-  /** Each delivery waits a random time up to this, which reorders messages. */
-  maxDelayMs?: number;
-  random?: () => number;
-}
-
-/** A delivery hook that hands every message to its handler 1 + `duplicates` times, late and out of order. */
-export function chaosDelivery(options: ChaosOptions): DeliveryHook {
-  const { duplicates = 0, maxDelayMs = 0, random = Math.random } = options;
-  const delay = () => new Promise((resolve) => setTimeout(resolve, Math.floor(random() * maxDelayMs)));
-  return async (_message, deliver) => {
-    const deliveries: Promise<Settlement>[] = [];
-    for (let i = 0; i <= duplicates; i++) deliveries.push(delay().then(deliver));
-    const [first, ...copies] = await Promise.allSettled(deliveries);
-    for (const copy of copies) if (copy.status === 'rejected') throw copy.reason;
-    if (first.status === 'rejected') throw first.reason;
-    return first.value;
-  };
-}
+export { chaosDelivery } from '../transport/delivery-chaos';
+export type { ChaosOptions } from '../transport/delivery-chaos';
 
 /** A fresh database with the library's tables and the caller's own migrations. */
 export async function createSagaTestDatabase(
