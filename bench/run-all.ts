@@ -19,6 +19,9 @@ import type { CheckoutReport } from './checkout/checkout.bench';
 import { flashConfigFromEnv, flashMarkdown, runFlashBench } from './flash/flash.bench';
 import type { FlashReport } from './flash/flash.bench';
 import { factsMarkdown, percent, prependToDocs, timestampForFile, writeResults } from './lib/report';
+import { calibrate, calibrationMarkdown } from './lib/calibration';
+import type { Calibration } from './lib/calibration';
+import { serversFromEnv } from './lib/stack';
 import type { ServerFacts } from './lib/stack';
 import { formatTable } from './lib/stats';
 import { targetsMarkdown } from './lib/targets';
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
     checkout?: CheckoutReport;
     flash?: FlashReport;
     saga?: SagaResults;
+    calibration?: Calibration;
     failures: Record<string, string>;
   } = { startedAt: startedAt.toISOString(), failures: {} };
   const attempt = async (name: string, work: () => Promise<void>) => {
@@ -119,6 +123,8 @@ async function main(): Promise<void> {
       log(`${name} benchmark failed: ${results.failures[name]}`);
     }
   };
+  log('calibrating: pgbench single-row updates for 10 s ...');
+  results.calibration = await calibrate(serversFromEnv().postgres);
   await attempt('saga', async () => {
     results.saga = await runSagaBench();
   });
@@ -141,6 +147,7 @@ async function main(): Promise<void> {
     `## ${startedAt.toISOString()}: \`npm run bench\` (${only.join(', ')})`,
     '',
     ...(results.machine ? [factsMarkdown(results.machine)] : []),
+    calibrationMarkdown(results.calibration),
     `- Results: \`${file}\``,
     '',
     targetsMarkdown(results.checkout, results.flash),
