@@ -42,8 +42,8 @@ export class OperationsController {
 
   @MessagePattern(OrderRpc.stats)
   async stats(): Promise<OrderStats> {
-    const orders: { status: OrderStatus; n: string; paid_total: string }[] = await this.dataSource.query(
-      `SELECT status, count(*) AS n, coalesce(sum(total_cents), 0) AS paid_total FROM orders GROUP BY status`,
+    const orders: { status: OrderStatus; n: string; total: string }[] = await this.dataSource.query(
+      `SELECT status, count(*) AS n, coalesce(sum(total_cents), 0) AS total FROM orders GROUP BY status`,
     );
     const sagas: { status: string; n: string }[] = await this.dataSource.query(
       'SELECT status, count(*) AS n FROM saga_instance GROUP BY status',
@@ -58,7 +58,7 @@ export class OperationsController {
       ordersByStatus,
       sagasByStatus: Object.fromEntries(sagas.map((s) => [s.status, Number(s.n)])),
       paidQuantityBySku: Object.fromEntries(sold.map((s) => [s.sku, Number(s.quantity)])),
-      paidTotalCents: Number(orders.find((row) => row.status === 'PAID')?.paid_total ?? 0),
+      paidTotalCents: Number(orders.find((row) => row.status === 'PAID')?.total ?? 0),
     };
   }
 

@@ -7,23 +7,21 @@ import { DataSource } from 'typeorm';
 export class LedgerStatsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Read in one snapshot, so that the totals agree with each other even while money moves. */
-  ledgerStats(): Promise<PaymentStats> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const [totals]: { wallets: string; merchant: string; credited: string; ledger_sum: string }[] =
-        await manager.query(`
-          SELECT coalesce(sum(balance_cents) FILTER (WHERE kind = 'WALLET'), 0) AS wallets,
-                 coalesce(sum(balance_cents) FILTER (WHERE kind = 'MERCHANT'), 0) AS merchant,
-                 coalesce(sum(-balance_cents) FILTER (WHERE kind = 'FUNDING'), 0) AS credited,
-                 (SELECT coalesce(sum(amount_cents), 0) FROM ledger_entries) AS ledger_sum
-          FROM accounts`);
-      return {
-        walletsCents: Number(totals.wallets),
-        merchantCents: Number(totals.merchant),
-        creditedCents: Number(totals.credited),
-        ledgerSumCents: Number(totals.ledger_sum),
-      };
-    });
+  /** One statement, so one snapshot: the totals agree with each other even while money moves. */
+  async ledgerStats(): Promise<PaymentStats> {
+    const [totals]: { wallets: string; merchant: string; credited: string; ledger_sum: string }[] = await this
+      .dataSource.query(`
+        SELECT coalesce(sum(balance_cents) FILTER (WHERE kind = 'WALLET'), 0) AS wallets,
+               coalesce(sum(balance_cents) FILTER (WHERE kind = 'MERCHANT'), 0) AS merchant,
+               coalesce(sum(-balance_cents) FILTER (WHERE kind = 'FUNDING'), 0) AS credited,
+               (SELECT coalesce(sum(amount_cents), 0) FROM ledger_entries) AS ledger_sum
+        FROM accounts`);
+    return {
+      walletsCents: Number(totals.wallets),
+      merchantCents: Number(totals.merchant),
+      creditedCents: Number(totals.credited),
+      ledgerSumCents: Number(totals.ledger_sum),
+    };
   }
 
   /** Bounds compare as text in byte order, the order in which the order service pages its orders. */
