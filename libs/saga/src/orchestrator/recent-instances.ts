@@ -26,8 +26,4 @@ export class RecentInstances {
   forget(id: string): void {
     this.instances.delete(id);
   }
-
-  get size(): number {
-    return this.instances.size;
-  }
 }
