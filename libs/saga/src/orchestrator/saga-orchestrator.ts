@@ -108,7 +108,6 @@ export class SagaOrchestrator {
         if (!remembered) outcome = next;
       } else if (next.ended) {
         if (await this.dataSource.transaction((m) => this.writeIn(m, instance, next))) outcome = next;
-        this.recent.forget(instance.id);
       } else if (await this.write(this.dataSource, instance, next)) {
         outcome = next;
       }
