@@ -75,4 +75,21 @@ describe('an orchestrator replica that remembers a saga another replica moved on
       ]);
     expect(Number(advances[0].n)).toBe(2);
   });
+
+  it('applies the replies to the commands it sent itself without reading the instance row again', async () => {
+    const sagaId = await world.transfer('alice', 'carol', 100);
+    const { dataSource } = world.node('transfers');
+    const query = jest.spyOn(dataSource, 'query');
+    try {
+      await first.orchestrator.handleReply(reply(sagaId, 0, success({ balanceCents: 700 })));
+      await first.orchestrator.handleReply(reply(sagaId, 1, success(undefined)));
+      await first.orchestrator.handleReply(reply(sagaId, 2, success(undefined)));
+      const reads = query.mock.calls.filter(([sql]) => /^SELECT [^;]* FROM saga_instance WHERE id = \$1/.test(sql));
+      // Only the first reply reads: the saga was started by another runtime, in a transaction.
+      expect(reads).toHaveLength(1);
+    } finally {
+      query.mockRestore();
+    }
+    expect(await statusOf(sagaId)).toMatchObject({ status: 'COMPLETED', version: 4 });
+  });
 });
