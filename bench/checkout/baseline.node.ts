@@ -79,7 +79,11 @@ async function main(): Promise<void> {
   const dataSource = await new DataSource(
     dataSourceOptions(process.env.BENCH_DATABASE_URL!, DATABASES[role]!, Number(process.env.BENCH_POOL ?? 10)),
   ).initialize();
-  const nats = await connect({ servers: process.env.BENCH_NATS_URL!, name: `bench-baseline-${role}` });
+  const nats = await connect({
+    servers: process.env.BENCH_NATS_URL!,
+    name: `bench-baseline-${role}`,
+    noAsyncTraces: true,
+  });
   const serve = <P>(call: string, work: (payload: P) => Promise<unknown>) =>
     nats.subscribe(subject(prefix, call), {
       queue: `baseline-${role}`,

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     url: process.env.BENCH_DATABASE_URL!,
     extra: { max: Number(process.env.BENCH_POOL ?? 16) },
   }).initialize();
-  const nats = await connect({ servers: process.env.BENCH_NATS_URL!, name: `bench-${role}` });
+  const nats = await connect({ servers: process.env.BENCH_NATS_URL!, name: `bench-${role}`, noAsyncTraces: true });
   const saga = benchTransferSaga();
   const runtime = new SagaRuntime({
     service: role,

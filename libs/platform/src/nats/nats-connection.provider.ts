@@ -4,7 +4,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ServiceConfig } from '../config/service-config';
 import { NATS_CONNECTION, SERVICE_CONFIG } from '../tokens';
 
-/** Reconnects forever: a NATS outage is something to wait out, not a reason to crash. */
+/**
+ * Reconnects forever: a NATS outage is something to wait out, not a reason to crash. No async
+ * traces: the client would otherwise build an Error with a stack for every request and
+ * JetStream publish, in case it times out, which the profile showed on the hot path.
+ */
 export function natsConnectionOptions(config: ServiceConfig, role: string) {
   return {
     servers: config.natsUrl,
@@ -12,6 +16,7 @@ export function natsConnectionOptions(config: ServiceConfig, role: string) {
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     waitOnFirstConnect: true,
+    noAsyncTraces: true,
   };
 }
 
