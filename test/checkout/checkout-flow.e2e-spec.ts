@@ -92,6 +92,30 @@ describe('checkout end to end, every outcome of API.md', () => {
     expect((await suite.shop.product(tea)).available).toBe(availableBefore);
   });
 
+  it('refuses a checkout the catalogue shows it cannot hold when placed, without starting a saga', async () => {
+    const customer = await suite.shop.customerWithWallet(50_000);
+    const soldOut = await suite.shop.productWithStock(0, 5_000);
+    for (const [items, reason] of [
+      [[{ sku: soldOut, quantity: 1 }], 'OUT_OF_STOCK'],
+      [[{ sku: tea, quantity: 101 }], 'OUT_OF_STOCK'],
+      [
+        [
+          { sku: tea, quantity: 1 },
+          { sku: 'NO-SUCH-SKU', quantity: 1 },
+        ],
+        'UNKNOWN_SKU',
+      ],
+    ] as const) {
+      const response = await suite.shop.checkout(customer, { items: [...items] });
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({ status: 'CANCELLED', failureReason: reason });
+      expect((await suite.shop.admin('GET', `/admin/sagas/${response.body.id}`)).status).toBe(404);
+      const read = await suite.shop.call('GET', `/orders/${response.body.id}`, { token: customer.token });
+      expect(read.body).toMatchObject({ status: 'CANCELLED', failureReason: reason });
+    }
+    expect(await suite.shop.wallet(customer)).toBe(50_000);
+  });
+
   it('ends CANCELLED with PAYMENT_DECLINED for a customer without a wallet', async () => {
     const customer = await suite.shop.customerWithWallet(0);
     const response = await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] });

@@ -23,7 +23,7 @@ export const InventoryCommands = {
 
 /** Request/reply subjects of the inventory service (under the NATS prefix). */
 export const InventoryRpc = {
-  /** Prices and names of skus, for an order's lines at checkout time. */
+  /** Prices, names and unheld stock of skus, for an order's lines at checkout time. */
   quote: 'inventory.products.quote',
   createProduct: 'inventory.products.create',
   adjustStock: 'inventory.stock.adjust',
@@ -34,9 +34,12 @@ export interface QuoteRequest {
   skus: string[];
 }
 
-/** Known skus only; a sku missing from the answer is unknown. */
+/**
+ * Known skus only; a sku missing from the answer is unknown. `available` is the stock that no
+ * reservation held when the quote was read: a hint, for only a reservation takes stock.
+ */
 export interface QuoteResponse {
-  products: { sku: string; name: string; priceCents: number }[];
+  products: { sku: string; name: string; priceCents: number; available: number }[];
 }
 
 export interface CreateProductRequest {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InventoryTestKit, problemOf } from '../testing/inventory-test-kit';
 
 describe('catalogue', () => {
@@ -46,14 +47,15 @@ describe('catalogue', () => {
     }
   });
 
-  it('quotes names and prices of the known skus only', async () => {
+  it('quotes names, prices and the stock no reservation holds, of the known skus only', async () => {
     await kit.catalogue.createProduct({ sku: 'q-1', name: 'First', priceCents: 100, stock: 0 });
-    await kit.catalogue.createProduct({ sku: 'q-2', name: 'Second', priceCents: 250, stock: 1 });
+    await kit.catalogue.createProduct({ sku: 'q-2', name: 'Second', priceCents: 250, stock: 5 });
+    expect(await kit.reserve(randomUUID(), [{ sku: 'q-2', quantity: 2 }])).toMatchObject({ ok: true });
 
     expect(await kit.catalogue.quote(['q-2', 'unknown', 'q-1'])).toEqual({
       products: [
-        { sku: 'q-1', name: 'First', priceCents: 100 },
-        { sku: 'q-2', name: 'Second', priceCents: 250 },
+        { sku: 'q-1', name: 'First', priceCents: 100, available: 0 },
+        { sku: 'q-2', name: 'Second', priceCents: 250, available: 3 },
       ],
     });
     expect(await kit.catalogue.quote([])).toEqual({ products: [] });

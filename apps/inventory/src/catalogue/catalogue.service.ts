@@ -22,15 +22,25 @@ export class CatalogueService {
     return product ? toView(product) : null;
   }
 
-  /** Today's names and prices of the known skus among `skus`, which an order copies onto its lines. */
+  /**
+   * Today's names and prices of the known skus among `skus`, which an order copies onto its
+   * lines, with the stock nobody holds, so that a sold-out checkout is refused without a saga.
+   */
   async quote(skus: string[]): Promise<QuoteResponse> {
     if (skus.length === 0) return { products: [] };
     const products = await this.products.find({
-      select: { sku: true, name: true, priceCents: true },
+      select: { sku: true, name: true, priceCents: true, stockOnHand: true, reserved: true },
       where: { sku: In(skus) },
       order: { sku: 'ASC' },
     });
-    return { products: products.map(({ sku, name, priceCents }) => ({ sku, name, priceCents })) };
+    return {
+      products: products.map(({ sku, name, priceCents, stockOnHand, reserved }) => ({
+        sku,
+        name,
+        priceCents,
+        available: stockOnHand - reserved,
+      })),
+    };
   }
 
   /** The primary key, not a prior lookup, decides that a sku is taken: two racing creations cannot both win. */

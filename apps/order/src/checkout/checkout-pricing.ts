@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CouponRpc, InventoryRpc } from '@zhongtai/contracts';
-import type { CouponQuoteResponse, OrderLine, QuoteResponse } from '@zhongtai/contracts';
+import type { CouponQuoteResponse, FailureReason, OrderLine, QuoteResponse } from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import type { OrderItem } from '../orders/order.entity';
 
@@ -9,12 +9,18 @@ export interface PricedOrder {
   subtotalCents: number;
   discountCents: number;
   totalCents: number;
+  /**
+   * Why the order cannot succeed as the catalogue stands now (an unknown sku, or a line with
+   * more units than nobody holds), or null. Only the reservation decides that stock is there:
+   * a quote that saw enough stock proves nothing, one that saw too little is a refusal.
+   */
+  stockRefusal: Extract<FailureReason, 'UNKNOWN_SKU' | 'OUT_OF_STOCK'> | null;
 }
 
 /**
  * Prices an order from the catalogue and the coupon as they are now; the client never sends
- * a price. An unknown sku is priced at 0 and a refused coupon gives no discount: the saga's
- * reservation or coupon lock then refuses with the reason, and the order ends CANCELLED.
+ * a price. An unknown sku is priced at 0 and a refused coupon gives no discount: the order is
+ * refused at once for its stock, or by the saga's reservation or coupon lock, and ends CANCELLED.
  */
 @Injectable()
 export class CheckoutPricing {
@@ -41,6 +47,13 @@ export class CheckoutPricing {
       });
       if (coupon.ok) discountCents = Math.min(coupon.discountCents, subtotalCents);
     }
-    return { items, subtotalCents, discountCents, totalCents: subtotalCents - discountCents };
+    const totalCents = subtotalCents - discountCents;
+    return { items, subtotalCents, discountCents, totalCents, stockRefusal: stockRefusal(lines, catalogue) };
   }
+}
+
+function stockRefusal(lines: OrderLine[], catalogue: Map<string, { available: number }>): PricedOrder['stockRefusal'] {
+  if (lines.some((line) => !catalogue.has(line.sku))) return 'UNKNOWN_SKU';
+  if (lines.some((line) => catalogue.get(line.sku)!.available < line.quantity)) return 'OUT_OF_STOCK';
+  return null;
 }

@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { PlaceOrderRequest, PlaceOrderResponse } from '@zhongtai/contracts';
 import { ProblemException } from '@zhongtai/platform';
 import { SagaOrchestrator } from '@zhongtai/saga';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Order } from '../orders/order.entity';
 import { toOrderView } from '../orders/order.view';
-import { CheckoutPricing } from './checkout-pricing';
+import { CheckoutPricing, PricedOrder } from './checkout-pricing';
 import { checkoutSaga } from './checkout.saga';
 
 /** The largest total an order may have: order amounts are 32-bit integers of fen. */
@@ -23,7 +23,8 @@ export class CheckoutService {
   ) {}
 
   /**
-   * Places an order and starts its checkout saga in one local transaction. The unique
+   * Places an order and starts its checkout saga in one local transaction, or, when the
+   * catalogue already shows the stock is not there, places it CANCELLED. The unique
    * (customer, idempotency key) makes a second order for one key impossible, whatever the
    * gateway's Redis remembers: a repeated key gets the order it placed.
    */
@@ -39,45 +40,17 @@ export class CheckoutService {
       throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, 'ORDER_TOO_LARGE', 'The order total is too large');
     }
     const orderId = randomUUID();
-    const placed = await this.dataSource.transaction(async (manager) => {
-      const inserted: { currency: 'CNY'; created_at: Date; updated_at: Date }[] = await manager.query(
-        `INSERT INTO orders (id, customer_id, idempotency_key, request_hash, status, items, subtotal_cents,
-           discount_cents, total_cents, coupon_code, payment_method)
-         VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING currency, created_at, updated_at`,
-        [
-          orderId,
-          request.customerId,
-          request.idempotencyKey,
-          request.requestHash,
-          JSON.stringify(priced.items),
-          priced.subtotalCents,
-          priced.discountCents,
-          priced.totalCents,
-          request.couponCode,
-          request.paymentMethod,
-        ],
-      );
-      if (inserted.length === 0) return undefined;
-      const { subtotalCents, discountCents, totalCents } = priced;
-      const { customerId, items: lines, couponCode } = request;
-      const data = { orderId, customerId, lines, couponCode, subtotalCents, discountCents, totalCents };
-      await this.orchestrator.start(manager, checkoutSaga, data, { sagaId: orderId });
-      const { currency, created_at: createdAt, updated_at: updatedAt } = inserted[0];
-      return this.orders.create({
-        ...request,
-        id: orderId,
-        status: 'PENDING',
-        items: priced.items,
-        subtotalCents,
-        discountCents,
-        totalCents,
-        currency,
-        failureReason: null,
-        createdAt,
-        updatedAt,
-      });
-    });
+    const placed = priced.stockRefusal
+      ? await this.insertOrder(this.dataSource.manager, orderId, request, priced)
+      : await this.dataSource.transaction(async (manager) => {
+          const order = await this.insertOrder(manager, orderId, request, priced);
+          if (!order) return undefined;
+          const { subtotalCents, discountCents, totalCents } = priced;
+          const { customerId, items: lines, couponCode } = request;
+          const data = { orderId, customerId, lines, couponCode, subtotalCents, discountCents, totalCents };
+          await this.orchestrator.start(manager, checkoutSaga, data, { sagaId: orderId });
+          return order;
+        });
     if (!placed) {
       const raced = await this.orders.findOneByOrFail({
         customerId: request.customerId,
@@ -86,6 +59,56 @@ export class CheckoutService {
       return this.replay(raced, request.requestHash);
     }
     return { order: toOrderView(placed), replayed: false };
+  }
+
+  /**
+   * Inserts the order, PENDING, or CANCELLED at once when its stock refusal is known: then no
+   * saga starts, for nothing was held that would have to be given back. Undefined if the
+   * customer already placed an order with this idempotency key.
+   */
+  private async insertOrder(
+    manager: EntityManager,
+    orderId: string,
+    request: PlaceOrderRequest,
+    priced: PricedOrder,
+  ): Promise<Order | undefined> {
+    const status = priced.stockRefusal ? 'CANCELLED' : 'PENDING';
+    const inserted: { currency: 'CNY'; created_at: Date; updated_at: Date }[] = await manager.query(
+      `INSERT INTO orders (id, customer_id, idempotency_key, request_hash, status, items, subtotal_cents,
+         discount_cents, total_cents, coupon_code, payment_method, failure_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING currency, created_at, updated_at`,
+      [
+        orderId,
+        request.customerId,
+        request.idempotencyKey,
+        request.requestHash,
+        status,
+        JSON.stringify(priced.items),
+        priced.subtotalCents,
+        priced.discountCents,
+        priced.totalCents,
+        request.couponCode,
+        request.paymentMethod,
+        priced.stockRefusal,
+      ],
+    );
+    if (inserted.length === 0) return undefined;
+    const { currency, created_at: createdAt, updated_at: updatedAt } = inserted[0];
+    const { items, subtotalCents, discountCents, totalCents, stockRefusal: failureReason } = priced;
+    return this.orders.create({
+      ...request,
+      id: orderId,
+      status,
+      items,
+      subtotalCents,
+      discountCents,
+      totalCents,
+      currency,
+      failureReason,
+      createdAt,
+      updatedAt,
+    });
   }
 
   private replay(order: Order, requestHash: string): PlaceOrderResponse {
