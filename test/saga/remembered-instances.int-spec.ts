@@ -92,4 +92,38 @@ describe('an orchestrator replica that remembers a saga another replica moved on
     }
     expect(await statusOf(sagaId)).toMatchObject({ status: 'COMPLETED', version: 4 });
   });
+
+  it('writes the transitions of replies that arrive together in shared statements, each once', async () => {
+    const sagaIds: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const sagaId = await world.transfer('alice', 'carol', 1);
+      await first.orchestrator.handleReply(reply(sagaId, 0, success({ balanceCents: 500 - i })));
+      sagaIds.push(sagaId);
+    }
+    const { dataSource } = world.node('transfers');
+    const query = jest.spyOn(dataSource, 'query');
+    try {
+      const replies = [...sagaIds, sagaIds[0]].map((id) => reply(id, 1, success(undefined)));
+      await Promise.all(replies.map((message) => first.orchestrator.handleReply(message)));
+      const writes = query.mock.calls.filter(([sql]) => /UPDATE saga_instance/.test(sql));
+      // Two statements in flight at once: the first two replies alone, then the other 18 and the
+      // duplicate in one, where the duplicate's version no longer matches and it is judged on the row.
+      expect(writes).toHaveLength(3);
+    } finally {
+      query.mockRestore();
+    }
+    const advanced: { saga_id: string; n: string }[] = await world.node('transfers').dataSource.query(
+      `SELECT saga_id, count(*) AS n FROM saga_timeline
+       WHERE saga_id = ANY($1) AND step = 1 AND outcome = 'succeeded' GROUP BY saga_id`,
+      [sagaIds],
+    );
+    expect(advanced.map((row) => [row.saga_id, Number(row.n)]).sort()).toEqual(sagaIds.map((id) => [id, 1]).sort());
+    const commands: { n: string }[] = await world
+      .node('transfers')
+      .dataSource.query(`SELECT count(*) AS n FROM saga_outbox WHERE id = ANY($1)`, [sagaIds.map((id) => `${id}.3`)]);
+    expect(Number(commands[0].n)).toBe(20);
+    for (const sagaId of sagaIds) {
+      expect(await statusOf(sagaId)).toEqual({ status: 'RUNNING', current_step: 2, version: 3 });
+    }
+  });
 });

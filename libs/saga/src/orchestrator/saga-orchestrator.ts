@@ -16,9 +16,13 @@ import { addressHeaders, childTraceparent, readAddress, SagaHeader } from '../tr
 import { SagaSubjects } from '../transport/topology';
 import { RecentInstances } from './recent-instances';
 import { SagaInstance, sagaStore } from './saga-store';
+import { TransitionBatcher } from './transition-batcher';
 
 /** Sagas in flight whose last state this process keeps: enough for every saga a busy replica drives at once. */
 const RECENT_INSTANCES = 10_000;
+/** Statements of batched transitions in flight at once, and sagas per statement. */
+const TRANSITION_STATEMENTS = 2;
+const TRANSITIONS_PER_STATEMENT = 64;
 
 export interface StartOptions {
   /** The saga's id; by default a new UUID. Use the business row's id to find one from the other. */
@@ -37,6 +41,7 @@ export class SagaOrchestrator {
   private readonly logger = new Logger('SagaOrchestrator');
   private readonly definitions = new Map<string, SagaDefinition<unknown>>();
   private readonly recent = new RecentInstances(RECENT_INSTANCES);
+  private readonly transitions: TransitionBatcher;
 
   constructor(
     readonly name: string,
@@ -46,7 +51,13 @@ export class SagaOrchestrator {
     private readonly propagation: PropagationHooks,
     /** Hands commands written by autocommit statements to the outbox relay. */
     private readonly afterCommit: (messages: OutboxMessage[]) => void,
-  ) {}
+  ) {
+    this.transitions = new TransitionBatcher(
+      (writes) => sagaStore.writeMany(dataSource, writes),
+      TRANSITION_STATEMENTS,
+      TRANSITIONS_PER_STATEMENT,
+    );
+  }
 
   /** Registers a definition; several versions of one saga may be registered at once. */
   register(definition: AnySagaDefinition): void {
@@ -108,7 +119,7 @@ export class SagaOrchestrator {
         if (!remembered) outcome = next;
       } else if (next.ended) {
         if (await this.dataSource.transaction((m) => this.writeIn(m, instance, next))) outcome = next;
-      } else if (await this.write(this.dataSource, instance, next)) {
+      } else if (await this.write(instance, next)) {
         outcome = next;
       }
     }
@@ -189,10 +200,10 @@ export class SagaOrchestrator {
     return true;
   }
 
-  /** Writes a transition with a single autocommit statement; false if the instance moved on. */
-  private async write(db: DataSource, instance: SagaInstance, next: Transition): Promise<boolean> {
+  /** Writes a transition in an autocommit statement shared with other sagas'; false if the instance moved on. */
+  private async write(instance: SagaInstance, next: Transition): Promise<boolean> {
     const command = this.commandOf(instance, next);
-    if (!(await sagaStore.write(db, instance, next, command))) {
+    if (!(await this.transitions.write({ instance, next, command }))) {
       this.recent.forget(instance.id);
       return false;
     }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { SagaFailure } from '../definition/saga-definition';
-import type { SagaState, SagaStatus, Transition } from '../engine/saga-state';
+import type { SagaState, SagaStatus, TimelineEntry, Transition } from '../engine/saga-state';
 import type { OutboxMessage } from '../outbox/outbox';
 
 /** A saga_instance row, as the orchestrator reads it under lock. */
@@ -54,6 +54,18 @@ function toInstance(row: InstanceRow): SagaInstance {
       parkedFrom: row.parked_from,
     },
   };
+}
+
+/** One instance's transition and the command it sends, for `writeMany`. */
+export interface InstanceWrite {
+  instance: Omit<SagaInstance, 'state' | 'updatedAt'>;
+  next: Transition;
+  command: OutboxMessage | undefined;
+}
+
+function timelineColumns(entry: TimelineEntry) {
+  const { step, stepName: step_name, phase, attempt, outcome } = entry;
+  return { step, step_name, phase, attempt, outcome, reason: entry.reason ?? null, error: entry.error ?? null };
 }
 
 /** Anything that runs SQL: a DataSource (autocommit) or a transaction's EntityManager. */
@@ -142,6 +154,60 @@ export const sagaStore = {
       ],
     );
     return rows.length === 1;
+  },
+
+  /**
+   * Writes the transitions of several existing instances in one statement, each only if its
+   * instance is still at its `version` (as `write` does for one). Returns the ids written; an
+   * instance missing from the answer moved on, and nothing of its transition was written.
+   * Each instance may appear once: two transitions of one instance need two statements.
+   */
+  async writeMany(db: Sql, writes: InstanceWrite[]): Promise<Set<string>> {
+    const instances = writes.map(({ instance, next: { state, dispatch } }) => ({
+      id: instance.id,
+      version: instance.version,
+      status: state.status,
+      outputs: state.outputs,
+      current_step: state.currentStep,
+      attempt: state.attempt,
+      compensations: state.compensations,
+      failure: state.failure,
+      parked_from: state.parkedFrom,
+      timeout_ms: dispatch ? dispatch.timeoutMs : null,
+    }));
+    const timeline = writes
+      .flatMap(({ instance, next }) => next.timeline.map((e) => ({ saga_id: instance.id, ...timelineColumns(e) })))
+      .map((entry, index) => ({ ...entry, entry: index }));
+    const commands = writes.flatMap(({ instance, command }) =>
+      command ? [{ saga_id: instance.id, ...command, payload: command.payload ?? null }] : [],
+    );
+    const rows: { id: string }[] = await db.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, version integer, status text, outputs jsonb,
+           current_step integer, attempt integer, compensations integer[], failure jsonb, parked_from text,
+           timeout_ms integer)),
+       written AS (
+         UPDATE saga_instance s SET status = i.status, outputs = i.outputs, current_step = i.current_step,
+           attempt = i.attempt, compensations = i.compensations, failure = i.failure, parked_from = i.parked_from,
+           deadline_at = CASE WHEN i.timeout_ms IS NULL THEN NULL
+             ELSE now() + make_interval(secs => i.timeout_ms / 1000.0) END,
+           version = s.version + 1, updated_at = now()
+         FROM input i WHERE s.id = i.id AND s.version = i.version RETURNING s.id),
+       timeline AS (
+         INSERT INTO saga_timeline (saga_id, step, step_name, phase, attempt, outcome, reason, error)
+         SELECT t.saga_id, t.step, t.step_name, t.phase, t.attempt, t.outcome, t.reason, t.error
+         FROM jsonb_to_recordset($2::jsonb) AS t(saga_id uuid, step integer, step_name text, phase text,
+           attempt integer, outcome text, reason text, error text, entry integer)
+         JOIN written ON written.id = t.saga_id ORDER BY t.entry),
+       command AS (
+         INSERT INTO saga_outbox (id, subject, payload, headers)
+         SELECT c.id, c.subject, c.payload, c.headers
+         FROM jsonb_to_recordset($3::jsonb) AS c(saga_id uuid, id text, subject text, payload jsonb, headers jsonb)
+         JOIN written ON written.id = c.saga_id)
+       SELECT id FROM written`,
+      [JSON.stringify(instances), JSON.stringify(timeline), JSON.stringify(commands)],
+    );
+    return new Set(rows.map((row) => row.id));
   },
 };
 
