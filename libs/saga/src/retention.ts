@@ -14,8 +14,10 @@ export interface RetentionOptions {
 export const DEFAULT_RETENTION: RetentionOptions = { maxAgeMs: 7 * 24 * 3600_000, intervalMs: 600_000, batchSize: 500 };
 
 const STATEMENTS = [
-  `DELETE FROM saga_instance WHERE id IN (SELECT id FROM saga_instance
-     WHERE status IN ('COMPLETED', 'COMPENSATED') AND updated_at < now() - make_interval(secs => $1) LIMIT $2)`,
+  `WITH expired AS (SELECT id FROM saga_instance
+       WHERE status IN ('COMPLETED', 'COMPENSATED') AND updated_at < now() - make_interval(secs => $1) LIMIT $2),
+     timeline AS (DELETE FROM saga_timeline WHERE saga_id IN (SELECT id FROM expired))
+   DELETE FROM saga_instance WHERE id IN (SELECT id FROM expired)`,
   `DELETE FROM saga_barrier WHERE ctid IN (SELECT ctid FROM saga_barrier
      WHERE created_at < now() - make_interval(secs => $1) LIMIT $2)`,
   `DELETE FROM saga_outbox WHERE id IN (SELECT id FROM saga_outbox
