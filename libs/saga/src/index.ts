@@ -35,9 +35,4 @@ export { SagaRuntime } from './saga-runtime';
 export type { SagaRuntimeOptions } from './saga-runtime';
 export { DEFAULT_TOPOLOGY, SagaSubjects } from './transport/topology';
 export type { TopologyOptions } from './transport/topology';
-
-import { CreateSagaTables1764000000001 } from './migrations/1764000000001-create-saga-tables';
-import { SagaTimelineWithoutForeignKey1764700000000 } from './migrations/1764700000000-saga-timeline-without-foreign-key';
-
-/** The library's migrations; every service that uses libs/saga lists them before its own. */
-export const sagaMigrations = [CreateSagaTables1764000000001, SagaTimelineWithoutForeignKey1764700000000];
+export { sagaMigrations } from './migrations';

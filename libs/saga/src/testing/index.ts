@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { MixedList } from 'typeorm';
 import type { SagaStatus } from '../engine/saga-state';
-import { CreateSagaTables1764000000001 } from '../migrations/1764000000001-create-saga-tables';
+import { sagaMigrations } from '../migrations';
 import type { DeliveryHook, Settlement } from '../transport/durable-consumer';
 
 export type { DeliveryHook, Settlement };
@@ -30,7 +30,7 @@ export async function createSagaTestDatabase(
   const dataSource = new DataSource({
     type: 'postgres',
     url: `${serverUrl}/${name}`,
-    migrations: [CreateSagaTables1764000000001, ...(migrations as never[])],
+    migrations: [...sagaMigrations, ...(migrations as never[])],
     extra: { max: 20 },
   });
   await dataSource.initialize();
