@@ -376,7 +376,9 @@ describe('every route and status code of API.md', () => {
     beforeAll(async () => {
       const buyer = await suite.shop.customerWithWallet(100_000);
       paid = (await suite.shop.checkout(buyer, { items: [{ sku: tea, quantity: 1 }] })).body.id;
-      refused = (await suite.shop.checkout(buyer, { items: [{ sku: tea, quantity: 999 }] })).body.id;
+      // A coupon the saga's lock refuses: a refusal the quote already sees would start no saga.
+      refused = (await suite.shop.checkout(buyer, { items: [{ sku: tea, quantity: 1 }], couponCode: 'NOSUCHCOUPON' }))
+        .body.id;
       const refunded = (await suite.shop.checkout(buyer, { items: [{ sku: tea, quantity: 1 }] })).body.id;
       const cancel = await suite.shop.call('POST', `/orders/${refunded}/cancel`, {
         token: buyer.token,
