@@ -15,8 +15,8 @@ import { ACK, Settlement } from '../transport/durable-consumer';
 import { addressHeaders, childTraceparent, readAddress, SagaHeader } from '../transport/message-headers';
 import { SagaSubjects } from '../transport/topology';
 import { RecentInstances } from './recent-instances';
-import { SagaInstance, sagaStore } from './saga-store';
-import { TransitionBatcher } from './transition-batcher';
+import { GroupCommit } from '../group-commit';
+import { InstanceWrite, SagaInstance, sagaStore } from './saga-store';
 
 /** Sagas in flight whose last state this process keeps: enough for every saga a busy replica drives at once. */
 const RECENT_INSTANCES = 10_000;
@@ -41,7 +41,8 @@ export class SagaOrchestrator {
   private readonly logger = new Logger('SagaOrchestrator');
   private readonly definitions = new Map<string, SagaDefinition<unknown>>();
   private readonly recent = new RecentInstances(RECENT_INSTANCES);
-  private readonly transitions: TransitionBatcher;
+  /** Autocommit writes of replies, grouped under load (see sagaStore.writeMany). */
+  private readonly transitions: GroupCommit<InstanceWrite, boolean>;
 
   constructor(
     readonly name: string,
@@ -52,8 +53,12 @@ export class SagaOrchestrator {
     /** Hands commands written by autocommit statements to the outbox relay. */
     private readonly afterCommit: (messages: OutboxMessage[]) => void,
   ) {
-    this.transitions = new TransitionBatcher(
-      (writes) => sagaStore.writeMany(dataSource, writes),
+    this.transitions = new GroupCommit<InstanceWrite, boolean>(
+      (write) => write.instance.id,
+      async (writes) => {
+        const written = await sagaStore.writeMany(dataSource, writes);
+        return writes.map((write) => ({ ok: true, value: written.has(write.instance.id) }));
+      },
       TRANSITION_STATEMENTS,
       TRANSITIONS_PER_STATEMENT,
     );
@@ -203,7 +208,7 @@ export class SagaOrchestrator {
   /** Writes a transition in an autocommit statement shared with other sagas'; false if the instance moved on. */
   private async write(instance: SagaInstance, next: Transition): Promise<boolean> {
     const command = this.commandOf(instance, next);
-    if (!(await this.transitions.write({ instance, next, command }))) {
+    if (!(await this.transitions.submit({ instance, next, command }))) {
       this.recent.forget(instance.id);
       return false;
     }
