@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyCommand, OutputOf, PayloadOf, ReasonOf, StepResult } from '../definition/command';
 import { crashPoint } from '../crash-points';
+import { GroupCommit, GroupOutcome, outcomeOf } from '../group-commit';
 import { writeOutbox } from '../outbox/outbox';
 import type { OutboxMessage } from '../outbox/outbox';
 import { ACK, Settlement } from '../transport/durable-consumer';
@@ -17,6 +18,24 @@ import {
 import { claimWithReply, runBehindBarrier, storedReply } from './barrier';
 
 type Handler = (manager: EntityManager) => Promise<StepResult<unknown>>;
+
+/** An action command waiting for its turn: what to run, where it came from, how to reply. */
+interface PendingAction {
+  address: CommandAddress;
+  run: Handler;
+  reply: (result: StepResult<unknown>) => OutboxMessage;
+  carried: Record<string, string>;
+}
+
+/**
+ * Actions in one transaction at a time per process, and up to this many in it. One group in
+ * flight because the handlers of a group lock their rows in no common order: two groups at once
+ * could deadlock each other, where one action at a time, as before, takes its locks in order.
+ */
+const ACTION_GROUPS_IN_FLIGHT = 1;
+const ACTIONS_PER_GROUP = 32;
+/** Groups retried without the action that could not share them, before each runs alone. */
+const GROUP_ATTEMPTS = 3;
 
 /** Unwinds the action's transaction: its writes must not stay (a refusal, or a duplicate). */
 class RollBack extends Error {
@@ -55,6 +74,12 @@ export interface PropagationHooks {
 export class ParticipantRuntime {
   private readonly logger: Logger;
   private readonly handlers = new Map<string, CommandHandler<AnyCommand>>();
+  private readonly actions = new GroupCommit<PendingAction, void>(
+    (action) => `${action.address.sagaId}.${action.address.step}`,
+    (group) => this.commitActions(group),
+    ACTION_GROUPS_IN_FLIGHT,
+    ACTIONS_PER_GROUP,
+  );
 
   constructor(
     readonly participant: string,
@@ -90,21 +115,71 @@ export class ParticipantRuntime {
     const run = (manager: EntityManager) =>
       handler(payload, { manager, sagaId: address.sagaId, step: address.step, attempt: address.attempt });
 
-    await this.propagation.run(carried, () =>
-      address.phase === 'action' ? this.runAction(address, run, reply) : this.runCompensation(address, run, reply),
-    );
+    if (address.phase === 'action') await this.actions.submit({ address, run, reply, carried });
+    else await this.propagation.run(carried, () => this.runCompensation(address, run, reply));
     crashPoint('participant.after-commit-before-ack');
     return ACK;
   };
 
   /**
-   * The common case in one transaction and few round trips: the handler runs, then one
+   * Group commit of actions: the actions waiting together run in one transaction, each
+   * handler followed by the statement that claims its barrier and writes its reply, so that
+   * under load one BEGIN, one COMMIT and one flush of acks serve many sagas. An action that
+   * cannot share the transaction (its handler refused, so its writes must go, or its barrier
+   * row exists: a duplicate, or its compensation came first) rolls the group back and leaves
+   * it; the rest try again. If a group fails for any other reason, or keeps failing, each of
+   * its actions runs alone, and its own error decides whether it is redelivered.
+   */
+  private async commitActions(group: PendingAction[]): Promise<GroupOutcome<void>[]> {
+    const committed = new Set<PendingAction>();
+    let together = group;
+    for (let attempt = 0; attempt < GROUP_ATTEMPTS && together.length > 1; attempt++) {
+      const stray = await this.runTogether(together).catch((error: unknown) => {
+        this.logger.debug(`group of ${together.length} actions failed, each runs alone: ${String(error)}`);
+        return null;
+      });
+      if (stray === undefined) together.forEach((action) => committed.add(action));
+      if (!stray) break;
+      together = together.filter((action) => action !== stray);
+    }
+    const outcomes: GroupOutcome<void>[] = [];
+    for (const action of group) {
+      outcomes.push(
+        committed.has(action)
+          ? { ok: true, value: undefined }
+          : await outcomeOf(() => this.propagation.run(action.carried, () => this.runAction(action))),
+      );
+    }
+    return outcomes;
+  }
+
+  /** Commits every action in one transaction; otherwise returns the first that could not share it. */
+  private async runTogether(actions: PendingAction[]): Promise<PendingAction | undefined> {
+    let stray: PendingAction | undefined;
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        for (const action of actions) {
+          const result = await this.propagation.run(action.carried, () => action.run(manager));
+          if (!result.ok || !(await claimWithReply(manager, action.address, result, action.reply(result)))) {
+            stray = action;
+            throw new RollBack();
+          }
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof RollBack)) throw error;
+    }
+    return stray;
+  }
+
+  /**
+   * One action alone, in one transaction and few round trips: the handler runs, then one
    * statement claims the barrier with the reply and writes the reply to the outbox. If the
    * barrier was already claimed (a duplicate, or a compensation came first: anti-hanging), or
    * the handler refused, everything it wrote is rolled back; a second transaction then records
    * the refusal or answers with the reply stored earlier.
    */
-  private async runAction(address: CommandAddress, run: Handler, reply: (r: StepResult<unknown>) => OutboxMessage) {
+  private async runAction({ address, run, reply }: PendingAction) {
     let refusal: StepResult<unknown> | undefined;
     try {
       await this.dataSource.transaction(async (manager) => {
