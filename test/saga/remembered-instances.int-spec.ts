@@ -93,7 +93,7 @@ describe('an orchestrator replica that remembers a saga another replica moved on
     expect(await statusOf(sagaId)).toMatchObject({ status: 'COMPLETED', version: 4 });
   });
 
-  it('writes the transitions of replies that arrive together in shared statements, each once', async () => {
+  it('writes the transitions and endings of replies that arrive together in shared statements, each once', async () => {
     const sagaIds: string[] = [];
     for (let i = 0; i < 20; i++) {
       const sagaId = await world.transfer('alice', 'carol', 1);
@@ -125,5 +125,16 @@ describe('an orchestrator replica that remembers a saga another replica moved on
     for (const sagaId of sagaIds) {
       expect(await statusOf(sagaId)).toEqual({ status: 'RUNNING', current_step: 2, version: 3 });
     }
+
+    // The last replies end the sagas: their endings and hooks share transactions the same way.
+    await Promise.all(sagaIds.map((id) => first.orchestrator.handleReply(reply(id, 2, success(undefined)))));
+    const endings: { status: string; transactions: string }[] = await world
+      .node('transfers')
+      .dataSource.query(
+        'SELECT status, count(DISTINCT xmin::text) AS transactions FROM transfers WHERE id = ANY($1) GROUP BY status',
+        [sagaIds],
+      );
+    expect(endings).toEqual([{ status: 'DONE', transactions: '3' }]);
+    for (const sagaId of sagaIds) expect(await statusOf(sagaId)).toMatchObject({ status: 'COMPLETED', version: 4 });
   });
 });

@@ -11,18 +11,20 @@ import { publishAfterCommit } from '../outbox/outbox';
 import type { OutboxMessage } from '../outbox/outbox';
 import type { PropagationHooks } from '../participant/participant-runtime';
 import type { SagaMetrics } from '../saga-metrics';
-import { ACK, Settlement } from '../transport/durable-consumer';
+import { ACK, describe, Settlement } from '../transport/durable-consumer';
 import { addressHeaders, childTraceparent, readAddress, SagaHeader } from '../transport/message-headers';
 import { SagaSubjects } from '../transport/topology';
 import { RecentInstances } from './recent-instances';
-import { GroupCommit } from '../group-commit';
+import { GroupCommit, GroupOutcome, outcomeOf } from '../group-commit';
 import { InstanceWrite, SagaInstance, sagaStore } from './saga-store';
 
 /** Sagas in flight whose last state this process keeps: enough for every saga a busy replica drives at once. */
 const RECENT_INSTANCES = 10_000;
-/** Statements of batched transitions in flight at once, and sagas per statement. */
-const TRANSITION_STATEMENTS = 2;
-const TRANSITIONS_PER_STATEMENT = 64;
+/** Grouped writes in flight at once (statements of transitions, transactions of endings), and sagas per group. */
+const GROUPS_IN_FLIGHT = 2;
+const SAGAS_PER_GROUP = 64;
+
+type Ending = { instance: SagaInstance; next: Transition };
 
 export interface StartOptions {
   /** The saga's id; by default a new UUID. Use the business row's id to find one from the other. */
@@ -43,6 +45,8 @@ export class SagaOrchestrator {
   private readonly recent = new RecentInstances(RECENT_INSTANCES);
   /** Autocommit writes of replies, grouped under load (see sagaStore.writeMany). */
   private readonly transitions: GroupCommit<InstanceWrite, boolean>;
+  /** Transitions that end a saga, each with its hooks, grouped into transactions under load. */
+  private readonly endings: GroupCommit<Ending, boolean>;
 
   constructor(
     readonly name: string,
@@ -59,8 +63,14 @@ export class SagaOrchestrator {
         const written = await sagaStore.writeMany(dataSource, writes);
         return writes.map((write) => ({ ok: true, value: written.has(write.instance.id) }));
       },
-      TRANSITION_STATEMENTS,
-      TRANSITIONS_PER_STATEMENT,
+      GROUPS_IN_FLIGHT,
+      SAGAS_PER_GROUP,
+    );
+    this.endings = new GroupCommit<Ending, boolean>(
+      (ending) => ending.instance.id,
+      (group) => this.commitEndings(group),
+      GROUPS_IN_FLIGHT,
+      SAGAS_PER_GROUP,
     );
   }
 
@@ -123,7 +133,7 @@ export class SagaOrchestrator {
       if (next.ignored) {
         if (!remembered) outcome = next;
       } else if (next.ended) {
-        if (await this.dataSource.transaction((m) => this.writeIn(m, instance, next))) outcome = next;
+        if (await this.endings.submit({ instance, next })) outcome = next;
       } else if (await this.write(instance, next)) {
         outcome = next;
       }
@@ -188,9 +198,43 @@ export class SagaOrchestrator {
     if (!(await this.writeIn(manager, instance, next))) {
       throw new Error(`saga ${instance.id} changed although it was locked`);
     }
+    this.record(instance, next);
   }
 
-  /** Writes a transition in a transaction and runs the end hooks in it; false if the instance moved on. */
+  /**
+   * Writes the endings that wait together in one transaction, each with its hooks; if that
+   * transaction fails, each is written in a transaction of its own, so that one ending whose
+   * hook throws cannot hold the others back, and its own error decides its redelivery.
+   */
+  private async commitEndings(group: Ending[]): Promise<GroupOutcome<boolean>[]> {
+    if (group.length > 1) {
+      try {
+        const written = await this.endTogether(group);
+        return written.map((value) => ({ ok: true, value }));
+      } catch (error) {
+        this.logger.debug(`${group.length} saga endings failed together, each is written alone: ${describe(error)}`);
+      }
+    }
+    const outcomes: GroupOutcome<boolean>[] = [];
+    for (const ending of group) outcomes.push(await outcomeOf(async () => (await this.endTogether([ending]))[0]));
+    return outcomes;
+  }
+
+  /** Ends sagas in one transaction; for each, whether it was written (false: it had moved on). */
+  private async endTogether(endings: Ending[]): Promise<boolean[]> {
+    const written = await this.dataSource.transaction(async (manager) => {
+      const written: boolean[] = [];
+      for (const { instance, next } of endings) written.push(await this.writeIn(manager, instance, next));
+      return written;
+    });
+    endings.forEach(({ instance, next }, i) => written[i] && this.record(instance, next));
+    return written;
+  }
+
+  /**
+   * Writes a transition in a transaction and runs the end hooks in it; false if the instance
+   * moved on. The caller records its metrics once the transaction has committed.
+   */
   private async writeIn(manager: EntityManager, instance: SagaInstance, next: Transition): Promise<boolean> {
     const command = this.commandOf(instance, next);
     // Not remembered: the transaction may still roll back, and only committed states may be.
@@ -201,7 +245,6 @@ export class SagaOrchestrator {
     const end = { sagaId: instance.id, data: instance.data, outputs: next.state.outputs, manager };
     if (next.ended === 'COMPLETED') await definition.onCompleted?.(end);
     if (next.ended === 'COMPENSATED') await definition.onCompensated?.({ ...end, failure: next.state.failure! });
-    this.record(instance, next);
     return true;
   }
 
