@@ -188,6 +188,24 @@ describe('reservations', () => {
       await expect(kit.confirm(released)).rejects.toThrow('reservation RELEASED');
       expect(await kit.stockOf(tea)).toMatchObject({ stockOnHand: 10, reserved: 0, sold: 0 });
     });
+
+    it('sells no line when the counters of one disagree with the reservation', async () => {
+      const tea = await kit.productWithStock(10);
+      const cup = await kit.productWithStock(5);
+      const orderId = randomUUID();
+      await kit.reserve(orderId, [
+        { sku: tea, quantity: 4 },
+        { sku: cup, quantity: 2 },
+      ]);
+      // A hand edit (or a bug) that took the cup's hold away.
+      await kit.dataSource.query('UPDATE products SET reserved = 0 WHERE sku = $1', [cup]);
+
+      await expect(kit.confirm(orderId)).rejects.toThrow(`cannot sell`);
+
+      expect(await kit.stockOf(tea)).toMatchObject({ stockOnHand: 10, reserved: 4, sold: 0 });
+      expect(await kit.stockOf(cup)).toMatchObject({ stockOnHand: 5, reserved: 0, sold: 0 });
+      expect((await kit.reservationOf(orderId))?.status).toBe('RESERVED');
+    });
   });
 
   describe('restock', () => {

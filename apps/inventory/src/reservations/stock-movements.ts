@@ -16,34 +16,44 @@ export async function lockAvailableStock(manager: EntityManager, skus: string[])
 }
 
 /**
- * How each step of a reservation's life moves a product's counters. Every movement is a
- * conditional update: it applies only where the counters allow it, and the CHECK constraints
- * of `products` stand behind it.
+ * How each step of a reservation's life moves a product's counters, by `line.quantity`. Every
+ * movement is a conditional update: it applies only where the counters allow it, and the CHECK
+ * constraints of `products` stand behind it.
  */
 const MOVEMENTS = {
-  hold: { set: 'reserved = reserved + $2', allowed: 'stock_on_hand - reserved >= $2' },
-  release: { set: 'reserved = reserved - $2', allowed: 'reserved >= $2' },
+  hold: { set: 'reserved = reserved + line.quantity', allowed: 'stock_on_hand - reserved >= line.quantity' },
+  release: { set: 'reserved = reserved - line.quantity', allowed: 'reserved >= line.quantity' },
   sell: {
-    set: 'stock_on_hand = stock_on_hand - $2, reserved = reserved - $2, sold = sold + $2',
-    allowed: 'reserved >= $2',
+    set: `stock_on_hand = stock_on_hand - line.quantity, reserved = reserved - line.quantity,
+      sold = sold + line.quantity`,
+    allowed: 'reserved >= line.quantity',
   },
-  restock: { set: 'stock_on_hand = stock_on_hand + $2, sold = sold - $2', allowed: 'sold >= $2' },
+  restock: {
+    set: 'stock_on_hand = stock_on_hand + line.quantity, sold = sold - line.quantity',
+    allowed: 'sold >= line.quantity',
+  },
 } as const;
 
 export type StockMovement = keyof typeof MOVEMENTS;
 
 /**
- * Applies a movement to every line, in the lines' (sku) order. Callers have already decided
- * that the movement is allowed, so a line it cannot apply to means the counters disagree with
- * the reservations: that is a bug, and it throws (rolling the whole transaction back).
+ * Applies a movement to every line (each sku once) in one statement. Callers have already
+ * decided that the movement is allowed, so a line it cannot apply to means the counters
+ * disagree with the reservations: that is a bug, and it throws (rolling the whole transaction
+ * back). A reservation's products are locked first by `lockAvailableStock`; the other
+ * movements lock them here, and should two orders' movements ever wait on each other, the
+ * database aborts one and its command is redelivered.
  */
 export async function moveStock(manager: EntityManager, movement: StockMovement, lines: OrderLine[]): Promise<void> {
   const { set, allowed } = MOVEMENTS[movement];
-  for (const { sku, quantity } of lines) {
-    const [, affected]: [unknown[], number] = await manager.query(
-      `UPDATE products SET ${set}, updated_at = now() WHERE sku = $1 AND ${allowed}`,
-      [sku, quantity],
-    );
-    if (affected !== 1) throw new Error(`cannot ${movement} ${quantity} of ${sku}: stock disagrees with reservations`);
+  const [, affected]: [unknown[], number] = await manager.query(
+    `UPDATE products SET ${set}, updated_at = now()
+     FROM unnest($1::text[], $2::integer[]) AS line (sku, quantity)
+     WHERE products.sku = line.sku AND ${allowed}`,
+    [lines.map((line) => line.sku), lines.map((line) => line.quantity)],
+  );
+  if (affected !== lines.length) {
+    const wanted = lines.map(({ sku, quantity }) => `${quantity} of ${sku}`).join(', ');
+    throw new Error(`cannot ${movement} ${wanted}: stock disagrees with reservations`);
   }
 }
