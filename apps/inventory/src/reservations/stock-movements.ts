@@ -40,15 +40,16 @@ export type StockMovement = keyof typeof MOVEMENTS;
  * Applies a movement to every line (each sku once) in one statement. Callers have already
  * decided that the movement is allowed, so a line it cannot apply to means the counters
  * disagree with the reservations: that is a bug, and it throws (rolling the whole transaction
- * back). A reservation's products are locked first by `lockAvailableStock`; the other
- * movements lock them here, and should two orders' movements ever wait on each other, the
- * database aborts one and its command is redelivered.
+ * back). The products are locked first, in sku order as `lockAvailableStock` locks them, so
+ * that concurrent movements of orders naming the same skus queue instead of deadlocking.
  */
 export async function moveStock(manager: EntityManager, movement: StockMovement, lines: OrderLine[]): Promise<void> {
   const { set, allowed } = MOVEMENTS[movement];
   const [, affected]: [unknown[], number] = await manager.query(
-    `UPDATE products SET ${set}, updated_at = now()
-     FROM unnest($1::text[], $2::integer[]) AS line (sku, quantity)
+    `WITH locked AS MATERIALIZED (
+       SELECT sku FROM products WHERE sku = ANY($1::text[]) ORDER BY sku COLLATE "C" FOR UPDATE)
+     UPDATE products SET ${set}, updated_at = now()
+     FROM locked JOIN unnest($1::text[], $2::integer[]) AS line (sku, quantity) USING (sku)
      WHERE products.sku = line.sku AND ${allowed}`,
     [lines.map((line) => line.sku), lines.map((line) => line.quantity)],
   );
