@@ -32,7 +32,7 @@ import type {
   PlaceOrderResponse,
   QuoteResponse,
 } from '@zhongtai/contracts';
-import { dataSourceOptions } from '@zhongtai/platform';
+import { dataSourceOptions, PreparingClient } from '@zhongtai/platform';
 import type { ParticipantContext, StepResult } from '@zhongtai/saga';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
@@ -76,9 +76,16 @@ class RpcProblem extends Error {
 async function main(): Promise<void> {
   const role = process.env.BENCH_ROLE as Role;
   const prefix = process.env.BENCH_PREFIX!;
-  const dataSource = await new DataSource(
-    dataSourceOptions(process.env.BENCH_DATABASE_URL!, DATABASES[role]!, Number(process.env.BENCH_POOL ?? 10)),
-  ).initialize();
+  // Connections as the services have them (databaseModule): statements prepared.
+  const options = dataSourceOptions(
+    process.env.BENCH_DATABASE_URL!,
+    DATABASES[role]!,
+    Number(process.env.BENCH_POOL ?? 10),
+  );
+  const dataSource = await new DataSource({
+    ...options,
+    extra: { ...options.extra, Client: PreparingClient },
+  }).initialize();
   const nats = await connect({
     servers: process.env.BENCH_NATS_URL!,
     name: `bench-baseline-${role}`,

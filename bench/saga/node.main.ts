@@ -11,6 +11,7 @@ import { Logger } from '@nestjs/common';
 import { connect } from '@nats-io/transport-node';
 import type { Msg } from '@nats-io/transport-node';
 import { SagaRuntime } from '@zhongtai/saga';
+import { PreparingClient } from '@zhongtai/platform';
 import { DataSource } from 'typeorm';
 import type {
   EntityManager,
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
   const dataSource = await new DataSource({
     type: 'postgres',
     url: process.env.BENCH_DATABASE_URL!,
-    extra: { max: Number(process.env.BENCH_POOL ?? 16) },
+    // Connections as the services have them (databaseModule): statements prepared.
+    extra: { max: Number(process.env.BENCH_POOL ?? 16), Client: PreparingClient },
   }).initialize();
   const nats = await connect({ servers: process.env.BENCH_NATS_URL!, name: `bench-${role}`, noAsyncTraces: true });
   const saga = benchTransferSaga();

@@ -5,6 +5,7 @@ export { DEFAULT_PORTS, loadServiceConfig, SERVICE_NAMES } from './config/servic
 export type { ServiceConfig, ServiceName } from './config/service-config';
 export { CORRELATION_HEADER, currentCorrelationId, runWithCorrelationId } from './correlation/correlation';
 export { dataSourceOptions } from './database/database';
+export { PreparingClient } from './database/prepared-statements';
 export type { DatabaseDefinition } from './database/database';
 export { ProblemException, problemOf } from './http/problem';
 export type { FieldError, Problem } from './http/problem';

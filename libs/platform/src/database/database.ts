@@ -1,5 +1,6 @@
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { PreparingClient } from './prepared-statements';
 
 /** What a service declares about its own database: its entities and its ordered migrations. */
 export interface DatabaseDefinition {
@@ -27,9 +28,16 @@ export function dataSourceOptions(url: string, definition: DatabaseDefinition, p
   };
 }
 
+/**
+ * The running service's database: its connections prepare their statements (see
+ * PreparingClient). Migrations and tests use plain connections, so that a statement prepared
+ * before a schema change is never reused after it.
+ */
 export function databaseModule(url: string, definition: DatabaseDefinition, poolSize: number) {
+  const options = dataSourceOptions(url, definition, poolSize);
   return TypeOrmModule.forRoot({
-    ...dataSourceOptions(url, definition, poolSize),
+    ...options,
+    extra: { ...options.extra, Client: PreparingClient },
     retryAttempts: 10,
     retryDelay: 1000,
   });
