@@ -30,8 +30,9 @@ export function dataSourceOptions(url: string, definition: DatabaseDefinition, p
 
 /**
  * The running service's database: its connections prepare their statements (see
- * PreparingClient). Migrations and tests use plain connections, so that a statement prepared
- * before a schema change is never reused after it.
+ * PreparingClient). The migration script and the test kits use plain connections. PostgreSQL
+ * re-plans a prepared statement after a schema change; it refuses one whose result columns
+ * changed, which statements naming their columns (all of this project's) never meet.
  */
 export function databaseModule(url: string, definition: DatabaseDefinition, poolSize: number) {
   const options = dataSourceOptions(url, definition, poolSize);

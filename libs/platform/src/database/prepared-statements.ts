@@ -23,13 +23,14 @@ function nameOf(text: string): string | undefined {
  * Not for use behind a pooler in transaction mode, where a connection's prepared statements
  * may belong to another client.
  */
-export class PreparingClient extends Client {
-  override query(...args: unknown[]): never {
-    const [config, values] = args;
-    if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
-      const name = nameOf(config);
-      if (name) args = [{ name, text: config, values } satisfies QueryConfig, ...args.slice(2)];
-    }
-    return (super.query as (...a: unknown[]) => never)(...args);
+export class PreparingClient extends Client {}
+
+const plainQuery = Client.prototype.query as (this: Client, ...args: unknown[]) => unknown;
+PreparingClient.prototype.query = function (this: Client, ...args: unknown[]) {
+  const [config, values] = args;
+  if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
+    const name = nameOf(config);
+    if (name) args = [{ name, text: config, values } satisfies QueryConfig, ...args.slice(2)];
   }
-}
+  return plainQuery.apply(this, args);
+} as Client['query'];
