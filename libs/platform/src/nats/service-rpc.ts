@@ -1,16 +1,16 @@
 import { HttpStatus, Inject } from '@nestjs/common';
-import { ClientNats, ServerNats } from '@nestjs/microservices';
-import { headers as natsHeaders } from '@nats-io/transport-node';
+import { ServerNats } from '@nestjs/microservices';
+import { errors, headers as natsHeaders } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
 import { ServiceConfig, ServiceName } from '../config/service-config';
 import { CORRELATION_HEADER, currentCorrelationId } from '../correlation/correlation';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { ProblemException } from '../http/problem';
-import { SERVICE_CONFIG } from '../tokens';
+import { NATS_CONNECTION, SERVICE_CONFIG } from '../tokens';
 import { natsConnectionOptions } from './nats-connection.provider';
 
 type ServerNatsOptions = ConstructorParameters<typeof ServerNats>[0];
 type NatsClient = Parameters<ServerNats['bindEvents']>[0];
-type NatsHeaders = ReturnType<typeof natsHeaders>;
 
 const DEFAULT_RPC_TIMEOUT_MS = 5000;
 
@@ -48,44 +48,65 @@ export function createRpcServer(config: ServiceConfig): ServiceRpcServer {
   });
 }
 
-/** The client side: same prefix, and the caller's correlation id in the message headers. */
-export class ServiceRpcClient extends ClientNats {
+/** How long a request waits between tries while no replica of the service listens (one is restarting). */
+const NO_RESPONDERS_RETRY_MS = 100;
+
+/**
+ * The client side: same prefix, the caller's correlation id in the message headers, and Nest's
+ * packet format, so that ServiceRpcServer answers it. Requests go over the service's one
+ * shared NATS connection, through the client's single reply subscription: a request is one
+ * write, where Nest's ClientNats subscribed and unsubscribed a reply inbox for each (three)
+ * on a connection of its own per target service.
+ */
+export class ServiceRpcClient {
   constructor(
     private readonly subjectPrefix: string,
-    options: ConstructorParameters<typeof ClientNats>[0],
-  ) {
-    super(options);
-  }
+    private readonly nats: NatsConnection,
+  ) {}
 
   /**
    * Sends a request and waits for the reply. A client error the service answered with (a
-   * problem below 500) passes on unchanged; anything else becomes a 502 or 504.
+   * problem below 500) passes on unchanged; anything else becomes a 502, or a 504 when no
+   * replica answered within `timeoutMs` (while none listens, the request is tried again).
    */
   async request<T>(subject: string, payload: unknown, timeoutMs = DEFAULT_RPC_TIMEOUT_MS): Promise<T> {
-    try {
-      return await firstValueFrom(this.send<T>(subject, payload).pipe(timeout(timeoutMs)));
-    } catch (error) {
-      if (error instanceof TimeoutError) {
-        throw new ProblemException(HttpStatus.GATEWAY_TIMEOUT, 'UPSTREAM_TIMEOUT', `${subject} did not answer in time`);
+    const deadline = Date.now() + timeoutMs;
+    const headers = natsHeaders();
+    const correlationId = currentCorrelationId();
+    if (correlationId) headers.set(CORRELATION_HEADER, correlationId);
+    const packet = JSON.stringify({ pattern: subject, data: payload, id: randomUUID() });
+    for (;;) {
+      try {
+        const reply = await this.nats.request(`${this.subjectPrefix}.${subject}`, packet, {
+          timeout: Math.max(1, deadline - Date.now()),
+          headers,
+        });
+        return answerOf<T>(subject, reply.json<{ response?: T; err?: unknown }>());
+      } catch (error) {
+        if (error instanceof ProblemException) throw error;
+        const cause = error instanceof errors.RequestError ? (error.cause ?? error) : error;
+        const retry = cause instanceof errors.NoRespondersError && Date.now() + NO_RESPONDERS_RETRY_MS < deadline;
+        if (retry) await new Promise((resolve) => setTimeout(resolve, NO_RESPONDERS_RETRY_MS));
+        else if (cause instanceof errors.TimeoutError || cause instanceof errors.NoRespondersError) {
+          throw new ProblemException(
+            HttpStatus.GATEWAY_TIMEOUT,
+            'UPSTREAM_TIMEOUT',
+            `${subject} did not answer in time`,
+          );
+        } else throw new ProblemException(HttpStatus.BAD_GATEWAY, 'UPSTREAM_FAILED', `${subject} failed`);
       }
-      const problem = error as { status?: unknown; code?: unknown; detail?: unknown; errors?: never };
-      if (typeof problem.status === 'number' && problem.status < 500 && typeof problem.code === 'string') {
-        throw new ProblemException(problem.status, problem.code, String(problem.detail ?? ''), problem.errors);
-      }
-      throw new ProblemException(HttpStatus.BAD_GATEWAY, 'UPSTREAM_FAILED', `${subject} failed`);
     }
   }
+}
 
-  protected override normalizePattern(pattern: Parameters<ClientNats['normalizePattern']>[0]): string {
-    return `${this.subjectPrefix}.${super.normalizePattern(pattern)}`;
+/** The service's answer, or its client error passed on; any other failure is the upstream's. */
+function answerOf<T>(subject: string, packet: { response?: T; err?: unknown }): T {
+  if (packet.err === undefined || packet.err === null) return packet.response as T;
+  const problem = packet.err as { status?: unknown; code?: unknown; detail?: unknown; errors?: never };
+  if (typeof problem.status === 'number' && problem.status < 500 && typeof problem.code === 'string') {
+    throw new ProblemException(problem.status, problem.code, String(problem.detail ?? ''), problem.errors);
   }
-
-  protected override mergeHeaders<T = NatsHeaders>(requestHeaders?: T): T | undefined {
-    const merged = (super.mergeHeaders(requestHeaders) ?? natsHeaders()) as NatsHeaders;
-    const correlationId = currentCorrelationId();
-    if (correlationId && !merged.has(CORRELATION_HEADER)) merged.set(CORRELATION_HEADER, correlationId);
-    return merged as T;
-  }
+  throw new ProblemException(HttpStatus.BAD_GATEWAY, 'UPSTREAM_FAILED', `${subject} failed`);
 }
 
 export const rpcClientToken = (target: ServiceName): string => `RPC_CLIENT_${target}`;
@@ -96,8 +117,7 @@ export const InjectRpcClient = (target: ServiceName): ParameterDecorator => Inje
 export function rpcClientProvider(target: ServiceName) {
   return {
     provide: rpcClientToken(target),
-    inject: [SERVICE_CONFIG],
-    useFactory: (config: ServiceConfig) =>
-      new ServiceRpcClient(config.natsPrefix, natsConnectionOptions(config, `rpc-client-${target}`)),
+    inject: [SERVICE_CONFIG, NATS_CONNECTION],
+    useFactory: (config: ServiceConfig, nats: NatsConnection) => new ServiceRpcClient(config.natsPrefix, nats),
   };
 }
