@@ -40,6 +40,24 @@ describe('checkout under concurrency', () => {
     expect(stock).toMatchObject({ stockOnHand: 0, reserved: 0, sold: 37, paidQuantity: 37 });
   }, 120_000);
 
+  it('places checkouts that arrive together in shared transactions, each with its own order and saga', async () => {
+    const sku = await suite.shop.productWithStock(1_000, 1_000);
+    const responses = await Promise.all(
+      customers.slice(0, 40).map((c) => suite.shop.checkout(c, { items: [{ sku, quantity: 1 }] }, { wait: 30 })),
+    );
+    expect(responses.map((r) => r.body.status)).toEqual(Array(40).fill('PAID'));
+    const ids = responses.map((r) => r.body.id as string);
+    // A saga's first timeline entry is written by the transaction that placed its order, and never changes.
+    const [{ sagas, transactions }] = await suite.platform.query<{ sagas: string; transactions: string }>(
+      'order',
+      `SELECT count(*) AS sagas, count(DISTINCT xmin::text) AS transactions FROM saga_timeline
+       WHERE saga_id = ANY($1) AND step = 0 AND outcome = 'dispatched'`,
+      [ids],
+    );
+    expect(Number(sagas)).toBe(40);
+    expect(Number(transactions)).toBeLessThan(40);
+  }, 60_000);
+
   it('redeems a single-use coupon once when 20 checkouts race for it', async () => {
     const sku = await suite.shop.productWithStock(1_000, 1_000);
     const code = await suite.shop.coupon({ maxRedemptions: 1, value: 300 });

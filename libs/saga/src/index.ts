@@ -18,6 +18,8 @@ export type { RetryPolicy } from './definition/retry-policy';
 export type { SagaStatus, TimelineEntry } from './engine/saga-state';
 export { CRASH_POINTS } from './crash-points';
 export type { CrashPoint } from './crash-points';
+export { GroupCommit, outcomeOf } from './group-commit';
+export type { GroupOutcome } from './group-commit';
 export { writeOutbox } from './outbox/outbox';
 export type { OutboxMessage } from './outbox/outbox';
 export { SagaOrchestrator } from './orchestrator/saga-orchestrator';

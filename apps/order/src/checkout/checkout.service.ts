@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { PlaceOrderRequest, PlaceOrderResponse } from '@zhongtai/contracts';
 import { ProblemException } from '@zhongtai/platform';
-import { SagaOrchestrator } from '@zhongtai/saga';
+import { GroupCommit, outcomeOf, SagaOrchestrator } from '@zhongtai/saga';
+import type { GroupOutcome } from '@zhongtai/saga';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Order } from '../orders/order.entity';
 import { toOrderView } from '../orders/order.view';
@@ -13,8 +14,29 @@ import { checkoutSaga } from './checkout.saga';
 /** The largest total an order may have: order amounts are 32-bit integers of fen. */
 const MAX_ORDER_TOTAL_CENTS = 2_000_000_000;
 
+/** An order priced and waiting to be placed with its saga. */
+interface Placement {
+  orderId: string;
+  request: PlaceOrderRequest;
+  priced: PricedOrder;
+}
+
+/**
+ * Placements share transactions under load (group commit): two in flight, up to 32 orders
+ * each. Every placement is its own order row and saga, and locks nothing another one needs.
+ */
+const PLACEMENT_GROUPS_IN_FLIGHT = 2;
+const ORDERS_PER_PLACEMENT_GROUP = 32;
+
 @Injectable()
 export class CheckoutService {
+  private readonly placements = new GroupCommit<Placement, Order | undefined>(
+    (placement) => placement.orderId,
+    (group) => this.placeTogether(group),
+    PLACEMENT_GROUPS_IN_FLIGHT,
+    ORDERS_PER_PLACEMENT_GROUP,
+  );
+
   constructor(
     private readonly dataSource: DataSource,
     @InjectRepository(Order) private readonly orders: Repository<Order>,
@@ -23,7 +45,8 @@ export class CheckoutService {
   ) {}
 
   /**
-   * Places an order and starts its checkout saga in one local transaction, or, when the
+   * Places an order and starts its checkout saga in one local transaction (shared with other
+   * orders placed at the same moment), or, when the
    * catalogue already shows the stock is not there, places it CANCELLED. The unique
    * (customer, idempotency key) makes a second order for one key impossible, whatever the
    * gateway's Redis remembers: a repeated key gets the order it placed.
@@ -42,15 +65,7 @@ export class CheckoutService {
     const orderId = randomUUID();
     const placed = priced.stockRefusal
       ? await this.insertOrder(this.dataSource.manager, orderId, request, priced)
-      : await this.dataSource.transaction(async (manager) => {
-          const order = await this.insertOrder(manager, orderId, request, priced);
-          if (!order) return undefined;
-          const { subtotalCents, discountCents, totalCents } = priced;
-          const { customerId, items: lines, couponCode } = request;
-          const data = { orderId, customerId, lines, couponCode, subtotalCents, discountCents, totalCents };
-          await this.orchestrator.start(manager, checkoutSaga, data, { sagaId: orderId });
-          return order;
-        });
+      : await this.placements.submit({ orderId, request, priced });
     if (!placed) {
       const raced = await this.orders.findOneByOrFail({
         customerId: request.customerId,
@@ -59,6 +74,37 @@ export class CheckoutService {
       return this.replay(raced, request.requestHash);
     }
     return { order: toOrderView(placed), replayed: false };
+  }
+
+  /**
+   * Places the orders that wait together in one transaction, each with its saga; if that
+   * fails, each is placed in a transaction of its own, so that one bad order fails alone.
+   */
+  private async placeTogether(placements: Placement[]): Promise<GroupOutcome<Order | undefined>[]> {
+    const placeAll = (group: Placement[]) =>
+      this.dataSource.transaction(async (manager) => {
+        const orders: (Order | undefined)[] = [];
+        for (const placement of group) orders.push(await this.placeIn(manager, placement));
+        return orders;
+      });
+    if (placements.length > 1) {
+      const orders = await placeAll(placements).catch(() => undefined);
+      if (orders) return orders.map((value) => ({ ok: true, value }));
+    }
+    const outcomes: GroupOutcome<Order | undefined>[] = [];
+    for (const placement of placements) outcomes.push(await outcomeOf(async () => (await placeAll([placement]))[0]));
+    return outcomes;
+  }
+
+  /** The order, PENDING, and its checkout saga, in the caller's transaction; undefined if the key was used. */
+  private async placeIn(manager: EntityManager, { orderId, request, priced }: Placement): Promise<Order | undefined> {
+    const order = await this.insertOrder(manager, orderId, request, priced);
+    if (!order) return undefined;
+    const { subtotalCents, discountCents, totalCents } = priced;
+    const { customerId, items: lines, couponCode } = request;
+    const data = { orderId, customerId, lines, couponCode, subtotalCents, discountCents, totalCents };
+    await this.orchestrator.start(manager, checkoutSaga, data, { sagaId: orderId });
+    return order;
   }
 
   /**
