@@ -22,7 +22,10 @@ export const BenchBank = {
   deposit: defineCommand<Movement, void, 'ACCOUNT_CLOSED'>('bank-b', 'deposit'),
 };
 
-/** Where the orchestrator's onCompleted hook leaves the saga id for the commit listener. */
+/**
+ * Where the orchestrator's onCompleted hook leaves the saga ids for the commit listener: a
+ * list, for the endings of several sagas may share one transaction.
+ */
 export const COMPLETED_KEY = 'benchSagaCompleted';
 
 export function benchTransferSaga() {
@@ -44,8 +47,8 @@ export function benchTransferSaga() {
     }))
     .onCompleted(async ({ manager, sagaId }) => {
       // No SQL: the orchestrator process announces the completion once this transaction commits.
-      const data = manager.queryRunner?.data as Record<string, unknown> | undefined;
-      if (data) data[COMPLETED_KEY] = sagaId;
+      const data = manager.queryRunner?.data as Record<string, string[]> | undefined;
+      if (data) (data[COMPLETED_KEY] ??= []).push(sagaId);
     })
     .build();
 }

@@ -64,10 +64,11 @@ async function main(): Promise<void> {
     const announcer: EntitySubscriberInterface = {
       afterTransactionCommit(event: TransactionCommitEvent) {
         const data = event.queryRunner.data as Record<string, unknown>;
-        const sagaId = data[COMPLETED_KEY] as string | undefined;
-        if (!sagaId) return;
+        const sagaIds = data[COMPLETED_KEY] as string[] | undefined;
+        if (!sagaIds) return;
         delete data[COMPLETED_KEY];
-        nats.publish(subjects.completed, encoder.encode(`${sagaId} ${performance.now()}`));
+        const committedAt = performance.now();
+        for (const sagaId of sagaIds) nats.publish(subjects.completed, encoder.encode(`${sagaId} ${committedAt}`));
       },
       afterTransactionRollback(event: TransactionRollbackEvent) {
         delete (event.queryRunner.data as Record<string, unknown>)[COMPLETED_KEY];
