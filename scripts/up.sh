@@ -6,10 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+bash scripts/install.sh
 echo "building"
 npm run --silent build
 bash scripts/infra.sh
