@@ -23,7 +23,8 @@ interface Placement {
 
 /**
  * Placements share transactions under load (group commit): two in flight, up to 32 orders
- * each. Every placement is its own order row and saga, and locks nothing another one needs.
+ * each. Every placement writes rows of its own (its order, its saga); two with one idempotency
+ * key in one group behave as in two transactions: the second inserts nothing and replays.
  */
 const PLACEMENT_GROUPS_IN_FLIGHT = 2;
 const ORDERS_PER_PLACEMENT_GROUP = 32;
@@ -46,8 +47,8 @@ export class CheckoutService {
 
   /**
    * Places an order and starts its checkout saga in one local transaction (shared with other
-   * orders placed at the same moment), or, when the
-   * catalogue already shows the stock is not there, places it CANCELLED. The unique
+   * orders placed at the same moment), or, when the catalogue already shows the stock is not
+   * there, places it CANCELLED. The unique
    * (customer, idempotency key) makes a second order for one key impossible, whatever the
    * gateway's Redis remembers: a repeated key gets the order it placed.
    */
