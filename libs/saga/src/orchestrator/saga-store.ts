@@ -99,8 +99,9 @@ export const sagaStore = {
 
   /**
    * Writes a transition in one statement: the instance (inserted at version 1 when `version`
-   * is 0, else updated only if still at `version`), its timeline entries and the next command.
-   * Returns false when another driver changed the instance first: the caller reads it again.
+   * is 0, else updated only if still at `version`, by `writeMany`), its timeline entries and
+   * the next command. Returns false when another driver changed the instance first: the
+   * caller reads it again.
    */
   async write(
     db: Sql,
@@ -108,15 +109,11 @@ export const sagaStore = {
     next: Transition,
     command: OutboxMessage | undefined,
   ): Promise<boolean> {
+    if (instance.version > 0) return (await sagaStore.writeMany(db, [{ instance, next, command }])).has(instance.id);
     const { state, dispatch, timeline } = next;
-    const fresh = instance.version === 0;
-    const columns = `status = $2, outputs = $3, current_step = $4, attempt = $5, compensations = $6, failure = $7,
-        parked_from = $8, deadline_at = ${DEADLINE}, version = version + 1, updated_at = now()`;
-    const instanceStatement = fresh
-      ? `INSERT INTO saga_instance (id, status, outputs, current_step, attempt, compensations, failure, parked_from,
-           deadline_at, type, definition_version, data, headers, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${DEADLINE}, $19, $20, $21, $22, $10::integer + 1) RETURNING id`
-      : `UPDATE saga_instance SET ${columns} WHERE id = $1 AND version = $10 RETURNING id`;
+    const instanceStatement = `INSERT INTO saga_instance (id, status, outputs, current_step, attempt, compensations,
+        failure, parked_from, deadline_at, type, definition_version, data, headers, version)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${DEADLINE}, $19, $20, $21, $22, $10::integer + 1) RETURNING id`;
     const rows: unknown[] = await db.query(
       `WITH written AS (${instanceStatement}),
        timeline AS (
@@ -147,10 +144,10 @@ export const sagaStore = {
         timeline.map((e) => e.reason ?? null),
         timeline.map((e) => e.error ?? null),
         JSON.stringify(command ? [{ ...command, payload: command.payload ?? null }] : []),
-        // Only the INSERT names these: PostgreSQL refuses parameters it cannot type.
-        ...(fresh
-          ? [instance.type, instance.definitionVersion, JSON.stringify(instance.data), JSON.stringify(instance.headers)]
-          : []),
+        instance.type,
+        instance.definitionVersion,
+        JSON.stringify(instance.data),
+        JSON.stringify(instance.headers),
       ],
     );
     return rows.length === 1;
