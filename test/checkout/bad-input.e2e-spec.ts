@@ -4,7 +4,7 @@ import { suitePlatform } from '../support/suite-platform';
 import { ApiResponse, Customer } from '../support/storefront';
 
 /**
- * API.md's error contract under malformed input: every bad request is a 4xx
+ * docs/api.md's error contract under malformed input: every bad request is a 4xx
  * application/problem+json `{ type, title, status, detail, code }` with a stable code, never a
  * 5xx, never internals, and none of them creates an order.
  */

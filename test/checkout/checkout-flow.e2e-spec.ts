@@ -3,7 +3,7 @@ import { quiesce } from '../support/invariants';
 import { suitePlatform } from '../support/suite-platform';
 import { Customer } from '../support/storefront';
 
-describe('checkout end to end, every outcome of API.md', () => {
+describe('checkout end to end, every outcome of docs/api.md', () => {
   const suite = suitePlatform();
   let tea: string;
   let scarce: string;

@@ -5,7 +5,7 @@ import { suitePlatform } from '../support/suite-platform';
 import { ApiResponse, Customer } from '../support/storefront';
 
 /**
- * The routes and status codes of API.md that checkout-flow.e2e-spec.ts leaves out: login,
+ * The routes and status codes of docs/api.md that checkout-flow.e2e-spec.ts leaves out: login,
  * catalogue, who may call what, every operator route with its conflicts and idempotency,
  * list limits, service endpoints, rate limits and the OpenAPI document.
  */
@@ -44,7 +44,7 @@ interface SagaPage {
   nextCursor: string | null;
 }
 
-describe('every route and status code of API.md', () => {
+describe('every route and status code of docs/api.md', () => {
   const suite = suitePlatform();
   let tea: string;
   let customer: Customer;
@@ -510,7 +510,7 @@ describe('every route and status code of API.md', () => {
       document = (await response.json()) as typeof document;
     });
 
-    it('lists every route of API.md, /admin included', () => {
+    it('lists every route of docs/api.md, /admin included', () => {
       const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
         Object.keys(operations).map((method) => `${method} ${path}`),
       );

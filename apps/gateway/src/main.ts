@@ -10,7 +10,7 @@ void runService({
   openApi: {
     title: 'Zhongtai storefront and operations API',
     description:
-      'Checkout, orders, wallet and operator routes (shared/API.md). Errors are application/problem+json ' +
+      'Checkout, orders, wallet and operator routes (docs/api.md). Errors are application/problem+json ' +
       '(RFC 9457) with a stable `code`. Money is integer fen (CNY).',
     version: '1.0',
     extraModels: [ProblemResponse],

@@ -1,4 +1,4 @@
-/** Why a checkout ended CANCELLED: the stable `failureReason` codes of API.md. */
+/** Why a checkout ended CANCELLED: the stable `failureReason` codes of docs/api.md. */
 export const FAILURE_REASONS = [
   'OUT_OF_STOCK',
   'UNKNOWN_SKU',
@@ -9,7 +9,7 @@ export const FAILURE_REASONS = [
   'INSUFFICIENT_FUNDS',
   'PAYMENT_DECLINED',
   'TIMEOUT',
-  /** An addition to API.md: the customer cancelled the order before it was paid. */
+  /** The customer cancelled the order before it was paid. */
   'CANCELLED_BY_CUSTOMER',
 ] as const;
 

@@ -3,7 +3,7 @@ import type { OrderLine } from './inventory';
 
 export type OrderStatus = 'PENDING' | 'PAID' | 'CANCELLED' | 'CANCELLING' | 'REFUNDED';
 
-/** The order as API.md shows it. */
+/** The order as docs/api.md shows it. */
 export interface OrderView {
   id: string;
   customerId: string;

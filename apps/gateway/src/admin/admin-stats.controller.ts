@@ -25,7 +25,7 @@ class StatsResponse {
 }
 
 /**
- * The figures from which a client can check DESIGN.md's invariants: stock against paid orders,
+ * The figures from which a client can check docs/design.md's invariants: stock against paid orders,
  * money against credits and charges, coupons against their caps.
  */
 @ApiTags('admin')

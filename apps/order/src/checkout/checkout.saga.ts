@@ -14,7 +14,7 @@ export interface CheckoutData {
   totalCents: number;
 }
 
-/** DESIGN.md's checkout: reserve, lock the coupon, charge (the pivot), then confirm and redeem. */
+/** docs/design.md's checkout: reserve, lock the coupon, charge (the pivot), then confirm and redeem. */
 export const checkoutSaga = defineSaga<CheckoutData>('checkout', 1)
   .step('reserveStock', InventoryCommands.reserve, (o) => ({ orderId: o.orderId, lines: o.lines }))
   .compensateWith(InventoryCommands.release, (o) => ({ orderId: o.orderId }))
