@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/infrastructure';
 import { quiesce } from '../support/invariants';
@@ -508,6 +509,11 @@ describe('every route and status code of docs/api.md', () => {
       const response = await fetch(`${suite.platform.gatewayUrl}/docs-json`);
       expect(response.status).toBe(200);
       document = (await response.json()) as typeof document;
+    });
+
+    it('is the committed docs/openapi.json (npm run docs:openapi regenerates it)', () => {
+      const committed = JSON.parse(readFileSync('docs/openapi.json', 'utf8')) as unknown;
+      expect(document).toEqual(committed);
     });
 
     it('lists every route of docs/api.md, /admin included', () => {

@@ -1,6 +1,6 @@
 import { DynamicModule, INestApplication, Logger as NestLogger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from './config/env';
 import { loadServiceConfig, ServiceConfig, ServiceName } from './config/service-config';
@@ -12,6 +12,7 @@ import { createValidationPipe } from './http/validation';
 import { MetricsService } from './metrics/metrics.service';
 import { RpcMetricsInterceptor } from './metrics/rpc-metrics.interceptor';
 import { createRpcServer } from './nats/service-rpc';
+import { createOpenApiDocument, OpenApiDescription } from './openapi';
 import { PlatformModule } from './platform.module';
 
 /** Everything that makes one process of Zhongtai what it is. */
@@ -22,7 +23,7 @@ export interface ServiceDefinition {
   database?: DatabaseDefinition;
   redis?: boolean;
   /** Serves the OpenAPI document and UI at /docs (the gateway). */
-  openApi?: { title: string; description: string; version: string; extraModels?: Type[] };
+  openApi?: OpenApiDescription;
 }
 
 @Module({})
@@ -47,15 +48,8 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   app.useGlobalInterceptors(app.get(RpcCorrelationInterceptor), app.get(RpcMetricsInterceptor));
   app.connectMicroservice({ strategy: createRpcServer(config) }, { inheritAppConfig: true });
 
-  if (definition.openApi) {
-    const { title, description, version, extraModels = [] } = definition.openApi;
-    const document = new DocumentBuilder()
-      .setTitle(title)
-      .setDescription(description)
-      .setVersion(version)
-      .addBearerAuth();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document.build(), { extraModels }));
-  }
+  const { openApi } = definition;
+  if (openApi) SwaggerModule.setup('docs', app, () => createOpenApiDocument(app, openApi));
 
   await app.startAllMicroservices();
   await app.listen(config.httpPort);

@@ -1,5 +1,7 @@
 export { runService } from './bootstrap';
 export type { ServiceDefinition } from './bootstrap';
+export { previewOpenApiDocument } from './openapi';
+export type { OpenApiDescription } from './openapi';
 export { ConfigError, EnvReader } from './config/env';
 export { DEFAULT_PORTS, loadServiceConfig, SERVICE_NAMES } from './config/service-config';
 export type { ServiceConfig, ServiceName } from './config/service-config';
