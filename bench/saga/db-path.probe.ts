@@ -26,10 +26,9 @@ import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import type { JsMsg } from '@nats-io/jetstream';
 import { SagaRuntime, success } from '@zhongtai/saga';
 import type { StepResult } from '@zhongtai/saga';
-import { createSagaTestDatabase } from '@zhongtai/saga/testing';
+import { createSagaTestDatabase, outboxWritten } from '@zhongtai/saga/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import type { EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import { CreateBank1764000009000 } from '../../test/saga/fixture/bank.migration';
 import { cpuSnapshot, cpuUsage } from '../lib/cpu';
 import { formatTable, round } from '../lib/stats';
@@ -43,8 +42,6 @@ const MODES = (process.env.PROBE_MODES ?? 'plain,saga-db,saga-db-no-mark-sent,le
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const NATS = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 const ACCOUNTS = 10_000;
-/** The key under which libs/saga's writeOutbox leaves a transaction's messages for the relay. */
-const OUTBOX_PENDING = 'sagaOutboxPending';
 const ROLES = ['transfers', 'bank-a', 'bank-b'] as const;
 const TRACE = process.env.PROBE_TRACE === '1';
 
@@ -128,26 +125,17 @@ async function main(): Promise<void> {
     // Mark sent as the relay's fast path does: one autocommit UPDATE per committed batch.
     let markSent = true;
     for (const [, dataSource] of sources) {
-      const relayLike: EntitySubscriberInterface = {
-        afterTransactionCommit(event: TransactionCommitEvent) {
-          const data = event.queryRunner.data as Record<string, unknown>;
-          const pending = data[OUTBOX_PENDING] as
-            { id: string; subject: string; payload: unknown; headers: Record<string, string> }[] | undefined;
-          if (!pending) return;
-          delete data[OUTBOX_PENDING];
-          const last = pending[pending.length - 1];
-          (data as Record<string, unknown>).probeLastMessage = last;
-          lastMessage.set(last.headers['Saga-Id'], last);
-          if (markSent) {
-            dataSource
-              .query('UPDATE saga_outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL', [
-                pending.map((m) => m.id),
-              ])
-              .catch(report);
-          }
-        },
-      };
-      dataSource.subscribers.push(relayLike as never);
+      outboxWritten.listen(dataSource, (pending) => {
+        const last = pending[pending.length - 1];
+        lastMessage.set(last.headers['Saga-Id'], last);
+        if (markSent) {
+          dataSource
+            .query('UPDATE saga_outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL', [
+              pending.map((m) => m.id),
+            ])
+            .catch(report);
+        }
+      });
     }
     const lastMessage = new Map<string, { subject: string; payload: unknown; headers: Record<string, string> }>();
     const take = (sagaId: string) => {

@@ -2,6 +2,7 @@
  * libs/saga: durable, typed, orchestrated sagas over NATS JetStream and PostgreSQL.
  * See libs/saga/README.md for the guarantees and a complete example.
  */
+export { AfterCommit } from './after-commit';
 export { defineCommand, failure, success } from './definition/command';
 export type { AnyCommand, Command, OutputOf, PayloadOf, ReasonOf, StepResult } from './definition/command';
 export { defineSaga, SagaBuilder } from './definition/saga-definition';

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { crashPoint } from '../crash-points';
 import type { SagaMetrics } from '../saga-metrics';
 import { describe } from '../transport/durable-consumer';
-import { OUTBOX_PENDING, OutboxMessage } from './outbox';
+import { OutboxMessage, outboxWritten } from './outbox';
 
 export interface RelayOptions {
   /** How often unsent rows are looked for (rows of crashed processes, or NATS outages). */
@@ -33,7 +33,7 @@ const encoder = new TextEncoder();
  * the process or NATS returns. Each row is published with `Nats-Msg-Id` = its id, then marked
  * sent; a row published twice is dropped by JetStream's duplicate window.
  */
-export class OutboxRelay implements EntitySubscriberInterface {
+export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private queue: OutboxMessage[] = [];
   private flushing?: Promise<void>;
@@ -45,6 +45,7 @@ export class OutboxRelay implements EntitySubscriberInterface {
   private polling?: Promise<void>;
   private stopped = true;
   private pollBackoffMs = 0;
+  private stopListening?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -55,7 +56,7 @@ export class OutboxRelay implements EntitySubscriberInterface {
 
   start(): void {
     this.stopped = false;
-    if (!this.dataSource.subscribers.includes(this)) this.dataSource.subscribers.push(this);
+    this.stopListening ??= outboxWritten.listen(this.dataSource, (messages) => this.enqueue(messages));
     this.schedulePoll(0);
   }
 
@@ -67,15 +68,8 @@ export class OutboxRelay implements EntitySubscriberInterface {
     clearTimeout(this.markTimer);
     await this.marking;
     await this.markSent();
-    const index = this.dataSource.subscribers.indexOf(this);
-    if (index !== -1) this.dataSource.subscribers.splice(index, 1);
-  }
-
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    const pending = event.queryRunner.data[OUTBOX_PENDING] as OutboxMessage[] | undefined;
-    if (!pending) return;
-    delete event.queryRunner.data[OUTBOX_PENDING];
-    this.enqueue(pending);
+    this.stopListening?.();
+    this.stopListening = undefined;
   }
 
   /** Publishes messages whose rows a committed statement wrote (outside a TypeORM transaction). */
@@ -84,10 +78,6 @@ export class OutboxRelay implements EntitySubscriberInterface {
     if (this.stopped) return;
     this.queue.push(...messages);
     this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
-  }
-
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    delete event.queryRunner.data[OUTBOX_PENDING];
   }
 
   private async flush(): Promise<void> {

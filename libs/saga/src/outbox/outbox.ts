@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { AfterCommit } from '../after-commit';
 
 /** A message written in a local transaction and published by the relay after it commits. */
 export interface OutboxMessage {
@@ -10,8 +11,8 @@ export interface OutboxMessage {
   createdAt?: number;
 }
 
-/** Where written rows wait on the transaction's query runner until it commits. */
-export const OUTBOX_PENDING = 'sagaOutboxPending';
+/** The rows a transaction wrote, for the relay to publish once it has committed. */
+export const outboxWritten = new AfterCommit<OutboxMessage>('saga outbox');
 
 /**
  * Writes messages into the caller's transaction. They leave only if that transaction
@@ -39,14 +40,11 @@ export async function writeOutbox(manager: EntityManager, messages: OutboxMessag
  * relay, which publishes them once (and only if) that transaction commits.
  */
 export function publishAfterCommit(manager: EntityManager, messages: OutboxMessage[]): void {
-  const runner = requireTransaction(manager);
   const now = Date.now();
-  const pending = (runner.data[OUTBOX_PENDING] ??= []) as OutboxMessage[];
-  pending.push(...messages.map((m) => ({ ...m, createdAt: now })));
+  outboxWritten.add(manager, ...messages.map((m) => ({ ...m, createdAt: now })));
 }
 
-function requireTransaction(manager: EntityManager) {
-  const runner = manager.queryRunner;
-  if (!runner?.isTransactionActive) throw new Error('saga outbox: write inside a transaction (EntityManager of one)');
-  return runner;
+function requireTransaction(manager: EntityManager): void {
+  if (!manager.queryRunner?.isTransactionActive)
+    throw new Error('saga outbox: write inside a transaction (EntityManager of one)');
 }

@@ -15,6 +15,8 @@ import type { DeliveryHook, Settlement } from '../transport/durable-consumer';
 export type { DeliveryHook, Settlement };
 
 export { chaosDelivery } from '../transport/delivery-chaos';
+/** The channel on which committed transactions hand their outbox rows to the relay, for probes that stand in for it. */
+export { outboxWritten } from '../outbox/outbox';
 export type { ChaosOptions } from '../transport/delivery-chaos';
 
 /** A fresh database with the library's tables and the caller's own migrations. */
