@@ -5,7 +5,7 @@
 export { AfterCommit } from './after-commit';
 export { defineCommand, failure, success } from './definition/command';
 export type { AnyCommand, Command, OutputOf, PayloadOf, ReasonOf, StepResult } from './definition/command';
-export { defineSaga, SagaBuilder } from './definition/saga-definition';
+export { defineSaga, reviseSaga, SagaBuilder } from './definition/saga-definition';
 export type {
   AnySagaDefinition,
   SagaDefinition,
@@ -27,7 +27,7 @@ export { SagaOrchestrator } from './orchestrator/saga-orchestrator';
 export type { StartOptions } from './orchestrator/saga-orchestrator';
 export { decodeCursor, encodeCursor } from './orchestrator/keyset-cursor';
 export { SagaQueries } from './orchestrator/saga-queries';
-export type { SagaDetail, SagaFilter, SagaPage, SagaSummary } from './orchestrator/saga-queries';
+export type { LiveSagas, SagaDetail, SagaFilter, SagaPage, SagaSummary } from './orchestrator/saga-queries';
 export { BLOCKED_BY_COMPENSATION } from './participant/barrier';
 export type { CommandHandler, ParticipantContext, PropagationHooks } from './participant/participant-runtime';
 export { deleteExpired } from './retention';

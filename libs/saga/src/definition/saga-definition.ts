@@ -70,7 +70,41 @@ export function defineSaga<Data>(name: string, version: number): SagaBuilder<Dat
     name,
     version,
     steps: [],
+    current: -1,
     compensationRetry: MUST_SUCCEED_RETRY,
+  });
+}
+
+/**
+ * Starts the next version of a saga from the one it replaces: its steps, policies and hooks,
+ * to be changed where they differ, so that a revision states only what it changes. Instances
+ * finish on the version they started with, so both stay registered until the old one has no
+ * live instance (`SagaQueries.liveByDefinition`).
+ *
+ * ```ts
+ * reviseSaga(transferV1, 2)
+ *   .atStep('withdraw')                 // modifiers and insertions follow this step
+ *   .retry({ maxAttempts: 5 })
+ *   .step('holdFee', Bank.holdFee, (t) => ({ transferId: t.transferId }))
+ *   .compensateWith(Bank.releaseFee, (t) => ({ transferId: t.transferId }))
+ *   .withoutStep('settle')
+ *   .build();
+ * ```
+ */
+export function reviseSaga<Data, O extends Outputs>(
+  base: SagaDefinition<Data, O>,
+  version: number,
+): SagaBuilder<Data, O> {
+  if (!Number.isInteger(version) || version <= base.version)
+    throw new Error(`saga ${base.name}: a revision of version ${base.version} has a greater version (${version})`);
+  return new SagaBuilder<Data, O>({
+    name: base.name,
+    version,
+    steps: [...base.steps],
+    current: base.steps.length - 1,
+    compensationRetry: base.compensationRetry,
+    onCompleted: base.onCompleted as Draft<Data>['onCompleted'],
+    onCompensated: base.onCompensated as Draft<Data>['onCompensated'],
   });
 }
 
@@ -78,6 +112,8 @@ type Draft<Data> = {
   name: string;
   version: number;
   steps: StepDefinition<Data>[];
+  /** The step that modifiers change and after which the next step is inserted (the last one, unless moved). */
+  current: number;
   compensationRetry: RetryPolicy;
   onCompleted?: SagaDefinition<Data>['onCompleted'];
   onCompensated?: SagaDefinition<Data>['onCompensated'];
@@ -113,29 +149,43 @@ export class SagaBuilder<Data, O extends Outputs> {
     return this.add(name, 'retriable', command, payload);
   }
 
+  /** Makes `name` the step that the next modifiers change and after which the next step goes. */
+  atStep(name: string): this {
+    this.draft.current = this.indexOf(name);
+    return this;
+  }
+
+  /** Removes a step (in a revision); the next step added takes its place. */
+  withoutStep(name: string): this {
+    const index = this.indexOf(name);
+    this.draft.steps.splice(index, 1);
+    this.draft.current = index - 1;
+    return this;
+  }
+
   /**
-   * Undoes the last step. The payload is built from the saga's data and what the step
-   * returned (undefined when it timed out and its outcome is unknown: the participant's
-   * barrier then makes the compensation a no-op if the action never ran).
+   * Undoes the current step (the last one added). The payload is built from the saga's data and
+   * what the step returned (undefined when it timed out and its outcome is unknown: the
+   * participant's barrier then makes the compensation a no-op if the action never ran).
    */
   compensateWith<C extends AnyCommand>(command: C, payload: (data: Data, output: unknown) => PayloadOf<C>): this {
-    const last = this.last('compensateWith');
-    if (last.kind === 'retriable')
-      throw new Error(`${this.draft.name}.${last.name}: a retriable step has no compensation`);
-    this.replaceLast({ ...last, compensation: { command, payload } });
+    const step = this.currentStep('compensateWith');
+    if (step.kind === 'retriable')
+      throw new Error(`${this.draft.name}.${step.name}: a retriable step has no compensation`);
+    this.replaceCurrent({ ...step, compensation: { command, payload } });
     return this;
   }
 
-  /** Runs the last step only when the predicate holds (e.g. a coupon step when a code was given). */
+  /** Runs the current step only when the predicate holds (e.g. a coupon step when a code was given). */
   when(predicate: (data: Data, outputs: Partial<O>) => boolean): this {
-    this.replaceLast({ ...this.last('when'), when: predicate as StepDefinition<Data>['when'] });
+    this.replaceCurrent({ ...this.currentStep('when'), when: predicate as StepDefinition<Data>['when'] });
     return this;
   }
 
-  /** Overrides the retry policy of the last step. */
+  /** Overrides the retry policy of the current step. */
   retry(policy: Partial<RetryPolicy>): this {
-    const last = this.last('retry');
-    this.replaceLast({ ...last, retry: { ...last.retry, ...policy } });
+    const step = this.currentStep('retry');
+    this.replaceCurrent({ ...step, retry: { ...step.retry, ...policy } });
     return this;
   }
 
@@ -156,7 +206,8 @@ export class SagaBuilder<Data, O extends Outputs> {
   }
 
   build(): SagaDefinition<Data, O> {
-    const { steps, name } = this.draft;
+    const { current: _current, ...definition } = this.draft;
+    const { steps, name } = definition;
     if (steps.length === 0) throw new Error(`saga ${name}: at least one step`);
     const pivots = steps.filter((s) => s.kind === 'pivot').length;
     if (pivots > 1) throw new Error(`saga ${name}: at most one pivot`);
@@ -167,7 +218,7 @@ export class SagaBuilder<Data, O extends Outputs> {
         `saga ${name}: compensatable steps, then the pivot, then retriable steps (${steps[outOfOrder].name})`,
       );
     }
-    return Object.freeze({ ...this.draft, steps: Object.freeze([...steps]) }) as SagaDefinition<Data, O>;
+    return Object.freeze({ ...definition, steps: Object.freeze([...steps]) }) as SagaDefinition<Data, O>;
   }
 
   private add<N extends string, C extends AnyCommand>(
@@ -179,17 +230,24 @@ export class SagaBuilder<Data, O extends Outputs> {
     if (this.draft.steps.some((s) => s.name === name))
       throw new Error(`saga ${this.draft.name}: duplicate step ${name}`);
     const retry = kind === 'retriable' ? MUST_SUCCEED_RETRY : FORWARD_RETRY;
-    this.draft.steps.push({ name, kind, command, payload: payload as StepDefinition<Data>['payload'], retry });
+    const step = { name, kind, command, payload: payload as StepDefinition<Data>['payload'], retry };
+    this.draft.steps.splice(++this.draft.current, 0, step);
     return this as unknown as SagaBuilder<Data, O & { [K in N]: OutputOf<C> }>;
   }
 
-  private last(method: string): StepDefinition<Data> {
-    const last = this.draft.steps.at(-1);
-    if (!last) throw new Error(`saga ${this.draft.name}: ${method}() follows a step`);
-    return last;
+  private currentStep(method: string): StepDefinition<Data> {
+    const current = this.draft.steps[this.draft.current];
+    if (!current) throw new Error(`saga ${this.draft.name}: ${method}() follows a step`);
+    return current;
   }
 
-  private replaceLast(step: StepDefinition<Data>): void {
-    this.draft.steps[this.draft.steps.length - 1] = step;
+  private replaceCurrent(step: StepDefinition<Data>): void {
+    this.draft.steps[this.draft.current] = step;
+  }
+
+  private indexOf(name: string): number {
+    const index = this.draft.steps.findIndex((s) => s.name === name);
+    if (index === -1) throw new Error(`saga ${this.draft.name}: no step ${name}`);
+    return index;
   }
 }

@@ -34,9 +34,23 @@ export interface SagaFilter {
   cursor?: string;
 }
 
+/** How many instances of one saga type and definition version have not ended. */
+export interface LiveSagas {
+  type: string;
+  definitionVersion: number;
+  /** RUNNING, COMPENSATING and PARKED instances: a version may be unregistered once this is 0. */
+  live: number;
+}
+
 type Row = Record<string, never>;
 
-/** Read side of the saga log, for operators: listing with cursor paging, and one saga's timeline. */
+const STATUSES: readonly SagaStatus[] = ['RUNNING', 'COMPENSATING', 'PARKED', 'COMPLETED', 'COMPENSATED'];
+
+/**
+ * Read side of the saga log, for operators and the services' own reports: listing with cursor
+ * paging, one saga's timeline, counts by status, and the live instances of each definition
+ * version. Nothing outside the library needs to query its tables.
+ */
 export class SagaQueries {
   constructor(
     private readonly dataSource: DataSource,
@@ -99,6 +113,27 @@ export class SagaQueries {
         at: new Date(t.at).toISOString(),
       })),
     };
+  }
+
+  /** Every status with its number of instances (0 where there are none). */
+  async countByStatus(): Promise<Record<SagaStatus, number>> {
+    const rows: { status: SagaStatus; n: string }[] = await this.dataSource.query(
+      'SELECT status, count(*) AS n FROM saga_instance GROUP BY status',
+    );
+    const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<SagaStatus, number>;
+    for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
+  /** Instances not ended, per saga type and definition version (types and versions with none are absent). */
+  async liveByDefinition(type?: string): Promise<LiveSagas[]> {
+    const rows: { type: string; definition_version: number; n: string }[] = await this.dataSource.query(
+      `SELECT type, definition_version, count(*) AS n FROM saga_instance
+       WHERE status NOT IN ('COMPLETED', 'COMPENSATED') AND ($1::text IS NULL OR type = $1)
+       GROUP BY type, definition_version ORDER BY type, definition_version`,
+      [type ?? null],
+    );
+    return rows.map((row) => ({ type: row.type, definitionVersion: row.definition_version, live: Number(row.n) }));
   }
 
   private summary(row: Row): SagaSummary {
