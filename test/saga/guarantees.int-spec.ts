@@ -1,0 +1,138 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { failure, SagaRuntime, success } from '@zhongtai/saga';
+import type { StepResult } from '@zhongtai/saga';
+import { registerBankA } from './fixture/bank.handlers';
+import { TransferWorld } from './fixture/transfer-world';
+
+type Phase = 'action' | 'compensation';
+
+/** A message as a durable consumer hands it over, first delivery. */
+function delivery(subject: string, headers: Record<string, string>, body: unknown): JsMsg {
+  const h = natsHeaders();
+  for (const [name, value] of Object.entries(headers)) h.set(name, value);
+  return { subject, headers: h, json: () => body, redelivered: false } as unknown as JsMsg;
+}
+
+function reply(sagaId: string, step: number, phase: Phase, result: StepResult<unknown>): JsMsg {
+  return delivery(
+    'reply',
+    { 'Saga-Id': sagaId, 'Saga-Step': String(step), 'Saga-Phase': phase, 'Saga-Attempt': '1' },
+    result,
+  );
+}
+
+/**
+ * The library's rules that no fault-free run exercises, each driven by hand: no process is
+ * started, the test hands every command and reply to the runtime that handles it, so what the
+ * library decides is the only thing that can make a case pass or fail.
+ */
+describe('the saga library decides', () => {
+  let world: TransferWorld;
+  let transfers: SagaRuntime;
+  let bankA: SagaRuntime;
+
+  beforeAll(async () => {
+    world = await TransferWorld.create({ external: ['transfers', 'bank-a', 'bank-b'] });
+    await world.openAccounts('bank-a', { alice: 1_000, bob: 50 });
+    await world.openAccounts('bank-b', { carol: 0, closed: 0 }, ['closed']);
+    transfers = new SagaRuntime(world.runtimeOptions('transfers'));
+    bankA = new SagaRuntime(world.runtimeOptions('bank-a'));
+    registerBankA(bankA);
+  }, 30_000);
+
+  afterAll(() => world?.stop(), 30_000);
+
+  const instance = async (sagaId: string) => {
+    const rows: { status: string; current_step: number; version: number }[] = await world
+      .node('transfers')
+      .dataSource.query('SELECT status, current_step, version FROM saga_instance WHERE id = $1', [sagaId]);
+    return rows[0];
+  };
+
+  /** The commands the orchestrator has written for a saga, as `<command>:<phase>`, in order. */
+  const commands = async (sagaId: string) => {
+    const rows: { command: string; phase: string }[] = await world.node('transfers').dataSource.query(
+      `SELECT headers->>'Saga-Command' AS command, headers->>'Saga-Phase' AS phase FROM saga_outbox
+       WHERE headers->>'Saga-Id' = $1 ORDER BY created_at, id`,
+      [sagaId],
+    );
+    return rows.map((row) => `${row.command}:${row.phase}`);
+  };
+
+  it('parks a saga whose step after the pivot refuses, and dispatches no compensation', async () => {
+    const sagaId = await world.transfer('alice', 'carol', 100);
+    await transfers.orchestrator.handleReply(reply(sagaId, 0, 'action', success({ balanceCents: 900 })));
+    await transfers.orchestrator.handleReply(reply(sagaId, 1, 'action', success(undefined)));
+    await transfers.orchestrator.handleReply(reply(sagaId, 2, 'action', failure('SETTLEMENT_REFUSED')));
+
+    expect(await instance(sagaId)).toMatchObject({ status: 'PARKED', current_step: 2 });
+    expect(await commands(sagaId)).toEqual(['bank-a.withdraw:action', 'bank-b.deposit:action', 'bank-a.settle:action']);
+    const detail = await transfers.queries.get(sagaId);
+    expect(detail!.timeline.filter((entry) => entry.phase === 'compensation')).toEqual([]);
+  });
+
+  it('ignores a late reply of the wrong phase while it compensates a step', async () => {
+    const sagaId = await world.transfer('alice', 'closed', 100);
+    await transfers.orchestrator.handleReply(reply(sagaId, 0, 'action', success({ balanceCents: 900 })));
+    await transfers.orchestrator.handleReply(reply(sagaId, 1, 'action', failure('ACCOUNT_CLOSED')));
+    const compensating = await instance(sagaId);
+    expect(compensating).toMatchObject({ status: 'COMPENSATING', current_step: 0 });
+    const sent = await commands(sagaId);
+    expect(sent.at(-1)).toBe('bank-a.refund:compensation');
+
+    // The action's reply again (a redelivery, or a late attempt): step 0 is being compensated.
+    await transfers.orchestrator.handleReply(reply(sagaId, 0, 'action', success({ balanceCents: 900 })));
+    // A compensation reply for the step that refused, which was never compensated.
+    await transfers.orchestrator.handleReply(reply(sagaId, 1, 'compensation', success(null)));
+    expect(await instance(sagaId)).toEqual(compensating);
+    expect(await commands(sagaId)).toEqual(sent);
+
+    await transfers.orchestrator.handleReply(reply(sagaId, 0, 'compensation', success(undefined)));
+    expect(await instance(sagaId)).toMatchObject({ status: 'COMPENSATED' });
+  });
+
+  it('makes a compensation after a refused action a no-op, and its reply says nothing was undone', async () => {
+    const sagaId = await world.transfer('bob', 'carol', 500);
+    const movement = { transferId: sagaId, account: 'bob', amountCents: 500 };
+    const command = (name: string, phase: Phase) =>
+      delivery(
+        `${world.prefix}.saga.cmd.bank-a.${name}`,
+        {
+          'Saga-Id': sagaId,
+          'Saga-Step': '0',
+          'Saga-Phase': phase,
+          'Saga-Attempt': '1',
+          'Saga-Command': `bank-a.${name}`,
+          'Saga-Reply-To': `${world.prefix}.saga.reply.transfers.transfer`,
+        },
+        movement,
+      );
+    const barrier = () =>
+      world
+        .node('bank-a')
+        .dataSource.query('SELECT phase, reply FROM saga_barrier WHERE saga_id = $1 ORDER BY phase', [sagaId]);
+
+    await bankA.participant.handleMessage(command('withdraw', 'action'));
+    expect(await barrier()).toEqual([{ phase: 'action', reply: { ok: false, reason: 'INSUFFICIENT_FUNDS' } }]);
+
+    // The orchestrator never saw that refusal (the step timed out) and compensates the step.
+    await bankA.participant.handleMessage(command('refund', 'compensation'));
+    expect(await world.balance('bank-a', 'bob')).toBe(50);
+    expect(await world.effects('bank-a', sagaId)).toEqual({});
+    expect(await barrier()).toEqual([
+      { phase: 'action', reply: { ok: false, reason: 'INSUFFICIENT_FUNDS' } },
+      { phase: 'compensation', reply: { ok: true, output: null } },
+    ]);
+    const replies: { payload: unknown; phase: string }[] = await world
+      .node('bank-a')
+      .dataSource.query(
+        `SELECT payload, headers->>'Saga-Phase' AS phase FROM saga_outbox WHERE headers->>'Saga-Id' = $1 ORDER BY created_at, id`,
+        [sagaId],
+      );
+    expect(replies).toEqual([
+      { phase: 'action', payload: { ok: false, reason: 'INSUFFICIENT_FUNDS' } },
+      { phase: 'compensation', payload: { ok: true, output: null } },
+    ]);
+  });
+});
