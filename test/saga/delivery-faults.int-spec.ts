@@ -5,6 +5,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { BLOCKED_BY_COMPENSATION, deleteExpired } from '@zhongtai/saga';
 import { chaosDelivery, ChaosOptions } from '@zhongtai/saga/testing';
 import type { DeliveryHook } from '@zhongtai/saga/testing';
+import { eventually } from '../support/infrastructure';
 import { BankFaults } from './fixture/bank.handlers';
 import { TransferWorld } from './fixture/transfer-world';
 
@@ -133,8 +134,10 @@ describe('the barrier against disorder (DTM cases)', () => {
         .dataSource.query('SELECT phase, reply FROM saga_barrier WHERE saga_id = $1 ORDER BY phase', [
           sagaId,
         ]) as Promise<{ phase: string; reply: unknown }[]>;
-    const deadline = Date.now() + 10_000;
-    while ((await barrier()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => ((await barrier()).length === 2 ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'the compensation and its no-op action row in the barrier',
+    });
 
     await send('bank-a.withdraw', sagaId, 'action', movement);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -145,7 +148,7 @@ describe('the barrier against disorder (DTM cases)', () => {
     ]);
     expect(await world.balance('bank-a', 'alice')).toBe(1_000);
     expect(await world.effects('bank-a', sagaId)).toEqual({});
-  });
+  }, 20_000);
 });
 
 describe('parking and re-driving', () => {
