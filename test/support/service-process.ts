@@ -1,23 +1,34 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ServiceName } from '@zhongtai/platform';
-import { entryPoint } from '../../scripts/lib/services';
 import { eventually } from './infrastructure';
+import { launchService, ownServiceReady } from './service-launch';
 
 export type LogLine = Record<string, unknown> & { msg?: string; correlationId?: string };
 
-/** One service running as its own process from the compiled tree, its JSON logs captured. */
+/**
+ * One service running as its own process from the compiled tree, its JSON logs captured. It
+ * tries `requestedPort` first (0: the one in `env`) and lives on whatever port its own process
+ * bound (service-launch.ts).
+ */
 export class ServiceProcess {
   readonly logs: LogLine[] = [];
   readonly stderr: string[] = [];
   private child?: ChildProcess;
   private exited?: Promise<number | null>;
+  private boundPort?: number;
 
   constructor(
     readonly service: ServiceName,
-    readonly port: number,
+    private readonly requestedPort: number,
     private readonly env: Record<string, string>,
   ) {}
+
+  /** The port the process bound (known once it listens). */
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error(`${this.service} is not listening yet`);
+    return this.boundPort;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -28,11 +39,14 @@ export class ServiceProcess {
   }
 
   start(): this {
-    const child = spawn(process.execPath, ['--enable-source-maps', entryPoint(this.service)], {
-      env: { PATH: process.env.PATH ?? '', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, listening } = launchService({
+      service: this.service,
+      port: this.requestedPort || undefined,
+      env: this.env,
+      output: 'pipe',
     });
     this.child = child;
+    listening.then((bound) => (this.boundPort = bound)).catch(() => undefined);
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
@@ -47,24 +61,20 @@ export class ServiceProcess {
 
   async waitReady(timeoutMs = 60_000): Promise<void> {
     try {
-      await this.pollReady(timeoutMs);
+      await eventually(
+        async () => {
+          if (this.child?.exitCode !== null) {
+            throw new Error(`${this.service} exited (${this.child?.exitCode}): ${this.stderr.join('\n')}`);
+          }
+          if (this.boundPort === undefined) return undefined;
+          return (await ownServiceReady(this.url, this.pid)) ? true : undefined;
+        },
+        { timeoutMs, what: `${this.service} (pid ${this.pid}) to be ready on the port it bound` },
+      );
     } catch (error) {
       const tail = [...this.logs.slice(-8).map((l) => JSON.stringify(l)), ...this.stderr.slice(-8)].join('\n');
       throw new Error(`${(error as Error).message}\nlast output of ${this.service}:\n${tail}`, { cause: error });
     }
-  }
-
-  private async pollReady(timeoutMs: number): Promise<void> {
-    await eventually(
-      async () => {
-        if (this.child?.exitCode !== null) {
-          throw new Error(`${this.service} exited (${this.child?.exitCode}): ${this.stderr.join('\n')}`);
-        }
-        const response = await fetch(`${this.url}/health/ready`);
-        return response.status === 200 ? true : undefined;
-      },
-      { timeoutMs, what: `${this.service} to be ready` },
-    );
   }
 
   /** Resolves with the exit code once the process has ended. */

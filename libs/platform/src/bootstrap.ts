@@ -9,6 +9,7 @@ import { RpcCorrelationInterceptor } from './correlation/rpc-correlation.interce
 import { DatabaseDefinition } from './database/database';
 import { ProblemDetailsFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
+import { listenForClients } from './harness/harness-link';
 import { MetricsService } from './metrics/metrics.service';
 import { RpcMetricsInterceptor } from './metrics/rpc-metrics.interceptor';
 import { createRpcServer } from './nats/service-rpc';
@@ -52,9 +53,9 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   if (openApi) SwaggerModule.setup('docs', app, () => createOpenApiDocument(app, openApi));
 
   await app.startAllMicroservices();
-  await app.listen(config.httpPort);
+  const port = await listenForClients(app, config.httpPort);
   stopGracefullyOnSignals(app, config);
-  new NestLogger('Bootstrap').log(`${config.service} ready on port ${config.httpPort}`);
+  new NestLogger('Bootstrap').log(`${config.service} ready on port ${port}`);
   return app;
 }
 

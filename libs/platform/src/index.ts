@@ -16,3 +16,5 @@ export { InjectRpcClient, rpcClientProvider, ServiceRpcClient } from './nats/ser
 export { NATS_CONNECTION, REDIS, SERVICE_CONFIG } from './tokens';
 export { correlationPropagation, sagaModule } from './saga/saga-wiring';
 export { INFRASTRUCTURE_ROUTE, InfrastructureRoute } from './http/infrastructure-route';
+export { HARNESS_LINK_VARIABLE } from './harness/harness-link';
+export type { ListeningReport } from './harness/harness-link';

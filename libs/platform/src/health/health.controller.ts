@@ -55,9 +55,10 @@ export class HealthController {
     }
   }
 
+  /** The pid lets a harness check that the process answering on a port is the one it started. */
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  live(): { status: 'ok'; pid: number } {
+    return { status: 'ok', pid: process.pid };
   }
 
   @Get('ready')

@@ -1,0 +1,50 @@
+import { createServer, Server } from 'node:http';
+import { SHARED, uniqueName } from '../support/infrastructure';
+import { exampleDefaults } from '../support/platform';
+import { ServiceProcess } from '../support/service-process';
+
+/** Another program on the machine that took the port a harness picked, and answers "ready" to anything. */
+async function impostorOn(port = 0): Promise<{ server: Server; port: number }> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ status: 'ok', impostor: true }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : 0 };
+}
+
+describe('a harness whose picked port is taken before the service listens', () => {
+  let impostor: { server: Server; port: number };
+  let gateway: ServiceProcess;
+
+  beforeAll(async () => {
+    impostor = await impostorOn();
+    gateway = new ServiceProcess('gateway', impostor.port, {
+      ...exampleDefaults(),
+      NATS_URL: SHARED.nats,
+      NATS_PREFIX: uniqueName('race').replace(/_/g, '-'),
+      REDIS_URL: SHARED.redis,
+      REDIS_PREFIX: `${uniqueName('race')}:`,
+      LOG_LEVEL: 'warn',
+    }).start();
+    await gateway.waitReady();
+  }, 90_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await new Promise((resolve) => impostor?.server.close(resolve));
+  });
+
+  it('moves the service to a port of its own instead of talking to the program on the picked one', () => {
+    expect(gateway.port).not.toBe(impostor.port);
+  });
+
+  it('talks only to the process it started', async () => {
+    const live = (await (await fetch(`${gateway.url}/health/live`)).json()) as { pid?: number };
+    expect(live.pid).toBe(gateway.pid);
+  });
+});
