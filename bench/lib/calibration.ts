@@ -15,7 +15,7 @@ export interface Calibration {
 }
 
 /**
- * How fast this machine is today, in the unit the issue's targets were set in: PostgreSQL
+ * How fast this machine is today, in the unit the project's targets were set in: PostgreSQL
  * committing single-row updates (the reference machine did 10,000 to 16,000 per second). Two
  * runs of the same code differ by what the host gives them; this figure says by how much.
  * Undefined when pgbench is not installed.
@@ -68,6 +68,6 @@ export async function calibrate(serverUrl: string, clients = 16, seconds = 10): 
 
 export function calibrationMarkdown(calibration: Calibration | undefined): string {
   return calibration
-    ? `- Speed of the machine during this run: PostgreSQL committed ${calibration.postgresUpdateTps.toLocaleString('en-US')} single-row updates per second (pgbench, ${calibration.clients} clients, ${calibration.seconds} s; the issue's reference machine: 10,000 to 16,000). Every figure below is depressed on a machine that is slower by this measure.`
+    ? `- Speed of the machine during this run: PostgreSQL committed ${calibration.postgresUpdateTps.toLocaleString('en-US')} single-row updates per second (pgbench, ${calibration.clients} clients, ${calibration.seconds} s; the reference machine of the targets: 10,000 to 16,000). Every figure below is depressed on a machine that is slower by this measure.`
     : '- Speed of the machine: not measured (pgbench not installed).';
 }

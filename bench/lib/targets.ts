@@ -1,5 +1,5 @@
 /**
- * The issue's targets for this 2-core machine, next to what a run measured. Reported, never
+ * The project's throughput targets for this 2-core machine, next to what a run measured. Reported, never
  * asserted: a missed target is a finding, not a failure of the benchmark.
  */
 import type { CheckoutReport } from '../checkout/checkout.bench';
