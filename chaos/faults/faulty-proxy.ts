@@ -9,7 +9,8 @@ interface Pair {
 /**
  * A TCP relay between the services and one server (PostgreSQL or NATS), after
  * test/support/tcp-proxy.ts, that can also delay every chunk (slow network) and cut open
- * connections at random (dropped connections). Order of bytes is kept under delay.
+ * connections at random (dropped connections). Order of bytes is kept under delay. The
+ * target port is read at every connection: a server that moved on restart stays behind it.
  */
 export class FaultyProxy {
   private server?: Server;
@@ -22,7 +23,7 @@ export class FaultyProxy {
 
   constructor(
     readonly name: string,
-    private readonly targetPort: number,
+    private readonly targetPort: () => number,
     private readonly targetHost = '127.0.0.1',
   ) {}
 
@@ -75,7 +76,7 @@ export class FaultyProxy {
   }
 
   private relay(client: Socket): void {
-    const upstream = connect(this.targetPort, this.targetHost);
+    const upstream = connect(this.targetPort(), this.targetHost);
     const pair = { client, upstream };
     this.pairs.add(pair);
     const close = () => {

@@ -1,22 +1,30 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { startOnOwnPort } from '../../test/support/own-server';
 import { registerCleanup, signalIfAlive, trackPid } from './last-resort';
-import { waitUntilListening } from './ports';
+
+/** How a server binary is told its port, and how the harness recognises it on that port. */
+export interface ServerBinary {
+  binary: string;
+  args(port: number): string[];
+  isOurs(port: number, pid: number): Promise<boolean>;
+}
 
 /**
  * A server binary (nats-server, redis-server) run as a child on its own port, its output
- * appended to a log file, that faults may kill and that comes back on the same port and data.
+ * appended to a log file, that faults may kill and that comes back on the same data. It comes
+ * back on the same port unless another program took it meanwhile: then on a new one, which
+ * the proxies in front of it follow (`port` is read at every connection).
  */
 export class ChildServer {
+  port = 0;
   private child?: ChildProcess;
   private exited?: Promise<void>;
   private readonly unregister: () => void;
 
   constructor(
     readonly name: string,
-    readonly port: number,
-    private readonly binary: string,
-    private readonly args: string[],
+    private readonly server: ServerBinary,
     private readonly logFile: string,
   ) {
     this.unregister = registerCleanup(name, () => signalIfAlive(this.child?.pid, 'SIGKILL'));
@@ -32,19 +40,18 @@ export class ChildServer {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const log = openSync(this.logFile, 'a');
-    const child = spawn(this.binary, this.args, { stdio: ['ignore', log, log] });
-    closeSync(log);
-    this.child = child;
-    trackPid(this.name, child.pid);
-    this.exited = new Promise((resolve) =>
-      child.once('exit', () => {
-        if (this.child === child) trackPid(this.name, undefined);
-        resolve();
-      }),
+    this.port = await startOnOwnPort(
+      this.name,
+      async (port) => {
+        const child = this.spawnOn(port);
+        return {
+          child,
+          isOurs: () => this.server.isOurs(port, child.pid ?? 0),
+          abandon: () => this.stop('SIGKILL'),
+        };
+      },
+      { preferredPort: this.port, timeoutMs: 15_000 },
     );
-    child.once('error', (error) => process.stderr.write(`chaos: ${this.name}: ${error.message}\n`));
-    await waitUntilListening(this.port, 15_000, this.name);
   }
 
   /** Sends `signal` and waits for the exit (SIGKILL if it has not ended after `graceMs`). */
@@ -59,5 +66,21 @@ export class ChildServer {
   async destroy(): Promise<void> {
     await this.stop('SIGTERM', 5_000);
     this.unregister();
+  }
+
+  private spawnOn(port: number): ChildProcess {
+    const log = openSync(this.logFile, 'a');
+    const child = spawn(this.server.binary, this.server.args(port), { stdio: ['ignore', log, log] });
+    closeSync(log);
+    this.child = child;
+    trackPid(this.name, child.pid);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        if (this.child === child) trackPid(this.name, undefined);
+        resolve();
+      }),
+    );
+    child.once('error', (error) => process.stderr.write(`chaos: ${this.name}: ${error.message}\n`));
+    return child;
   }
 }

@@ -6,6 +6,7 @@ import type { ServiceName } from '@zhongtai/platform';
 import { ensureDatabase, migrate } from '../../scripts/lib/databases';
 import { DATABASES } from '../../scripts/lib/services';
 import { freePort } from '../../test/support/infrastructure';
+import { TcpProxy } from '../../test/support/tcp-proxy';
 import { FaultyProxy } from '../faults/faulty-proxy';
 import { ChildServer } from './child-server';
 import { registerCleanup, startReaper } from './last-resort';
@@ -38,6 +39,9 @@ export const databaseName = (service: ServiceName) => `zhongtai_${service}`;
  * Zhongtai on servers of its own: PostgreSQL, NATS (JetStream) and Redis on private ports and
  * directories, the five services as supervised processes, and a faulty proxy in front of
  * PostgreSQL and of NATS through which every service connects. Never the shared servers.
+ * A server or service that restarts may find its port taken by another program and move;
+ * whoever holds an address holds one that never moves: the services reach PostgreSQL, NATS
+ * and Redis through relays, and clients reach the gateway through `gatewayFront`.
  */
 export class ChaosCluster {
   readonly services = new Map<ServiceName, ServiceProcess>();
@@ -48,6 +52,8 @@ export class ChaosCluster {
   redis!: ChildServer;
   pgProxy!: FaultyProxy;
   natsProxy!: FaultyProxy;
+  private readonly redisFront = new TcpProxy('127.0.0.1', () => this.redis.port);
+  private readonly gatewayFront = new TcpProxy('127.0.0.1', () => this.service('gateway').port);
 
   private constructor(private readonly options: ClusterOptions) {
     this.runDir = mkdtempSync(join(tmpdir(), `zt-chaos-${options.label}-`));
@@ -66,8 +72,9 @@ export class ChaosCluster {
     return this.services.get(name)!;
   }
 
+  /** The gateway's address for the whole run, wherever the gateway process listens. */
   get gatewayUrl(): string {
-    return this.service('gateway').url;
+    return `http://127.0.0.1:${this.gatewayFront.port}`;
   }
 
   /** Same shape as TestPlatform.query: a query in one service's database, straight to the server. */
@@ -95,7 +102,12 @@ export class ChaosCluster {
 
   async stop(): Promise<void> {
     await Promise.allSettled([...this.services.values()].map((s) => s.destroy()));
-    await Promise.allSettled([this.pgProxy?.stop(), this.natsProxy?.stop()]);
+    await Promise.allSettled([
+      this.pgProxy?.stop(),
+      this.natsProxy?.stop(),
+      this.redisFront.stop(),
+      this.gatewayFront.stop(),
+    ]);
     await Promise.allSettled([this.nats?.destroy(), this.redis?.destroy()]);
     if (this.postgres) {
       await this.postgres.stopFast().catch(() => undefined);
@@ -110,7 +122,7 @@ export class ChaosCluster {
 
   private async boot(): Promise<void> {
     const { logDir, label } = this.options;
-    this.postgres = new PrivatePostgres(this.runDir, await freePort(), this.options.postgresFsync);
+    this.postgres = new PrivatePostgres(this.runDir, this.options.postgresFsync);
     startReaper(this.runDir, this.postgres.immediateStopCommand);
     await this.postgres.init();
     await this.postgres.start();
@@ -119,19 +131,24 @@ export class ChaosCluster {
       await ensureDatabase(url);
       await migrate(url, definition);
     }
-    this.nats = privateNats(this.runDir, await freePort(), logDir);
-    this.redis = privateRedis(this.runDir, await freePort(), logDir);
+    this.nats = privateNats(this.runDir, logDir);
+    this.redis = privateRedis(this.runDir, logDir);
     await Promise.all([this.nats.start(), this.redis.start()]);
-    this.pgProxy = new FaultyProxy('postgres', this.postgres.port);
-    this.natsProxy = new FaultyProxy('nats', this.nats.port);
-    await Promise.all([this.pgProxy.start(), this.natsProxy.start()]);
+    this.pgProxy = new FaultyProxy('postgres', () => this.postgres.port);
+    this.natsProxy = new FaultyProxy('nats', () => this.nats.port);
+    await Promise.all([
+      this.pgProxy.start(),
+      this.natsProxy.start(),
+      this.redisFront.start(),
+      this.gatewayFront.start(),
+    ]);
 
     Object.assign(this.env, exampleEnvironment(), {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       NATS_URL: `nats://127.0.0.1:${this.natsProxy.port}`,
       NATS_PREFIX: `chaos-${label}`.slice(0, 32),
-      REDIS_URL: `redis://127.0.0.1:${this.redis.port}`,
+      REDIS_URL: `redis://127.0.0.1:${this.redisFront.port}`,
       REDIS_PREFIX: 'chaos:',
       SHUTDOWN_TIMEOUT_MS: '5000',
       DATABASE_POOL_SIZE: '5',

@@ -3,8 +3,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync 
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { startOnOwnPort } from '../../test/support/own-server';
 import { registerCleanup } from './last-resort';
-import { waitUntilListening } from './ports';
 
 const run = promisify(execFile);
 
@@ -24,7 +24,9 @@ export function postgresBinaries(): string {
 /**
  * A PostgreSQL server of the run's own, in a temporary directory, that a fault can stop in
  * immediate mode (no shutdown checkpoint: crash recovery on the next start). initdb refuses to
- * run as root, so as root every server command runs as the `postgres` OS user.
+ * run as root, so as root every server command runs as the `postgres` OS user. A start keeps
+ * the previous port unless another program took it: then the server moves, and the proxy in
+ * front of it follows `port`.
  */
 export class PrivatePostgres {
   readonly dir: string;
@@ -32,10 +34,10 @@ export class PrivatePostgres {
   private readonly bin = postgresBinaries();
   private readonly asUser: string[] = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
   private unregister?: () => void;
+  port = 0;
 
   constructor(
     runDir: string,
-    readonly port: number,
     private readonly fsync: boolean,
   ) {
     this.dir = join(runDir, 'postgres');
@@ -59,8 +61,40 @@ export class PrivatePostgres {
   }
 
   async start(): Promise<void> {
+    this.port = await startOnOwnPort(
+      'postgres',
+      async (port) => {
+        const refused = await this.startOn(port).then(
+          () => false,
+          () => true,
+        );
+        return {
+          refused,
+          isOurs: async () => (await this.dataDirectoryOn(port)) === this.dataDir,
+          abandon: () => (this.running ? this.stopImmediate() : Promise.resolve()),
+        };
+      },
+      { preferredPort: this.port, timeoutMs: 30_000 },
+    );
+  }
+
+  /** The data directory of the server answering on `port`: ours has `dataDir`. */
+  private async dataDirectoryOn(port: number): Promise<string | undefined> {
+    const client = new Client({
+      connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      connectionTimeoutMillis: 2_000,
+    });
+    await client.connect();
+    try {
+      return (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0]?.data_directory;
+    } finally {
+      await client.end();
+    }
+  }
+
+  private async startOn(port: number): Promise<void> {
     const options = [
-      `-p ${this.port}`,
+      `-p ${port}`,
       `-k ${this.dir}`,
       '-c listen_addresses=127.0.0.1',
       '-c max_connections=200',
@@ -79,7 +113,6 @@ export class PrivatePostgres {
       '60',
       'start',
     ]);
-    await waitUntilListening(this.port, 30_000, 'postgres');
   }
 
   /** The `postmaster.pid` says whether the server runs. */

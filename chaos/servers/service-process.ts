@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { ServiceName } from '@zhongtai/platform';
-import { entryPoint } from '../../scripts/lib/services';
+import { launchService, ownServiceReady } from '../../test/support/service-launch';
 import { sleep } from '../random';
 import { registerCleanup, signalIfAlive, trackPid } from './last-resort';
 
@@ -19,7 +19,9 @@ export interface ExitRecord {
 /**
  * One Zhongtai service as a child process of the harness, supervised as Kubernetes would: if
  * it exits while it is meant to run (and no fault asked for it), it is restarted after a
- * second and the exit is recorded as unplanned.
+ * second and the exit is recorded as unplanned. Each start tries the port it had before; if
+ * another program took it meanwhile, the process binds a new one (test/support/service-launch.ts)
+ * and `port` follows it.
  */
 export class ServiceProcess {
   readonly exits: ExitRecord[] = [];
@@ -32,7 +34,7 @@ export class ServiceProcess {
 
   constructor(
     readonly service: ServiceName,
-    readonly port: number,
+    public port: number,
     private readonly env: Record<string, string>,
     private readonly logFile: string,
     private readonly clock: () => number,
@@ -62,18 +64,19 @@ export class ServiceProcess {
   start({ crashAt, deliveryChaos }: { crashAt?: string; deliveryChaos?: string } = {}): void {
     if (this.running) throw new Error(`${this.service} is already running`);
     const env = {
-      PATH: process.env.PATH ?? '',
       ...this.env,
       ...(crashAt ? { SAGA_CRASH_AT: crashAt } : {}),
       ...(deliveryChaos ? { SAGA_CHAOS_DELIVERY: deliveryChaos } : {}),
     };
     const log = openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, ['--enable-source-maps', entryPoint(this.service)], {
-      env,
-      stdio: ['ignore', log, log],
-    });
+    const { child, listening } = launchService({ service: this.service, port: this.port, env, output: log });
     closeSync(log);
     this.child = child;
+    listening
+      .then((port) => {
+        if (this.child === child) this.port = port;
+      })
+      .catch(() => undefined);
     trackPid(this.service, child.pid);
     this.meantToRun = true;
     this.nextExitCause = crashAt ? 'crash-point' : undefined;
@@ -108,14 +111,8 @@ export class ServiceProcess {
   async waitReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.running) {
-        try {
-          const response = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(1_500) });
-          if (response.status === 200) return;
-        } catch {
-          // not listening yet, or paused
-        }
-      }
+      // Not listening yet, paused, or (before it reported its port) someone else's answer.
+      if (this.running && (await ownServiceReady(this.url, this.pid))) return;
       await sleep(200);
     }
     throw new Error(`${this.service} not ready within ${timeoutMs} ms; log tail:\n${this.logTail(15)}`);

@@ -2,7 +2,8 @@ import { createServer, Server, Socket, connect } from 'node:net';
 
 /**
  * A TCP relay between a service and a real server, so that a test can cut one dependency
- * (and restore it) without touching the shared server itself.
+ * (and restore it) without touching the shared server itself. The target may be a function:
+ * a server that moved to a new port on restart stays behind the same address.
  */
 export class TcpProxy {
   private server?: Server;
@@ -11,7 +12,7 @@ export class TcpProxy {
 
   constructor(
     private readonly targetHost: string,
-    private readonly targetPort: number,
+    private readonly targetPort: number | (() => number),
   ) {}
 
   get port(): number {
@@ -20,7 +21,8 @@ export class TcpProxy {
 
   async start(port = 0): Promise<number> {
     this.server = createServer((client) => {
-      const upstream = connect(this.targetPort, this.targetHost);
+      const target = typeof this.targetPort === 'number' ? this.targetPort : this.targetPort();
+      const upstream = connect(target, this.targetHost);
       this.track(client);
       this.track(upstream);
       client.pipe(upstream).pipe(client);
