@@ -1,14 +1,17 @@
 /**
  * One Zhongtai service as a benchmark's child process, run from the compiled tree
  * (dist/apps/<service>/src/main.js) the way production runs it: no watcher, no source maps.
- * Readiness is its own `GET /health/ready`. Its JSON log lines (warn and above at LOG_LEVEL=warn)
+ * Readiness is its own `GET /health/ready`, asked of the port the child reported it bound and
+ * only once `/health/live` names its pid (test/support/service-launch.ts: no port race). Its JSON log lines (warn and above at LOG_LEVEL=warn)
  * are counted by message, so that a run can report what went wrong with evidence, and the first
  * few are echoed to stderr. The child stops by itself when the benchmark goes away
  * (orphan-guard.ts); the benchmark only ever signals the pids it spawned.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { ServiceName } from '@zhongtai/platform';
+import { launchService, ownServiceReady } from '../../test/support/service-launch';
 
 const ECHOED_LINES = 5;
 const DISTINCT_MESSAGES = 60;
@@ -23,13 +26,15 @@ export interface LogSummary {
 export class ServiceChild {
   private child?: ChildProcess;
   private exited?: Promise<number | null>;
+  private listening = false;
   private echoed = 0;
   readonly log: LogSummary = { lines: {}, messages: {} };
 
   constructor(
     readonly name: string,
-    readonly script: string,
-    readonly port: number,
+    readonly service: ServiceName,
+    /** The port to try first; `port` is the one the child bound. */
+    public port: number,
     private readonly env: Record<string, string>,
     private readonly nodeArgs: string[] = [],
   ) {}
@@ -47,12 +52,20 @@ export class ServiceChild {
   }
 
   start(): this {
-    const child = spawn(
-      process.execPath,
-      [...this.nodeArgs, '--require', path.join(__dirname, 'orphan-guard.js'), path.resolve(this.script)],
-      { env: { PATH: process.env.PATH ?? '', ...this.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
-    );
+    const { child, listening } = launchService({
+      service: this.service,
+      port: this.port,
+      env: this.env,
+      nodeArgs: [...this.nodeArgs, '--require', path.join(__dirname, 'orphan-guard.js')],
+      output: 'pipe',
+    });
     this.child = child;
+    listening
+      .then((port) => {
+        this.port = port;
+        this.listening = true;
+      })
+      .catch(() => undefined);
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     createInterface({ input: child.stdout! }).on('line', (line) => this.record(line, false));
     createInterface({ input: child.stderr! }).on('line', (line) => this.record(line, true));
@@ -87,13 +100,7 @@ export class ServiceChild {
     for (;;) {
       if (!this.running)
         throw new Error(`${this.name} exited before it was ready: ${JSON.stringify(this.log.messages)}`);
-      try {
-        const response = await fetch(`${this.url}/health/ready`);
-        await response.arrayBuffer();
-        if (response.status === 200) return;
-      } catch {
-        // not listening yet
-      }
+      if (this.listening && (await ownServiceReady(this.url, this.pid))) return;
       if (Date.now() > deadline) throw new Error(`${this.name} not ready after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

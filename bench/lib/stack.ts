@@ -20,7 +20,7 @@ import { Client } from 'pg';
 import type { ServiceName } from '@zhongtai/platform';
 import { deleteSagaStreams } from '@zhongtai/saga/testing';
 import { dropDatabase, ensureDatabase, migrate } from '../../scripts/lib/databases';
-import { DATABASES, entryPoint } from '../../scripts/lib/services';
+import { DATABASES } from '../../scripts/lib/services';
 import { freePort } from '../../test/support/infrastructure';
 import { exampleDefaults } from '../../test/support/platform';
 import { Children } from './children';
@@ -165,13 +165,7 @@ export class BenchStack {
     for (const service of services) {
       const port = await freePort();
       const name = as ? as(service) : service;
-      const child = new ServiceChild(
-        name,
-        entryPoint(service),
-        port,
-        { ...this.env, ...env, [`${service.toUpperCase()}_PORT`]: String(port) },
-        this.profileArgs(name),
-      );
+      const child = new ServiceChild(name, service, port, { ...this.env, ...env }, this.profileArgs(name));
       this.services.set(name, child.start());
       await child.waitReady();
     }
