@@ -25,6 +25,7 @@ import { serversFromEnv } from './lib/stack';
 import type { ServerFacts } from './lib/stack';
 import { formatTable } from './lib/stats';
 import { targetsMarkdown } from './lib/targets';
+import { printProcessLogs, runBenchmark } from './lib/run-bench';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 let interrupted = false;
@@ -161,19 +162,11 @@ async function main(): Promise<void> {
     ...Object.entries(results.failures).map(([name, error]) => `**${name} failed**: \`${error.split('\n')[0]}\`\n`),
   ];
   const markdown = parts.join('\n');
-  for (const report of [results.checkout, results.flash]) {
-    if (report && Object.keys(report.logs).length) {
-      log(`process logs of ${report.benchmark} (warn and above), by message:`);
-      for (const [name, summary] of Object.entries(report.logs)) log(`  ${name}: ${JSON.stringify(summary)}`);
-    }
-  }
+  for (const report of [results.checkout, results.flash]) if (report) printProcessLogs(report, report.benchmark);
   process.stdout.write(`\n${markdown}\n`);
   const docs = prependToDocs(markdown);
   process.stdout.write(`results: ${file}${docs ? `; section added to ${docs}` : ''}\n`);
   if (Object.keys(results.failures).length) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  console.error('bench failed:', error);
-  process.exitCode = 1;
-});
+runBenchmark('bench', main);

@@ -49,6 +49,7 @@ import { moveOrder } from '../../apps/order/src/orders/order-transitions';
 import { toOrderView } from '../../apps/order/src/orders/order.view';
 import { ChargeOrderHandler } from '../../apps/payment/src/charges/charge-order.handler';
 import { DATABASES } from '../../scripts/lib/services';
+import { runBenchmark } from '../lib/run-bench';
 
 Logger.overrideLogger(['error', 'warn']);
 
@@ -309,7 +310,4 @@ function serveOrders(nats: NatsConnection, prefix: string, dataSource: DataSourc
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(`baseline ${process.env.BENCH_ROLE} failed:`, error);
-  process.exit(1);
-});
+runBenchmark(`baseline ${process.env.BENCH_ROLE}`, main, { exitAtOnce: true });

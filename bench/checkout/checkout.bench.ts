@@ -17,7 +17,8 @@ import { checkout } from '../lib/checkout-client';
 import type { CpuSnapshot } from '../lib/cpu';
 import { closedLoop, countOutcomes, HttpTarget, LoopResult, openLoop, OpenLoopResult, summarize } from '../lib/load';
 import type { LatencySummary } from '../lib/load';
-import { cpuShares, factsMarkdown, percent, prependToDocs, timestampForFile, writeResults } from '../lib/report';
+import { cpuShares, percent } from '../lib/report';
+import { publishReport, runBenchmark } from '../lib/run-bench';
 import { ALL_SERVICES, BenchStack, DATABASE_SERVICES, serversFromEnv } from '../lib/stack';
 import type { DatabaseService, ServerFacts } from '../lib/stack';
 import { formatTable, round } from '../lib/stats';
@@ -529,35 +530,11 @@ export function checkoutMarkdown(report: CheckoutReport): string {
   return lines.join('\n');
 }
 
-function printLogs(report: { logs: Record<string, unknown> }): void {
-  const entries = Object.entries(report.logs);
-  if (!entries.length) return;
-  log('process logs (warn and above), by message:');
-  for (const [name, summary] of entries) log(`  ${name}: ${JSON.stringify(summary)}`);
-}
-
-async function main(): Promise<void> {
-  const report = await runCheckoutBench(checkoutConfigFromEnv());
-  const markdown = checkoutMarkdown(report);
-  printLogs(report);
-  process.stdout.write(`\n${markdown}\n`);
-  const file = writeResults(`checkout-${timestampForFile(new Date(report.startedAt))}`, report);
-  const docs = prependToDocs(
-    [
-      `## ${report.startedAt}: \`npm run bench:checkout\``,
-      '',
-      factsMarkdown(report.machine),
-      `- Results: \`${file}\``,
-      '',
-      markdown,
-    ].join('\n'),
-  );
-  process.stdout.write(`results: ${file}${docs ? `; section added to ${docs}` : ''}\n`);
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error('checkout bench failed:', error);
-    process.exitCode = 1;
-  });
-}
+runBenchmark(
+  'checkout bench',
+  async () => {
+    const report = await runCheckoutBench(checkoutConfigFromEnv());
+    publishReport(report, checkoutMarkdown(report));
+  },
+  { entry: module },
+);

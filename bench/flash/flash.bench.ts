@@ -22,7 +22,8 @@ import type { Stats } from '../../test/support/storefront';
 import { checkout, CheckoutSample } from '../lib/checkout-client';
 import { closedLoop, countOutcomes, HttpTarget, mapLimit, summarize } from '../lib/load';
 import type { LatencySummary } from '../lib/load';
-import { cpuShares, factsMarkdown, prependToDocs, timestampForFile, writeResults } from '../lib/report';
+import { cpuShares } from '../lib/report';
+import { publishReport, runBenchmark } from '../lib/run-bench';
 import { ALL_SERVICES, BenchStack, DATABASE_SERVICES, serversFromEnv } from '../lib/stack';
 import type { DatabaseService, ServerFacts } from '../lib/stack';
 import { formatTable, round } from '../lib/stats';
@@ -472,32 +473,11 @@ export function flashMarkdown(report: FlashReport): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const report = await runFlashBench(flashConfigFromEnv());
-  const markdown = flashMarkdown(report);
-  if (Object.keys(report.logs).length) {
-    process.stderr.write('process logs (warn and above), by message:\n');
-    for (const [name, summary] of Object.entries(report.logs))
-      process.stderr.write(`  ${name}: ${JSON.stringify(summary)}\n`);
-  }
-  process.stdout.write(`\n${markdown}\n`);
-  const file = writeResults(`flash-${timestampForFile(new Date(report.startedAt))}`, report);
-  const docs = prependToDocs(
-    [
-      `## ${report.startedAt}: \`npm run bench:flash\``,
-      '',
-      factsMarkdown(report.machine),
-      `- Results: \`${file}\``,
-      '',
-      markdown,
-    ].join('\n'),
-  );
-  process.stdout.write(`results: ${file}${docs ? `; section added to ${docs}` : ''}\n`);
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error('flash bench failed:', error);
-    process.exitCode = 1;
-  });
-}
+runBenchmark(
+  'flash bench',
+  async () => {
+    const report = await runFlashBench(flashConfigFromEnv());
+    publishReport(report, flashMarkdown(report));
+  },
+  { entry: module },
+);

@@ -33,6 +33,7 @@ import { CreateBank1764000009000 } from '../../test/saga/fixture/bank.migration'
 import { cpuSnapshot, cpuUsage } from '../lib/cpu';
 import { formatTable, round } from '../lib/stats';
 import { BenchBank, benchTransferSaga, deposit, Movement, withdraw } from './bench-saga';
+import { runBenchmark } from '../lib/run-bench';
 
 Logger.overrideLogger(['error', 'warn']);
 
@@ -374,7 +375,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBenchmark('db-path probe', main);

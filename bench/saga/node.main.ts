@@ -30,6 +30,7 @@ import {
   refund,
   withdraw,
 } from './bench-saga';
+import { runBenchmark } from '../lib/run-bench';
 
 Logger.overrideLogger(['error', 'warn']);
 
@@ -142,7 +143,4 @@ function serveDirect(
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench node ${process.env.BENCH_ROLE} failed:`, error);
-  process.exit(1);
-});
+runBenchmark(`bench node ${process.env.BENCH_ROLE}`, main, { exitAtOnce: true });

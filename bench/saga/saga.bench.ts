@@ -38,6 +38,7 @@ import { cpuSnapshot, CpuSnapshot, cpuUsage } from '../lib/cpu';
 import { machineFacts, MachineFacts } from '../lib/machine';
 import { formatTable, percentile, round } from '../lib/stats';
 import { benchSubjects, BenchTransfer, Movement } from './bench-saga';
+import { runBenchmark } from '../lib/run-bench';
 
 Logger.overrideLogger(['error', 'warn']);
 
@@ -551,7 +552,4 @@ async function main(): Promise<void> {
   process.stdout.write(`results: ${path.relative(process.cwd(), file)}\n`);
 }
 
-main().catch((error: unknown) => {
-  console.error('bench failed:', error);
-  process.exitCode = 1;
-});
+runBenchmark('bench', main);
