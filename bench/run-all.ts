@@ -153,7 +153,6 @@ async function main(): Promise<void> {
     '',
     ...(results.machine ? [factsMarkdown(results.machine)] : []),
     calibrationMarkdown(results.calibration),
-    `- Results: \`${file}\``,
     '',
     targetsMarkdown(results.checkout, results.flash),
     ...(results.checkout ? [checkoutMarkdown(results.checkout)] : []),

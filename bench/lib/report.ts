@@ -1,6 +1,7 @@
 /**
- * Where benchmark results go: a JSON file in bench/results (git-ignored) and a markdown
- * section prepended to docs/benchmarks.md (newest first), headed by the machine facts.
+ * Where benchmark results go: a JSON file in bench/results (git-ignored, for the one who ran
+ * it: the section does not name it) and a markdown section prepended to docs/benchmarks.md
+ * (newest first), headed by the machine facts.
  *
  *   BENCH_RESULTS_DIR=bench/results   where the JSON goes
  *   BENCH_DOCS=0                      do not touch docs/benchmarks.md (trial runs)

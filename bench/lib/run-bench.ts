@@ -34,7 +34,6 @@ export function publishReport(report: PublishableReport, markdown: string): void
       `## ${report.startedAt}: \`npm run bench:${report.benchmark}\``,
       '',
       factsMarkdown(report.machine),
-      `- Results: \`${file}\``,
       '',
       markdown,
     ].join('\n'),
