@@ -1,6 +1,8 @@
 /**
  * libs/saga: durable, typed, orchestrated sagas over NATS JetStream and PostgreSQL.
  * See libs/saga/README.md for the guarantees and a complete example.
+ *
+ * @module @zhongtai/saga
  */
 export { AfterCommit } from './after-commit';
 export { defineCommand, failure, success } from './definition/command';

@@ -2,6 +2,8 @@
  * The test kit for sagas built on libs/saga: run them against real PostgreSQL and NATS while
  * duplicating, delaying and reordering deliveries, then check that every instance ended.
  * Crashes at named points come from SAGA_CRASH_AT in a child process (see CRASH_POINTS).
+ *
+ * @module @zhongtai/saga/testing
  */
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
