@@ -8,7 +8,7 @@
  * What differs is only the durability: the order process answers `order.checkout.place` by
  * running the checkout's steps itself, one after the other, as plain NATS core request/reply
  * calls to the other processes. Each participant runs the services' own handler methods
- * (ReserveStockHandler, LockCouponHandler, ChargeOrderHandler, ...) in a plain local
+ * (InventoryReserveHandler, CouponLockHandler, PaymentChargeHandler, ...) in a plain local
  * transaction: no saga instance, timeline, barrier, outbox or JetStream. Nothing is durable
  * between the steps: a crash midway would leave stock held or money taken with nothing to
  * finish or undo it. The internal calls use plain JSON over core NATS (not Nest's RPC client,
@@ -37,17 +37,18 @@ import type { ParticipantContext, StepResult } from '@zhongtai/saga';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { CouponsService } from '../../apps/coupon/src/coupons/coupons.service';
-import { LockCouponHandler } from '../../apps/coupon/src/redemptions/lock-coupon.handler';
-import { RedemptionLifecycleHandler } from '../../apps/coupon/src/redemptions/redemption-lifecycle.handler';
+import { CouponLockHandler } from '../../apps/coupon/src/redemptions/coupon-lock.handler';
+import { CouponRedeemHandler } from '../../apps/coupon/src/redemptions/coupon-redeem.handler';
+import { CouponReleaseHandler } from '../../apps/coupon/src/redemptions/coupon-release.handler';
 import { CatalogueService } from '../../apps/inventory/src/catalogue/catalogue.service';
 import { Product } from '../../apps/inventory/src/catalogue/product.entity';
-import { ReleaseStockHandler } from '../../apps/inventory/src/reservations/release-stock.handler';
-import { ReserveStockHandler } from '../../apps/inventory/src/reservations/reserve-stock.handler';
-import { SellReservedStockHandler } from '../../apps/inventory/src/reservations/sell-reserved-stock.handler';
+import { InventoryConfirmHandler } from '../../apps/inventory/src/reservations/inventory-confirm.handler';
+import { InventoryReleaseHandler } from '../../apps/inventory/src/reservations/inventory-release.handler';
+import { InventoryReserveHandler } from '../../apps/inventory/src/reservations/inventory-reserve.handler';
 import { Order } from '../../apps/order/src/orders/order.entity';
 import { moveOrder } from '../../apps/order/src/orders/order-transitions';
 import { toOrderView } from '../../apps/order/src/orders/order.view';
-import { ChargeOrderHandler } from '../../apps/payment/src/charges/charge-order.handler';
+import { PaymentChargeHandler } from '../../apps/payment/src/charges/payment-charge.handler';
 import { DATABASES } from '../../scripts/lib/services';
 import { runBenchmark } from '../lib/run-bench';
 
@@ -120,32 +121,31 @@ async function main(): Promise<void> {
 
   if (role === 'inventory') {
     const catalogue = new CatalogueService(dataSource.getRepository(Product));
-    const reserve = new ReserveStockHandler();
-    const release = new ReleaseStockHandler();
-    const sell = new SellReservedStockHandler();
+    const reserve = new InventoryReserveHandler();
+    const release = new InventoryReleaseHandler();
+    const sell = new InventoryConfirmHandler();
     serve<{ skus: string[] }>('inventory.quote', ({ skus }) => catalogue.quote(skus));
-    step('inventory.reserve', (p: { orderId: string; lines: OrderLine[] }, c) => reserve.reserveStock(p, c));
-    step('inventory.release', (p: { orderId: string }, c) => release.releaseStock(p, c));
-    step('inventory.confirm', (p: { orderId: string }, c) => sell.sellReservedStock(p, c));
+    step('inventory.reserve', (p: { orderId: string; lines: OrderLine[] }, c) => reserve.reserve(p, c));
+    step('inventory.release', (p: { orderId: string }, c) => release.release(p, c));
+    step('inventory.confirm', (p: { orderId: string }, c) => sell.confirm(p, c));
   }
   if (role === 'coupon') {
     const coupons = new CouponsService(dataSource);
-    const lock = new LockCouponHandler();
-    const lifecycle = new RedemptionLifecycleHandler();
+    const lock = new CouponLockHandler();
+    const release = new CouponReleaseHandler();
+    const redeem = new CouponRedeemHandler();
     serve('coupon.quote', (p: { code: string; customerId: string; subtotalCents: number }) => coupons.quoteCoupon(p));
     step(
       'coupon.lock',
       (p: { orderId: string; customerId: string; code: string; subtotalCents: number; discountCents: number }, c) =>
-        lock.lockCoupon(p, c),
+        lock.lock(p, c),
     );
-    step('coupon.release', (p: { orderId: string }, c) => lifecycle.releaseLock(p, c));
-    step('coupon.redeem', (p: { orderId: string }, c) => lifecycle.redeemCoupon(p, c));
+    step('coupon.release', (p: { orderId: string }, c) => release.release(p, c));
+    step('coupon.redeem', (p: { orderId: string }, c) => redeem.redeem(p, c));
   }
   if (role === 'payment') {
-    const charge = new ChargeOrderHandler();
-    step('payment.charge', (p: { orderId: string; customerId: string; amountCents: number }, c) =>
-      charge.chargeOrder(p, c),
-    );
+    const charge = new PaymentChargeHandler();
+    step('payment.charge', (p: { orderId: string; customerId: string; amountCents: number }, c) => charge.charge(p, c));
   }
   if (role === 'order') serveOrders(nats, prefix, dataSource);
 

@@ -4,8 +4,8 @@ import type { PaymentCommands } from '@zhongtai/contracts';
 import type { OutputOf, ParticipantContext, PayloadOf, ReasonOf, StepResult } from '@zhongtai/saga';
 import { DataSource, EntityManager } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '../../../test/support/infrastructure';
-import { ChargeOrderHandler } from '../src/charges/charge-order.handler';
-import { RefundOrderHandler } from '../src/charges/refund-order.handler';
+import { PaymentChargeHandler } from '../src/charges/payment-charge.handler';
+import { PaymentRefundHandler } from '../src/charges/payment-refund.handler';
 import { LedgerStatsService } from '../src/ledger/ledger-stats.service';
 import { FUNDING_ACCOUNT, MERCHANT_ACCOUNT, walletAccountId } from '../src/ledger/ledger-accounts';
 import { paymentDatabase } from '../src/payment.database';
@@ -20,8 +20,8 @@ type Charge = typeof PaymentCommands.charge;
 export class PaymentLedger {
   readonly wallets: WalletService;
   readonly stats: LedgerStatsService;
-  private readonly charges = new ChargeOrderHandler();
-  private readonly refunds = new RefundOrderHandler();
+  private readonly charges = new PaymentChargeHandler();
+  private readonly refunds = new PaymentRefundHandler();
 
   private constructor(
     readonly dataSource: DataSource,
@@ -51,11 +51,11 @@ export class PaymentLedger {
   }
 
   charge(payload: PayloadOf<Charge>): Promise<StepResult<OutputOf<Charge>, ReasonOf<Charge>>> {
-    return this.inStep((context) => this.charges.chargeOrder(payload, context));
+    return this.inStep((context) => this.charges.charge(payload, context));
   }
 
   refund(orderId: string): Promise<StepResult<void, never>> {
-    return this.inStep((context) => this.refunds.refundOrder({ orderId }, context));
+    return this.inStep((context) => this.refunds.refund({ orderId }, context));
   }
 
   async balanceOf(accountId: string): Promise<number> {

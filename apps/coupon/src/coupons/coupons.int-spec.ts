@@ -86,14 +86,14 @@ describe('coupons', () => {
       const minimum = await bed.givenCoupon({ minSubtotalCents: 20_000 });
       expect(await quote(minimum.code)).toEqual({ ok: false, reason: 'COUPON_MIN_SUBTOTAL' });
       const used = await bed.givenCoupon({ maxRedemptions: 1 });
-      await bed.lockCoupon(used);
+      await bed.lock(used);
       expect(await quote(used.code)).toEqual({ ok: false, reason: 'COUPON_EXHAUSTED' });
     });
 
     it("counts the customer's own held redemptions against their limit, not other customers'", async () => {
       const coupon = await bed.givenCoupon({ perCustomerLimit: 1 });
       const customerId = randomUUID();
-      await bed.lockCoupon(coupon, { customerId });
+      await bed.lock(coupon, { customerId });
 
       expect(await bed.coupons.quoteCoupon({ code: coupon.code, customerId, subtotalCents: 10_000 })).toEqual({
         ok: false,

@@ -1,12 +1,20 @@
 import { Module } from '@nestjs/common';
-import { LockCouponHandler } from './lock-coupon.handler';
-import { RedemptionLifecycleHandler } from './redemption-lifecycle.handler';
+import { CouponLockHandler } from './coupon-lock.handler';
+import { CouponRedeemHandler } from './coupon-redeem.handler';
+import { CouponReleaseHandler } from './coupon-release.handler';
+import { CouponRestoreHandler } from './coupon-restore.handler';
 import { RedemptionStatsController } from './redemption-stats.controller';
 import { RedemptionStatsService } from './redemption-stats.service';
 
-/** The saga steps on redemptions (lock, release, redeem, restore) and their counts. */
+/** The saga commands on redemptions (lock, release, redeem, restore), one handler each, and their counts. */
 @Module({
   controllers: [RedemptionStatsController],
-  providers: [LockCouponHandler, RedemptionLifecycleHandler, RedemptionStatsService],
+  providers: [
+    CouponLockHandler,
+    CouponReleaseHandler,
+    CouponRedeemHandler,
+    CouponRestoreHandler,
+    RedemptionStatsService,
+  ],
 })
 export class RedemptionsModule {}

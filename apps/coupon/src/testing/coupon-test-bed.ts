@@ -7,8 +7,10 @@ import { createTestDatabase, TestDatabase } from '../../../../test/support/infra
 import { couponDatabase } from '../coupon.database';
 import { CouponsService } from '../coupons/coupons.service';
 import { discountFor } from '../coupons/discount';
-import { LockCouponHandler } from '../redemptions/lock-coupon.handler';
-import { RedemptionLifecycleHandler } from '../redemptions/redemption-lifecycle.handler';
+import { CouponLockHandler } from '../redemptions/coupon-lock.handler';
+import { CouponRedeemHandler } from '../redemptions/coupon-redeem.handler';
+import { CouponReleaseHandler } from '../redemptions/coupon-release.handler';
+import { CouponRestoreHandler } from '../redemptions/coupon-restore.handler';
 import { RedemptionStatsService } from '../redemptions/redemption-stats.service';
 import type { RedemptionStatus } from '../redemptions/redemption.entity';
 
@@ -30,8 +32,12 @@ export interface OrderClaim {
 export class CouponTestBed {
   readonly coupons: CouponsService;
   readonly stats: RedemptionStatsService;
-  private readonly locks = new LockCouponHandler();
-  private readonly lifecycle = new RedemptionLifecycleHandler();
+  private readonly handlers = {
+    lock: new CouponLockHandler(),
+    release: new CouponReleaseHandler(),
+    redeem: new CouponRedeemHandler(),
+    restore: new CouponRestoreHandler(),
+  };
 
   private constructor(
     readonly dataSource: DataSource,
@@ -70,7 +76,7 @@ export class CouponTestBed {
     });
   }
 
-  lockCoupon(coupon: CreateCouponRequest, claim: OrderClaim = {}) {
+  lock(coupon: CreateCouponRequest, claim: OrderClaim = {}) {
     const subtotalCents = claim.subtotalCents ?? 10_000;
     const payload = {
       orderId: claim.orderId ?? randomUUID(),
@@ -79,19 +85,19 @@ export class CouponTestBed {
       subtotalCents,
       discountCents: claim.discountCents ?? discountFor(coupon, subtotalCents),
     };
-    return this.inStep((context) => this.locks.lockCoupon(payload, context));
+    return this.inStep((context) => this.handlers.lock.lock(payload, context));
   }
 
-  releaseLock(orderId: string) {
-    return this.inStep((context) => this.lifecycle.releaseLock({ orderId }, context));
+  release(orderId: string) {
+    return this.inStep((context) => this.handlers.release.release({ orderId }, context));
   }
 
-  redeemCoupon(orderId: string) {
-    return this.inStep((context) => this.lifecycle.redeemCoupon({ orderId }, context));
+  redeem(orderId: string) {
+    return this.inStep((context) => this.handlers.redeem.redeem({ orderId }, context));
   }
 
-  restoreCoupon(orderId: string) {
-    return this.inStep((context) => this.lifecycle.restoreCoupon({ orderId }, context));
+  restore(orderId: string) {
+    return this.inStep((context) => this.handlers.restore.restore({ orderId }, context));
   }
 
   async held(code: string): Promise<number> {

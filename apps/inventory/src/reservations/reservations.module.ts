@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ReleaseStockHandler } from './release-stock.handler';
-import { ReserveStockHandler } from './reserve-stock.handler';
-import { RestockOrderHandler } from './restock-order.handler';
-import { SellReservedStockHandler } from './sell-reserved-stock.handler';
+import { InventoryConfirmHandler } from './inventory-confirm.handler';
+import { InventoryReleaseHandler } from './inventory-release.handler';
+import { InventoryReserveHandler } from './inventory-reserve.handler';
+import { InventoryRestockHandler } from './inventory-restock.handler';
 
-/** The inventory's part in the checkout and cancel sagas: one reservation per order. */
-@Module({ providers: [ReserveStockHandler, ReleaseStockHandler, SellReservedStockHandler, RestockOrderHandler] })
+/** The inventory's part in the checkout and cancel sagas: one reservation per order, one handler per command. */
+@Module({
+  providers: [InventoryReserveHandler, InventoryReleaseHandler, InventoryConfirmHandler, InventoryRestockHandler],
+})
 export class ReservationsModule {}

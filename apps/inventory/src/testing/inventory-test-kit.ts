@@ -8,11 +8,11 @@ import { createTestDatabase, TestDatabase } from '../../../../test/support/infra
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { Product } from '../catalogue/product.entity';
 import { inventoryDatabase } from '../inventory.database';
-import { ReleaseStockHandler } from '../reservations/release-stock.handler';
+import { InventoryConfirmHandler } from '../reservations/inventory-confirm.handler';
+import { InventoryReleaseHandler } from '../reservations/inventory-release.handler';
+import { InventoryReserveHandler } from '../reservations/inventory-reserve.handler';
+import { InventoryRestockHandler } from '../reservations/inventory-restock.handler';
 import { Reservation } from '../reservations/reservation.entity';
-import { ReserveStockHandler } from '../reservations/reserve-stock.handler';
-import { RestockOrderHandler } from '../reservations/restock-order.handler';
-import { SellReservedStockHandler } from '../reservations/sell-reserved-stock.handler';
 import { StockAdjustmentsService } from '../stock/stock-adjustments.service';
 import { StockReportService } from '../stock/stock-report.service';
 import { toStockView } from '../stock/stock-view';
@@ -27,10 +27,10 @@ export class InventoryTestKit {
   readonly adjustments: StockAdjustmentsService;
   readonly report: StockReportService;
   private readonly handlers = {
-    reserve: new ReserveStockHandler(),
-    release: new ReleaseStockHandler(),
-    confirm: new SellReservedStockHandler(),
-    restock: new RestockOrderHandler(),
+    reserve: new InventoryReserveHandler(),
+    release: new InventoryReleaseHandler(),
+    confirm: new InventoryConfirmHandler(),
+    restock: new InventoryRestockHandler(),
   };
 
   private constructor(
@@ -69,19 +69,19 @@ export class InventoryTestKit {
   }
 
   reserve(orderId: string, lines: OrderLine[]) {
-    return this.run((context) => this.handlers.reserve.reserveStock({ orderId, lines }, context));
+    return this.run((context) => this.handlers.reserve.reserve({ orderId, lines }, context));
   }
 
   release(orderId: string) {
-    return this.run((context) => this.handlers.release.releaseStock({ orderId }, context));
+    return this.run((context) => this.handlers.release.release({ orderId }, context));
   }
 
   confirm(orderId: string) {
-    return this.run((context) => this.handlers.confirm.sellReservedStock({ orderId }, context));
+    return this.run((context) => this.handlers.confirm.confirm({ orderId }, context));
   }
 
   restock(orderId: string) {
-    return this.run((context) => this.handlers.restock.restockOrder({ orderId }, context));
+    return this.run((context) => this.handlers.restock.restock({ orderId }, context));
   }
 
   private run<R extends StepResult<unknown>>(handler: (context: ParticipantContext) => Promise<R>): Promise<R> {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ChargeOrderHandler } from './charge-order.handler';
-import { RefundOrderHandler } from './refund-order.handler';
+import { PaymentChargeHandler } from './payment-charge.handler';
+import { PaymentRefundHandler } from './payment-refund.handler';
 
 /** The payment service's part in the checkout and cancel sagas: charge and refund, per order. */
-@Module({ providers: [ChargeOrderHandler, RefundOrderHandler] })
+@Module({ providers: [PaymentChargeHandler, PaymentRefundHandler] })
 export class ChargesModule {}

@@ -17,7 +17,7 @@ describe('locking a coupon for an order', () => {
     const coupon = await bed.givenCoupon({ kind: 'PERCENT', value: 15 });
     const orderId = randomUUID();
 
-    const result = await bed.lockCoupon(coupon, { orderId, subtotalCents: 999 });
+    const result = await bed.lock(coupon, { orderId, subtotalCents: 999 });
 
     expect(result).toEqual({ ok: true, output: { discountCents: 149 } });
     expect(await bed.held(coupon.code)).toBe(1);
@@ -33,8 +33,8 @@ describe('locking a coupon for an order', () => {
     const orderId = randomUUID();
     const customerId = randomUUID();
 
-    await bed.lockCoupon(coupon, { orderId, customerId });
-    const again = await bed.lockCoupon(coupon, { orderId, customerId });
+    await bed.lock(coupon, { orderId, customerId });
+    const again = await bed.lock(coupon, { orderId, customerId });
 
     expect(again).toEqual({ ok: true, output: { discountCents: 1_000 } });
     expect(await bed.held(coupon.code)).toBe(1);
@@ -42,25 +42,25 @@ describe('locking a coupon for an order', () => {
 
   describe('refuses, holding nothing,', () => {
     it('an unknown code as COUPON_INVALID', async () => {
-      const result = await bed.lockCoupon({ ...(await bed.givenCoupon()), code: 'NO-SUCH-CODE' });
+      const result = await bed.lock({ ...(await bed.givenCoupon()), code: 'NO-SUCH-CODE' });
       expect(result).toEqual({ ok: false, reason: 'COUPON_INVALID' });
     });
 
     it('a coupon past its window as COUPON_EXPIRED', async () => {
       const coupon = await bed.givenCoupon({ validFrom: daysFromNow(-10), validUntil: daysFromNow(-1) });
-      expect(await bed.lockCoupon(coupon)).toEqual({ ok: false, reason: 'COUPON_EXPIRED' });
+      expect(await bed.lock(coupon)).toEqual({ ok: false, reason: 'COUPON_EXPIRED' });
       expect(await bed.held(coupon.code)).toBe(0);
     });
 
     it('a coupon whose window has not begun as COUPON_EXPIRED', async () => {
       const coupon = await bed.givenCoupon({ validFrom: daysFromNow(1), validUntil: daysFromNow(10) });
-      expect(await bed.lockCoupon(coupon)).toEqual({ ok: false, reason: 'COUPON_EXPIRED' });
+      expect(await bed.lock(coupon)).toEqual({ ok: false, reason: 'COUPON_EXPIRED' });
       expect(await bed.held(coupon.code)).toBe(0);
     });
 
     it('a subtotal below the minimum as COUPON_MIN_SUBTOTAL', async () => {
       const coupon = await bed.givenCoupon({ minSubtotalCents: 5_000 });
-      expect(await bed.lockCoupon(coupon, { subtotalCents: 4_999 })).toEqual({
+      expect(await bed.lock(coupon, { subtotalCents: 4_999 })).toEqual({
         ok: false,
         reason: 'COUPON_MIN_SUBTOTAL',
       });
@@ -69,9 +69,9 @@ describe('locking a coupon for an order', () => {
 
     it('a coupon whose every redemption is held as COUPON_EXHAUSTED', async () => {
       const coupon = await bed.givenCoupon({ maxRedemptions: 2 });
-      await bed.lockCoupon(coupon);
-      await bed.lockCoupon(coupon);
-      expect(await bed.lockCoupon(coupon)).toEqual({ ok: false, reason: 'COUPON_EXHAUSTED' });
+      await bed.lock(coupon);
+      await bed.lock(coupon);
+      expect(await bed.lock(coupon)).toEqual({ ok: false, reason: 'COUPON_EXHAUSTED' });
       expect(await bed.held(coupon.code)).toBe(2);
     });
 
@@ -79,19 +79,19 @@ describe('locking a coupon for an order', () => {
       const coupon = await bed.givenCoupon({ perCustomerLimit: 2 });
       const customerId = randomUUID();
       const first = randomUUID();
-      await bed.lockCoupon(coupon, { customerId, orderId: first });
-      await bed.redeemCoupon(first);
-      await bed.lockCoupon(coupon, { customerId });
+      await bed.lock(coupon, { customerId, orderId: first });
+      await bed.redeem(first);
+      await bed.lock(coupon, { customerId });
 
-      expect(await bed.lockCoupon(coupon, { customerId })).toEqual({ ok: false, reason: 'COUPON_EXHAUSTED' });
-      expect(await bed.lockCoupon(coupon)).toEqual({ ok: true, output: { discountCents: 1_000 } });
+      expect(await bed.lock(coupon, { customerId })).toEqual({ ok: false, reason: 'COUPON_EXHAUSTED' });
+      expect(await bed.lock(coupon)).toEqual({ ok: true, output: { discountCents: 1_000 } });
       expect(await bed.held(coupon.code)).toBe(3);
     });
 
     it('a discount other than the one the order was priced with as COUPON_INVALID', async () => {
       const coupon = await bed.givenCoupon({ kind: 'PERCENT', value: 10 });
       const orderId = randomUUID();
-      const result = await bed.lockCoupon(coupon, { orderId, subtotalCents: 10_000, discountCents: 2_000 });
+      const result = await bed.lock(coupon, { orderId, subtotalCents: 10_000, discountCents: 2_000 });
       expect(result).toMatchObject({ ok: false, reason: 'COUPON_INVALID' });
       expect(await bed.held(coupon.code)).toBe(0);
       expect(await bed.redemptionStatus(orderId)).toBeUndefined();
@@ -101,12 +101,12 @@ describe('locking a coupon for an order', () => {
   it('makes the coupon usable again once a lock is released', async () => {
     const coupon = await bed.givenCoupon({ maxRedemptions: 1 });
     const first = randomUUID();
-    await bed.lockCoupon(coupon, { orderId: first });
-    expect(await bed.lockCoupon(coupon)).toEqual({ ok: false, reason: 'COUPON_EXHAUSTED' });
+    await bed.lock(coupon, { orderId: first });
+    expect(await bed.lock(coupon)).toEqual({ ok: false, reason: 'COUPON_EXHAUSTED' });
 
-    await bed.releaseLock(first);
+    await bed.release(first);
 
-    expect(await bed.lockCoupon(coupon)).toEqual({ ok: true, output: { discountCents: 1_000 } });
+    expect(await bed.lock(coupon)).toEqual({ ok: true, output: { discountCents: 1_000 } });
     expect(await bed.held(coupon.code)).toBe(1);
   });
 
@@ -114,7 +114,7 @@ describe('locking a coupon for an order', () => {
     it('gives a single-use coupon to exactly one of 20 simultaneous orders', async () => {
       const coupon = await bed.givenCoupon({ maxRedemptions: 1 });
 
-      const results = await Promise.all(Array.from({ length: 20 }, () => bed.lockCoupon(coupon)));
+      const results = await Promise.all(Array.from({ length: 20 }, () => bed.lock(coupon)));
 
       expect(results.filter((result) => result.ok)).toHaveLength(1);
       expect(results.filter((result) => !result.ok && result.reason === 'COUPON_EXHAUSTED')).toHaveLength(19);
@@ -126,7 +126,7 @@ describe('locking a coupon for an order', () => {
       const coupon = await bed.givenCoupon({ maxRedemptions: 10_000, perCustomerLimit: 2 });
       const customerId = randomUUID();
 
-      const results = await Promise.all(Array.from({ length: 10 }, () => bed.lockCoupon(coupon, { customerId })));
+      const results = await Promise.all(Array.from({ length: 10 }, () => bed.lock(coupon, { customerId })));
 
       expect(results.filter((result) => result.ok)).toHaveLength(2);
       expect(await bed.held(coupon.code)).toBe(2);
@@ -138,7 +138,7 @@ describe('locking a coupon for an order', () => {
       const customers = Array.from({ length: 10 }, () => randomUUID());
 
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => bed.lockCoupon(coupon, { customerId: customers[i % customers.length] })),
+        Array.from({ length: 50 }, (_, i) => bed.lock(coupon, { customerId: customers[i % customers.length] })),
       );
 
       expect(results.filter((result) => result.ok)).toHaveLength(15);
@@ -164,7 +164,7 @@ describe('locking a coupon for an order', () => {
     it('keeps one redemption per order', async () => {
       const coupon = await bed.givenCoupon();
       const orderId = randomUUID();
-      await bed.lockCoupon(coupon, { orderId });
+      await bed.lock(coupon, { orderId });
       await expect(
         bed.dataSource.query(
           `INSERT INTO coupon_redemptions (id, coupon_code, customer_id, order_id, status, discount_cents)

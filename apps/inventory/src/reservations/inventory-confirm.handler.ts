@@ -9,7 +9,7 @@ type Confirm = typeof InventoryCommands.confirm;
 
 /** Checkout, after payment: the held stock is sold and leaves stock on hand. */
 @Injectable()
-export class SellReservedStockHandler {
+export class InventoryConfirmHandler {
   /**
    * Confirm follows a successful reserve of the same saga, so its reservation is there and
    * held, or already sold (a repeat: nothing more to do). A missing or released reservation
@@ -18,10 +18,7 @@ export class SellReservedStockHandler {
    * orchestrator parks the saga, where an operator sees it.
    */
   @SagaCommandHandler(InventoryCommands.confirm)
-  async sellReservedStock(
-    { orderId }: PayloadOf<Confirm>,
-    { manager }: ParticipantContext,
-  ): Promise<StepResult<void, never>> {
+  async confirm({ orderId }: PayloadOf<Confirm>, { manager }: ParticipantContext): Promise<StepResult<void, never>> {
     const lines = await moveReservation(manager, orderId, 'RESERVED', 'COMMITTED');
     if (lines) {
       await moveStock(manager, 'sell', lines);

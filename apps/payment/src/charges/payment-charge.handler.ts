@@ -16,8 +16,8 @@ export const NO_POSTING = '';
 
 /** The pivot of checkout: the order's total moves from the customer's wallet to the merchant. */
 @Injectable()
-export class ChargeOrderHandler {
-  private readonly logger = new Logger(ChargeOrderHandler.name);
+export class PaymentChargeHandler {
+  private readonly logger = new Logger(PaymentChargeHandler.name);
 
   /**
    * Charges once per order: a second charge of the same order moves nothing and answers with
@@ -25,7 +25,7 @@ export class ChargeOrderHandler {
    * itself). Concurrent charges of one wallet never overdraw it: the debit is conditional.
    */
   @SagaCommandHandler(PaymentCommands.charge)
-  async chargeOrder(
+  async charge(
     { orderId, customerId, amountCents }: PayloadOf<Charge>,
     { manager }: ParticipantContext,
   ): Promise<StepResult<OutputOf<Charge>, ReasonOf<Charge>>> {

@@ -9,16 +9,13 @@ type Release = typeof InventoryCommands.release;
 
 /** Compensation of reserve: the held stock becomes available again. */
 @Injectable()
-export class ReleaseStockHandler {
+export class InventoryReleaseHandler {
   /**
    * Only a reservation that still holds stock is released. There is nothing to give back when
    * the reserve was refused, already released, or the stock was sold, so those succeed as they are.
    */
   @SagaCommandHandler(InventoryCommands.release)
-  async releaseStock(
-    { orderId }: PayloadOf<Release>,
-    { manager }: ParticipantContext,
-  ): Promise<StepResult<void, never>> {
+  async release({ orderId }: PayloadOf<Release>, { manager }: ParticipantContext): Promise<StepResult<void, never>> {
     const lines = await moveReservation(manager, orderId, 'RESERVED', 'RELEASED');
     if (lines) await moveStock(manager, 'release', lines);
     return success();

@@ -15,9 +15,9 @@ type Refund = typeof PaymentCommands.refund;
  * already is not refunded twice.
  */
 @Injectable()
-export class RefundOrderHandler {
+export class PaymentRefundHandler {
   @SagaCommandHandler(PaymentCommands.refund)
-  async refundOrder({ orderId }: PayloadOf<Refund>, { manager }: ParticipantContext): Promise<StepResult<void, never>> {
+  async refund({ orderId }: PayloadOf<Refund>, { manager }: ParticipantContext): Promise<StepResult<void, never>> {
     const charge = await manager.findOneBy(Posting, { kind: 'CHARGE', reference: orderId });
     if (!charge) return success();
 

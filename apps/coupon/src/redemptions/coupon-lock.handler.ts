@@ -13,7 +13,7 @@ type LockRequest = PayloadOf<typeof CouponCommands.lock>;
 type LockResult = StepResult<{ discountCents: number }, CouponRefusal>;
 
 @Injectable()
-export class LockCouponHandler {
+export class CouponLockHandler {
   /**
    * Locks one redemption of the coupon for the order: it counts against both caps from now on.
    *
@@ -27,7 +27,7 @@ export class LockCouponHandler {
    * not the one the customer was shown.
    */
   @SagaCommandHandler(CouponCommands.lock)
-  async lockCoupon(request: LockRequest, { manager }: ParticipantContext): Promise<LockResult> {
+  async lock(request: LockRequest, { manager }: ParticipantContext): Promise<LockResult> {
     const coupon = await manager.findOne(Coupon, {
       where: { code: request.code },
       lock: { mode: 'pessimistic_write' },

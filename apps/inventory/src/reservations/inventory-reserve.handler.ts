@@ -14,14 +14,14 @@ type ReserveResult = StepResult<{ reservationId: string }, ReasonOf<Reserve>>;
 
 /** Checkout, step 2: holds the stock of every line of an order, or of none. */
 @Injectable()
-export class ReserveStockHandler {
+export class InventoryReserveHandler {
   /**
    * The products are locked (in sku order) and checked before anything is written, so a
    * refusal leaves no trace even without the barrier's savepoint, and no two reservations can
    * both take the last unit: the second waits for the lock and then sees what the first took.
    */
   @SagaCommandHandler(InventoryCommands.reserve)
-  async reserveStock({ orderId, lines }: PayloadOf<Reserve>, { manager }: ParticipantContext): Promise<ReserveResult> {
+  async reserve({ orderId, lines }: PayloadOf<Reserve>, { manager }: ParticipantContext): Promise<ReserveResult> {
     const existing = await findReservation(manager, orderId);
     if (existing) return this.alreadyReserved(existing);
 
