@@ -21,33 +21,11 @@ export const InventoryCommands = {
   restock: defineCommand<{ orderId: string }>('inventory', 'restock'),
 };
 
-/** Request/reply subjects of the inventory service (under the NATS prefix). */
+/** Request/reply subjects of the inventory service's stock (under the NATS prefix); its products are in CatalogueRpc. */
 export const InventoryRpc = {
-  /** Prices, names and unheld stock of skus, for an order's lines at checkout time. */
-  quote: 'inventory.products.quote',
-  createProduct: 'inventory.products.create',
   adjustStock: 'inventory.stock.adjust',
   stats: 'inventory.stats',
 } as const;
-
-export interface QuoteRequest {
-  skus: string[];
-}
-
-/**
- * Known skus only; a sku missing from the answer is unknown. `available` is the stock that no
- * reservation held when the quote was read: a hint, for only a reservation takes stock.
- */
-export interface QuoteResponse {
-  products: { sku: string; name: string; priceCents: number; available: number }[];
-}
-
-export interface CreateProductRequest {
-  sku: string;
-  name: string;
-  priceCents: number;
-  stock: number;
-}
 
 export interface AdjustStockRequest {
   sku: string;

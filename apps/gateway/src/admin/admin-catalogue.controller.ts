@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { CouponRpc, InventoryRpc } from '@zhongtai/contracts';
+import { CatalogueRpc, CouponRpc, InventoryRpc } from '@zhongtai/contracts';
 import type { ProductView, StockView } from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import { Audience } from '../auth/principal';
@@ -32,7 +32,7 @@ export class AdminCatalogueController {
   @ApiCreatedResponse({ type: ProductResponse })
   @ApiProblemResponses(400, 401, 403, 409, 429)
   createProduct(@Body() request: CreateProductRequest): Promise<ProductView> {
-    return this.inventory.request<ProductView>(InventoryRpc.createProduct, request);
+    return this.inventory.request<ProductView>(CatalogueRpc.createProduct, request);
   }
 
   /** Idempotent on `reference`; never takes stock below what reservations hold (409). */

@@ -1,6 +1,6 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CatalogueRpc, InventoryRpc } from '@zhongtai/contracts';
+import { CatalogueRpc } from '@zhongtai/contracts';
 import type { GetProductRequest, ProductView, QuoteResponse } from '@zhongtai/contracts';
 import { CatalogueService } from './catalogue.service';
 import { CreateProductDto } from './create-product.dto';
@@ -24,12 +24,12 @@ export class CatalogueController {
     return this.catalogue.findProduct(request.sku);
   }
 
-  @MessagePattern(InventoryRpc.quote)
+  @MessagePattern(CatalogueRpc.quote)
   quote(@Payload() request: QuoteDto): Promise<QuoteResponse> {
     return this.catalogue.quote(request.skus);
   }
 
-  @MessagePattern(InventoryRpc.createProduct)
+  @MessagePattern(CatalogueRpc.createProduct)
   async createProduct(@Payload() request: CreateProductDto): Promise<ProductView> {
     const product = await this.catalogue.createProduct(request);
     this.logger.log({ sku: product.sku, stock: request.stock }, 'product created');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CouponRpc, InventoryRpc } from '@zhongtai/contracts';
+import { CatalogueRpc, CouponRpc } from '@zhongtai/contracts';
 import type { CouponQuoteResponse, FailureReason, OrderLine, QuoteResponse } from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import type { OrderItem } from '../orders/order.entity';
@@ -30,7 +30,7 @@ export class CheckoutPricing {
   ) {}
 
   async priceOrder(customerId: string, lines: OrderLine[], couponCode: string | null): Promise<PricedOrder> {
-    const quote = await this.inventory.request<QuoteResponse>(InventoryRpc.quote, { skus: lines.map((l) => l.sku) });
+    const quote = await this.inventory.request<QuoteResponse>(CatalogueRpc.quote, { skus: lines.map((l) => l.sku) });
     const catalogue = new Map(quote.products.map((p) => [p.sku, p]));
     const items = lines.map(({ sku, quantity }) => {
       const product = catalogue.get(sku);
