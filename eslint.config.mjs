@@ -21,7 +21,8 @@ const sagaStaysInside = {
     type: 'problem',
     schema: [],
     messages: {
-      outside: "'{{source}}' is outside libs/saga: the published package cannot import it; move what is needed into libs/saga",
+      outside:
+        "'{{source}}' is outside libs/saga: the published package cannot import it; move what is needed into libs/saga",
     },
   },
   create(context) {
