@@ -4,7 +4,7 @@ import type { CheckResult } from './checks/check';
 import type { OrderRow } from './checks/snapshot';
 import type { FaultRecord } from './faults/inject';
 import type { Operation } from './history';
-import type { ExitRecord } from './servers/service-process';
+import type { ExitRecord } from '../test/support/harness';
 import type { Quiet, SettleBound } from './settle';
 import type { Tier } from './tiers';
 

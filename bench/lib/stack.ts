@@ -22,12 +22,12 @@ import { deleteSagaStreams } from '@zhongtai/saga/testing';
 import { dropDatabase, ensureDatabase, migrate } from '../../scripts/lib/databases';
 import { DATABASES } from '../../scripts/lib/services';
 import { freePort } from '../../test/support/infrastructure';
+import { LogSummary, ServiceProcess, SummaryOutput } from '../../test/support/harness';
 import { exampleDefaults } from '../../test/support/platform';
 import { Children } from './children';
 import { cpuSnapshot, CpuSnapshot, cpuUsage } from './cpu';
 import { machineFacts, MachineFacts } from './machine';
 import { resultsDir } from './report';
-import { ServiceChild, LogSummary } from './service-child';
 
 export const ALL_SERVICES: ServiceName[] = ['order', 'inventory', 'coupon', 'payment', 'gateway'];
 export const DATABASE_SERVICES = ['order', 'inventory', 'coupon', 'payment'] as const;
@@ -91,7 +91,7 @@ export class BenchStack {
   /** Every prefix whose streams must go at the end (a second world may use its own). */
   private readonly prefixes = new Set<string>();
   readonly databases = new Map<DatabaseService, { name: string; url: string }>();
-  readonly services = new Map<string, ServiceChild>();
+  readonly services = new Map<string, ServiceProcess<SummaryOutput>>();
   /** Other processes of the run (baseline nodes), spawned with children.ts. */
   readonly children = new Children();
   readonly env: Record<string, string> = {};
@@ -165,7 +165,14 @@ export class BenchStack {
     for (const service of services) {
       const port = await freePort();
       const name = as ? as(service) : service;
-      const child = new ServiceChild(name, service, port, { ...this.env, ...env }, this.profileArgs(name));
+      // Production mode: no source maps.
+      const child = new ServiceProcess(service, {
+        port,
+        env: { ...this.env, ...env },
+        output: new SummaryOutput(name),
+        nodeArgs: this.profileArgs(name),
+        orphanGuard: true,
+      });
       this.services.set(name, child.start());
       await child.waitReady();
     }
@@ -190,7 +197,7 @@ export class BenchStack {
     await Promise.all(names.map((name) => this.services.get(name)?.stop()));
   }
 
-  service(name: string): ServiceChild {
+  service(name: string): ServiceProcess<SummaryOutput> {
     const child = this.services.get(name);
     if (!child) throw new Error(`no service ${name} in this stack`);
     return child;
@@ -300,7 +307,9 @@ export class BenchStack {
 
   logs(): Record<string, LogSummary> {
     const logs: Record<string, LogSummary> = {};
-    for (const [name, child] of this.services) if (Object.keys(child.log.lines).length) logs[name] = child.log;
+    for (const [name, child] of this.services) {
+      if (Object.keys(child.output.summary.lines).length) logs[name] = child.output.summary;
+    }
     return logs;
   }
 

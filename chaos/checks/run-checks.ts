@@ -5,7 +5,7 @@ import type { Storefront } from '../../test/support/storefront';
 import type { Fixtures } from '../fixtures';
 import type { FaultRecord } from '../faults/inject';
 import type { Operation } from '../history';
-import type { ExitRecord } from '../servers/service-process';
+import type { ExitRecord } from '../../test/support/harness';
 import type { StockSample } from '../workload';
 import { Check, CheckResult } from './check';
 import { couponCheck, moneyCheck, stockCheck } from './domain-checks';

@@ -45,7 +45,7 @@ async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: 
     case 'service-kill': {
       const service = cluster.service(plan.target as ServiceName);
       service.signal('SIGKILL');
-      const exit = await service.waitExit(10_000);
+      const exit = await service.exitWithin(10_000);
       await sleep(plan.holdMs);
       removed();
       service.start();
@@ -127,10 +127,10 @@ async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: 
 /** Restarts the service armed at the crash point, waits until it kills itself there, restarts it normally. */
 async function crashAtPoint(cluster: ChaosCluster, plan: FaultPlan, removed: () => void): Promise<Applied> {
   const service = cluster.service(plan.target as ServiceName);
-  await service.stop('fault', 8_000);
+  await service.stop(8_000, 'fault');
   service.start({ crashAt: plan.crashPoint });
-  const exit = await service.waitExit(plan.holdMs);
-  if (!exit) await service.stop('fault', 8_000);
+  const exit = await service.exitWithin(plan.holdMs);
+  if (!exit) await service.stop(8_000, 'fault');
   removed();
   service.start();
   const crashed = exit?.cause === 'crash-point' && exit.signal === 'SIGKILL';
@@ -151,12 +151,12 @@ async function crashAtPoint(cluster: ChaosCluster, plan: FaultPlan, removed: () 
 async function duplicateDeliveries(cluster: ChaosCluster, plan: FaultPlan, removed: () => void): Promise<Applied> {
   const service = cluster.service(plan.target as ServiceName);
   const { duplicates, maxDelayMs } = plan.deliveryChaos!;
-  await service.stop('fault', 8_000);
+  await service.stop(8_000, 'fault');
   service.start({ deliveryChaos: `duplicates=${duplicates},maxDelayMs=${maxDelayMs}` });
   await service.waitReady(READY_TIMEOUT_MS);
   await sleep(plan.holdMs);
   const copies = await chaosCopies(service.url);
-  await service.stop('fault', 8_000);
+  await service.stop(8_000, 'fault');
   removed();
   service.start();
   return {

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { startOnOwnPort } from '../../test/support/own-server';
+import { startOnOwnPort } from '../../test/support/harness';
 import { registerCleanup, signalIfAlive, trackPid } from './last-resort';
 
 /** How a server binary is told its port, and how the harness recognises it on that port. */

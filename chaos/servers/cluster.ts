@@ -6,13 +6,13 @@ import type { ServiceName } from '@zhongtai/platform';
 import { ensureDatabase, migrate } from '../../scripts/lib/databases';
 import { DATABASES } from '../../scripts/lib/services';
 import { freePort } from '../../test/support/infrastructure';
+import { FileOutput, ServiceProcess } from '../../test/support/harness';
 import { TcpProxy } from '../../test/support/tcp-proxy';
 import { FaultyProxy } from '../faults/faulty-proxy';
 import { ChildServer } from './child-server';
-import { registerCleanup, startReaper } from './last-resort';
+import { registerCleanup, startReaper, trackPid } from './last-resort';
 import { privateNats, privateRedis } from './nats-redis';
 import { PrivatePostgres } from './postgres';
-import { ServiceProcess } from './service-process';
 
 export interface ClusterOptions {
   /** Labels the NATS prefix and the temporary directory. */
@@ -44,7 +44,7 @@ export const databaseName = (service: ServiceName) => `zhongtai_${service}`;
  * and Redis through relays, and clients reach the gateway through `gatewayFront`.
  */
 export class ChaosCluster {
-  readonly services = new Map<ServiceName, ServiceProcess>();
+  readonly services = new Map<ServiceName, ServiceProcess<FileOutput>>();
   readonly env: Record<string, string> = {};
   readonly runDir: string;
   postgres!: PrivatePostgres;
@@ -68,7 +68,7 @@ export class ChaosCluster {
     return cluster;
   }
 
-  service(name: ServiceName): ServiceProcess {
+  service(name: ServiceName): ServiceProcess<FileOutput> {
     return this.services.get(name)!;
   }
 
@@ -101,7 +101,7 @@ export class ChaosCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.services.values()].map((s) => s.destroy()));
+    await Promise.allSettled([...this.services.values()].map((s) => s.stop(10_000)));
     await Promise.allSettled([
       this.pgProxy?.stop(),
       this.natsProxy?.stop(),
@@ -167,7 +167,14 @@ export class ChaosCluster {
     }
     for (const service of SERVICE_NAMES) {
       const port = Number(this.env[`${service.toUpperCase()}_PORT`]);
-      const process = new ServiceProcess(service, port, this.env, join(logDir, `${service}.log`), this.options.clock);
+      const process = new ServiceProcess(service, {
+        port,
+        env: this.env,
+        output: new FileOutput(join(logDir, `${service}.log`)),
+        supervise: { clock: this.options.clock },
+        track: (pid) => trackPid(service, pid),
+      });
+      registerCleanup(service, () => process.killNow());
       this.services.set(service, process);
       process.start();
     }

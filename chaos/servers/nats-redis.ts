@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { natsServerName, redisProcessId } from '../../test/support/own-server';
+import { natsServerName, redisProcessId } from '../../test/support/harness';
 import { ChildServer } from './child-server';
 
 /** nats-server with JetStream, its store in the run's directory, so a restart keeps the streams. */

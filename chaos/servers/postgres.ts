@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync 
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { startOnOwnPort } from '../../test/support/own-server';
+import { startOnOwnPort } from '../../test/support/harness';
 import { registerCleanup } from './last-resort';
 
 const run = promisify(execFile);

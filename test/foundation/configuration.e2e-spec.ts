@@ -1,8 +1,8 @@
 import { freePort, SHARED } from '../support/infrastructure';
-import { ServiceProcess } from '../support/service-process';
+import { ServiceProcess } from '../support/harness';
 
 async function bootWith(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const service = new ServiceProcess('order', 0, env).start();
+  const service = new ServiceProcess('order', { env }).start();
   const code = await service.waitExit();
   return { code, stderr: service.stderr.join('\n') };
 }

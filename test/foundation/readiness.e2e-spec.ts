@@ -1,5 +1,5 @@
 import { createTestDatabase, eventually, freePort, SHARED, TestDatabase, uniqueName } from '../support/infrastructure';
-import { ServiceProcess } from '../support/service-process';
+import { ServiceProcess } from '../support/harness';
 import { exampleDefaults } from '../support/platform';
 import { TcpProxy } from '../support/tcp-proxy';
 import { inventoryDatabase } from '../../apps/inventory/src/inventory.database';
@@ -28,11 +28,13 @@ describe('readiness when a dependency dies', () => {
     const url = new URL(database.url);
     url.port = String(postgresPort);
     const port = await freePort();
-    inventory = new ServiceProcess('inventory', port, {
-      INVENTORY_PORT: String(port),
-      INVENTORY_DATABASE_URL: url.toString(),
-      NATS_URL: `nats://127.0.0.1:${natsPort}`,
-      NATS_PREFIX: uniqueName('ready').replace(/_/g, '-'),
+    inventory = new ServiceProcess('inventory', {
+      port,
+      env: {
+        INVENTORY_DATABASE_URL: url.toString(),
+        NATS_URL: `nats://127.0.0.1:${natsPort}`,
+        NATS_PREFIX: uniqueName('ready').replace(/_/g, '-'),
+      },
     }).start();
     await inventory.waitReady();
   }, 30_000);
@@ -84,12 +86,14 @@ describe('readiness of the gateway when Redis dies', () => {
   beforeAll(async () => {
     const redisPort = await redisProxy.start();
     const port = await freePort();
-    gateway = new ServiceProcess('gateway', port, {
-      ...exampleDefaults(),
-      GATEWAY_PORT: String(port),
-      NATS_URL: SHARED.nats,
-      NATS_PREFIX: uniqueName('ready').replace(/_/g, '-'),
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    gateway = new ServiceProcess('gateway', {
+      port,
+      env: {
+        ...exampleDefaults(),
+        NATS_URL: SHARED.nats,
+        NATS_PREFIX: uniqueName('ready').replace(/_/g, '-'),
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      },
     }).start();
     await gateway.waitReady();
   }, 30_000);

@@ -1,7 +1,6 @@
 import { createServer, Server } from 'node:http';
-import { SHARED, uniqueName } from '../support/infrastructure';
-import { exampleDefaults } from '../support/platform';
-import { ServiceProcess } from '../support/service-process';
+import { gatewayAlone } from './gateway-alone';
+import { ServiceProcess } from '../support/harness';
 
 /** Another program on the machine that took the port a harness picked, and answers "ready" to anything. */
 async function impostorOn(port = 0): Promise<{ server: Server; port: number }> {
@@ -23,14 +22,7 @@ describe('a harness whose picked port is taken before the service listens', () =
 
   beforeAll(async () => {
     impostor = await impostorOn();
-    gateway = new ServiceProcess('gateway', impostor.port, {
-      ...exampleDefaults(),
-      NATS_URL: SHARED.nats,
-      NATS_PREFIX: uniqueName('race').replace(/_/g, '-'),
-      REDIS_URL: SHARED.redis,
-      REDIS_PREFIX: `${uniqueName('race')}:`,
-      LOG_LEVEL: 'warn',
-    }).start();
+    gateway = new ServiceProcess('gateway', { port: impostor.port, env: gatewayAlone() }).start();
     await gateway.waitReady();
   }, 90_000);
 

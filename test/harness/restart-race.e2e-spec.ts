@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildServer } from '../../chaos/servers/child-server';
 import { privateNats, privateRedis } from '../../chaos/servers/nats-redis';
-import { ServiceProcess } from '../../chaos/servers/service-process';
-import { freePort, SHARED, uniqueName } from '../support/infrastructure';
-import { natsServerName, redisProcessId } from '../support/own-server';
-import { exampleDefaults } from '../support/platform';
+import { FileOutput, ServiceProcess, natsServerName, redisProcessId } from '../support/harness';
+import { freePort } from '../support/infrastructure';
+import { gatewayAlone } from './gateway-alone';
 
 /** Another program that took a port while its owner was down: it accepts and greets like a server. */
 async function squatOn(port: number, greeting: string): Promise<Server> {
@@ -34,21 +33,18 @@ describe('a chaos restart that finds its port taken', () => {
   });
 
   it('brings the gateway back on a port of its own and answers only from the restarted process', async () => {
-    const env = {
-      ...exampleDefaults(),
-      NATS_URL: SHARED.nats,
-      NATS_PREFIX: uniqueName('restart').replace(/_/g, '-'),
-      REDIS_URL: SHARED.redis,
-      REDIS_PREFIX: `${uniqueName('restart')}:`,
-      LOG_LEVEL: 'warn',
-    };
-    const gateway = new ServiceProcess('gateway', await freePort(), env, join(dir, 'gateway.log'), () => 0);
+    const gateway = new ServiceProcess('gateway', {
+      port: await freePort(),
+      env: gatewayAlone(),
+      output: new FileOutput(join(dir, 'gateway.log')),
+      supervise: { clock: () => 0 },
+    });
     try {
       gateway.start();
       await gateway.waitReady(60_000);
       const lostPort = gateway.port;
       gateway.signal('SIGKILL');
-      await gateway.waitExit(10_000);
+      await gateway.exitWithin(10_000);
       squatters.push(await squatOn(lostPort, 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}'));
       gateway.start();
       await gateway.waitReady(60_000);
@@ -57,7 +53,7 @@ describe('a chaos restart that finds its port taken', () => {
       const live = (await (await fetch(`${gateway.url}/health/live`)).json()) as { pid?: number };
       expect(live.pid).toBe(gateway.pid);
     } finally {
-      await gateway.destroy();
+      await gateway.stop();
     }
   }, 150_000);
 

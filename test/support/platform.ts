@@ -7,7 +7,7 @@ import { SERVICE_NAMES } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
 import { DATABASES } from '../../scripts/lib/services';
 import { createTestDatabase, freePort, SHARED, TestDatabase, uniqueName } from './infrastructure';
-import { ServiceProcess } from './service-process';
+import { ServiceProcess } from './harness/service-process';
 
 /** The development defaults of .env.example. */
 export function exampleDefaults(): Record<string, string> {
@@ -110,7 +110,7 @@ export class TestPlatform {
     }
     for (const service of services) {
       const env = { ...this.env, ...options.env?.[service] };
-      const process = new ServiceProcess(service, Number(env[`${service.toUpperCase()}_PORT`]), env);
+      const process = new ServiceProcess(service, { port: Number(env[`${service.toUpperCase()}_PORT`]), env });
       this.processes.set(service, process.start());
     }
     await Promise.all([...this.processes.values()].map((p) => p.waitReady()));

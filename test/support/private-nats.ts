@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uniqueName } from './infrastructure';
-import { natsServerName, startOnOwnPort } from './own-server';
+import { natsServerName, startOnOwnPort } from './harness/own-server';
 import { TcpProxy } from './tcp-proxy';
 
 const NATS_SERVER = process.env.NATS_SERVER_BIN ?? 'nats-server';

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { freePort } from './infrastructure';
+import { freePort } from '../infrastructure';
 
 /**
  * Servers a harness runs as its own children (nats-server, redis-server, PostgreSQL) cannot

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { HARNESS_LINK_VARIABLE, ListeningReport, ServiceName } from '@zhongtai/platform';
-import { entryPoint } from '../../scripts/lib/services';
+import { entryPoint } from '../../../scripts/lib/services';
 
 /**
  * How every harness (test/, chaos/, bench/) starts a service process without the port race:
