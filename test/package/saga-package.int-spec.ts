@@ -30,6 +30,34 @@ async function sh(command: string, args: string[], cwd: string, env: NodeJS.Proc
   }
 }
 
+/** The minimal registration of libs/saga/README.md (Install), compiled against the package's declarations. */
+async function readmeRegistration(): Promise<string> {
+  const readme = await readFile(join(library, 'README.md'), 'utf8');
+  const install = readme.slice(readme.indexOf('## Install'));
+  const block = /```ts\n(import \{ Injectable, Module \}[\s\S]*?)```/.exec(install);
+  if (!block)
+    throw new Error(
+      'libs/saga/README.md: no registration example (```ts import { Injectable, Module } ...) under ## Install',
+    );
+  return block[1];
+}
+
+/** What a TypeScript consumer of the package sets: no paths, resolution through the package's exports. */
+const consumerTsconfig = {
+  compilerOptions: {
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    target: 'ES2022',
+    strict: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ['node'],
+  },
+  files: ['shop-module.ts'],
+};
+
 interface PackResult {
   filename: string;
   files: { path: string }[];
@@ -101,6 +129,9 @@ describe('the @zhongtai/saga package installed in an application of its own', ()
       await symlink(join(repository, 'node_modules', peer), join(app, 'node_modules', peer), 'dir');
     }
     await copyFile(join(__dirname, 'scratch-app/shop.mjs'), join(app, 'shop.mjs'));
+    await writeFile(join(app, 'shop-module.ts'), await readmeRegistration());
+    await writeFile(join(app, 'tsconfig.json'), JSON.stringify(consumerTsconfig));
+    await symlink(join(repository, 'node_modules/@types'), join(app, 'node_modules/@types'), 'dir');
 
     const resultFile = join(work, 'result.json');
     await sh('node', ['shop.mjs'], app, {
@@ -152,6 +183,12 @@ describe('the @zhongtai/saga package installed in an application of its own', ()
     );
     expect(files.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
   });
+
+  it('type-checks the README registration against the declarations, without path aliases', async () => {
+    const app = join(work, 'shop');
+    const tsc = join(repository, 'node_modules/typescript/bin/tsc');
+    await expect(sh('node', [tsc, '-p', 'tsconfig.json'], app)).resolves.toBe('');
+  }, 60_000);
 
   it('completes a saga whose two steps succeed, each effect once', () => {
     const id = result.ids.completed;
