@@ -11,7 +11,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CatalogueController } from './catalogue/catalogue.controller';
 import { CheckoutController } from './checkout/checkout.controller';
-import { CheckoutService } from './checkout/checkout.service';
+import { CheckoutEdgeService } from './checkout/checkout-edge.service';
 import { IdempotencyService } from './checkout/idempotency.service';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 import { OrderWaiter } from './orders/order-waiter';
@@ -50,7 +50,7 @@ export class GatewayModule {
         // Order matters: authentication first, so that rate limits know the customer.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
-        CheckoutService,
+        CheckoutEdgeService,
         IdempotencyService,
         OrderWaiter,
         rpcClientProvider('order'),

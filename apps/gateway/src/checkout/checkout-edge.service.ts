@@ -15,7 +15,7 @@ const CHECKOUT_FINAL = ['PAID', 'CANCELLED'] as const;
  * key), then the request waits for the saga's outcome as long as the client prefers.
  */
 @Injectable()
-export class CheckoutService {
+export class CheckoutEdgeService {
   constructor(
     private readonly idempotency: IdempotencyService,
     private readonly waiter: OrderWaiter,

@@ -15,7 +15,7 @@ import { ApiProblemResponses } from '../http/api-problem-responses';
 import { OrderResponse } from '../orders/order.response';
 import { preferredWait } from '../orders/order-waiter';
 import { CheckoutRequest } from './checkout.request';
-import { CheckoutService } from './checkout.service';
+import { CheckoutEdgeService } from './checkout-edge.service';
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 
@@ -23,7 +23,7 @@ const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 @ApiBearerAuth()
 @Controller('checkout')
 export class CheckoutController {
-  constructor(private readonly checkout: CheckoutService) {}
+  constructor(private readonly checkout: CheckoutEdgeService) {}
 
   @Post()
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1 to 255 printable characters, per customer' })

@@ -7,8 +7,8 @@ import { CreateProductDto } from './create-product.dto';
 import { QuoteDto } from './quote.dto';
 
 @Controller()
-export class CatalogueController {
-  private readonly logger = new Logger(CatalogueController.name);
+export class CatalogueRpcController {
+  private readonly logger = new Logger(CatalogueRpcController.name);
 
   constructor(private readonly catalogue: CatalogueService) {}
 

@@ -30,7 +30,7 @@ const PLACEMENT_GROUPS_IN_FLIGHT = 2;
 const ORDERS_PER_PLACEMENT_GROUP = 32;
 
 @Injectable()
-export class CheckoutService {
+export class OrderPlacementService {
   private readonly placements = new GroupCommit<Placement, Order | undefined>(
     (placement) => placement.orderId,
     (group) => this.placeTogether(group),

@@ -1,29 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { OrderRpc } from '@zhongtai/contracts';
-import type {
-  CancelOrderRequest,
-  GetOrderRequest,
-  ListOrdersRequest,
-  OrderPage,
-  OrderView,
-  PlaceOrderRequest,
-  PlaceOrderResponse,
-} from '@zhongtai/contracts';
-import { CheckoutService } from '../checkout/checkout.service';
+import type { GetOrderRequest, ListOrdersRequest, OrderPage, OrderView } from '@zhongtai/contracts';
 import { OrdersService } from './orders.service';
 
+/** Reading orders over RPC: one order, or a customer's orders a page at a time. */
 @Controller()
-export class OrdersController {
-  constructor(
-    private readonly checkout: CheckoutService,
-    private readonly orders: OrdersService,
-  ) {}
-
-  @MessagePattern(OrderRpc.placeOrder)
-  placeOrder(@Payload() request: PlaceOrderRequest): Promise<PlaceOrderResponse> {
-    return this.checkout.placeOrder(request);
-  }
+export class OrdersRpcController {
+  constructor(private readonly orders: OrdersService) {}
 
   @MessagePattern(OrderRpc.getOrder)
   findOrder(@Payload() request: GetOrderRequest): Promise<OrderView> {
@@ -33,10 +17,5 @@ export class OrdersController {
   @MessagePattern(OrderRpc.listOrders)
   listOrders(@Payload() request: ListOrdersRequest): Promise<OrderPage> {
     return this.orders.listOrders(request.customerId, request.limit, request.cursor);
-  }
-
-  @MessagePattern(OrderRpc.cancelOrder)
-  cancelOrder(@Payload() request: CancelOrderRequest): Promise<OrderView> {
-    return this.orders.cancelOrder(request.orderId, request.customerId);
   }
 }

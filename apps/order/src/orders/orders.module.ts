@@ -1,23 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { rpcClientProvider } from '@zhongtai/platform';
-import { CheckoutPricing } from '../checkout/checkout-pricing';
-import { CheckoutService } from '../checkout/checkout.service';
 import { Order } from './order.entity';
 import { OrderStatusPublisher } from './order-status.publisher';
-import { OrdersController } from './orders.controller';
+import { OrdersRpcController } from './orders-rpc.controller';
 import { OrdersService } from './orders.service';
 
+/**
+ * The bottom layer of the order service: the order, its states and its reads. Checkout and
+ * cancellation build on it; it imports neither.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([Order])],
-  controllers: [OrdersController],
-  providers: [
-    OrdersService,
-    CheckoutService,
-    CheckoutPricing,
-    OrderStatusPublisher,
-    rpcClientProvider('inventory'),
-    rpcClientProvider('coupon'),
-  ],
+  controllers: [OrdersRpcController],
+  providers: [OrdersService, OrderStatusPublisher],
+  exports: [TypeOrmModule, OrdersService],
 })
 export class OrdersModule {}

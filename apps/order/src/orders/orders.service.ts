@@ -2,25 +2,19 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { OrderPage, OrderView } from '@zhongtai/contracts';
 import { ProblemException } from '@zhongtai/platform';
-import { decodeCursor, encodeCursor, SagaOrchestrator } from '@zhongtai/saga';
-import { DataSource, Repository } from 'typeorm';
-import { cancelOrderSaga } from '../cancellation/cancel-order.saga';
+import { decodeCursor, encodeCursor } from '@zhongtai/saga';
+import { Repository } from 'typeorm';
 import { Order } from './order.entity';
-import { moveOrder } from './order-transitions';
 import { toOrderView } from './order.view';
 
 @Injectable()
 export class OrdersService {
-  constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(Order) private readonly orders: Repository<Order>,
-    private readonly orchestrator: SagaOrchestrator,
-  ) {}
+  constructor(@InjectRepository(Order) private readonly orders: Repository<Order>) {}
 
   /** An order; another customer's order is not found, not forbidden. */
   async findOrder(orderId: string, customerId?: string): Promise<OrderView> {
     const order = await this.orders.findOneBy(customerId ? { id: orderId, customerId } : { id: orderId });
-    if (!order) throw notFound(orderId);
+    if (!order) throw orderNotFound(orderId);
     return toOrderView(order);
   }
 
@@ -42,35 +36,8 @@ export class OrdersService {
     const last = entities.length > limit ? limit - 1 : -1;
     return { items, nextCursor: last >= 0 ? encodeCursor(raw[last].cursor_created_at, entities[last].id) : null };
   }
-
-  /**
-   * Cancels an order. Before payment the checkout saga is aborted and compensates what it
-   * did; once paid, the cancel saga refunds, restocks and gives the coupon back. 409 when
-   * the order's state allows neither.
-   */
-  async cancelOrder(orderId: string, customerId?: string): Promise<OrderView> {
-    await this.dataSource.transaction(async (manager) => {
-      const order = await manager.findOne(Order, {
-        where: customerId ? { id: orderId, customerId } : { id: orderId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!order) throw notFound(orderId);
-      if (order.status === 'PENDING') {
-        if (await this.orchestrator.abort(manager, orderId, 'CANCELLED_BY_CUSTOMER')) return;
-        throw notCancellable(order.status, 'its payment is being completed or it is already being cancelled');
-      }
-      if (order.status !== 'PAID') throw notCancellable(order.status, 'it is not paid');
-      await moveOrder(manager, orderId, 'PAID', 'CANCELLING');
-      await this.orchestrator.start(manager, cancelOrderSaga, { orderId, couponCode: order.couponCode });
-    });
-    return this.findOrder(orderId);
-  }
 }
 
-function notFound(orderId: string): ProblemException {
+export function orderNotFound(orderId: string): ProblemException {
   return new ProblemException(HttpStatus.NOT_FOUND, 'NOT_FOUND', `No order ${orderId}`);
-}
-
-function notCancellable(status: string, why: string): ProblemException {
-  return new ProblemException(HttpStatus.CONFLICT, 'ORDER_NOT_CANCELLABLE', `The order is ${status}: ${why}`);
 }
