@@ -55,7 +55,18 @@ const sagaStaysInside = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'libs/saga/dist/**', 'node_modules/**', 'coverage/**', '.run/**', 'jest.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'libs/saga/dist/**',
+      '.stryker-tmp/**',
+      'reports/**',
+      'node_modules/**',
+      'coverage/**',
+      '.run/**',
+      'jest.config.js',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
