@@ -18,12 +18,17 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { ServiceName } from '@zhongtai/platform';
-import { deleteSagaStreams } from '@zhongtai/saga/testing';
 import { dropDatabase, ensureDatabase, migrate } from '../../scripts/lib/databases';
 import { DATABASES } from '../../scripts/lib/services';
-import { freePort } from '../../test/support/infrastructure';
-import { LogSummary, ServiceProcess, SummaryOutput } from '../../test/support/harness';
-import { exampleDefaults } from '../../test/support/platform';
+import {
+  exampleDefaults,
+  LogSummary,
+  removeRedisKeys,
+  removeStreams,
+  ServiceProcess,
+  startServices,
+  SummaryOutput,
+} from '../../test/support/harness';
 import { Children } from './children';
 import { cpuSnapshot, CpuSnapshot, cpuUsage } from './cpu';
 import { machineFacts, MachineFacts } from './machine';
@@ -162,20 +167,23 @@ export class BenchStack {
    * environment plus `env`; `as` names the process when two worlds run the same service.
    */
   async startServices(services: ServiceName[], env: Record<string, string> = {}, as?: (s: ServiceName) => string) {
-    for (const service of services) {
-      const port = await freePort();
-      const name = as ? as(service) : service;
-      // Production mode: no source maps.
-      const child = new ServiceProcess(service, {
-        port,
-        env: { ...this.env, ...env },
-        output: new SummaryOutput(name),
-        nodeArgs: this.profileArgs(name),
-        orphanGuard: true,
-      });
-      this.services.set(name, child.start());
-      await child.waitReady();
-    }
+    await startServices(
+      services,
+      (service, port) => {
+        const name = as ? as(service) : service;
+        // Production mode: no source maps.
+        const child = new ServiceProcess(service, {
+          port,
+          env: { ...this.env, ...env },
+          output: new SummaryOutput(name),
+          nodeArgs: this.profileArgs(name),
+          orphanGuard: true,
+        });
+        this.services.set(name, child);
+        return child;
+      },
+      { oneByOne: true },
+    );
   }
 
   /** BENCH_CPU_PROF=order,gateway: those processes run under `node --cpu-prof` (profiles in <results>/prof). */
@@ -335,10 +343,10 @@ export class BenchStack {
       this.killNow();
       const nats = this.nats ?? (await connect({ servers: this.options.servers.nats }).catch(() => undefined));
       for (const prefix of this.prefixes) {
-        if (nats) await attempt(`delete streams of ${prefix}`, () => deleteSagaStreams(nats, prefix));
+        if (nats) await attempt(`delete streams of ${prefix}`, () => removeStreams(nats, prefix));
       }
       if (nats) await attempt('close NATS', () => nats.close());
-      await attempt('delete Redis keys', () => deleteRedisKeys(this.options.servers.redis, this.redisPrefix));
+      await attempt('delete Redis keys', () => removeRedisKeys(this.options.servers.redis, this.redisPrefix));
       await attempt('close stats client', async () => this.stats?.end());
       for (const service of DATABASE_SERVICES) {
         await attempt(`drop ${service} database`, () =>
@@ -350,21 +358,6 @@ export class BenchStack {
       return problems;
     })();
     return this.cleaning;
-  }
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -1,15 +1,13 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_NAMES } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
 import { ensureDatabase, migrate } from '../../scripts/lib/databases';
 import { DATABASES } from '../../scripts/lib/services';
-import { freePort } from '../../test/support/infrastructure';
-import { FileOutput, ServiceProcess } from '../../test/support/harness';
+import { exampleDefaults, FileOutput, ServerProcess, ServiceProcess, startServices } from '../../test/support/harness';
 import { TcpProxy } from '../../test/support/tcp-proxy';
 import { FaultyProxy } from '../faults/faulty-proxy';
-import { ChildServer } from './child-server';
 import { registerCleanup, startReaper, trackPid } from './last-resort';
 import { privateNats, privateRedis } from './nats-redis';
 import { PrivatePostgres } from './postgres';
@@ -21,16 +19,6 @@ export interface ClusterOptions {
   /** Where the logs of every process go (kept after the run). */
   logDir: string;
   clock: () => number;
-}
-
-/** The development defaults of .env.example (every variable the processes read). */
-function exampleEnvironment(): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of readFileSync('.env.example', 'utf8').split('\n')) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match) values[match[1]] = match[2];
-  }
-  return values;
 }
 
 export const databaseName = (service: ServiceName) => `zhongtai_${service}`;
@@ -48,8 +36,8 @@ export class ChaosCluster {
   readonly env: Record<string, string> = {};
   readonly runDir: string;
   postgres!: PrivatePostgres;
-  nats!: ChildServer;
-  redis!: ChildServer;
+  nats!: ServerProcess;
+  redis!: ServerProcess;
   pgProxy!: FaultyProxy;
   natsProxy!: FaultyProxy;
   private readonly redisFront = new TcpProxy('127.0.0.1', () => this.redis.port);
@@ -108,7 +96,7 @@ export class ChaosCluster {
       this.redisFront.stop(),
       this.gatewayFront.stop(),
     ]);
-    await Promise.allSettled([this.nats?.destroy(), this.redis?.destroy()]);
+    await Promise.allSettled([this.nats?.stop('SIGTERM', 5_000), this.redis?.stop('SIGTERM', 5_000)]);
     if (this.postgres) {
       await this.postgres.stopFast().catch(() => undefined);
       try {
@@ -143,7 +131,7 @@ export class ChaosCluster {
       this.gatewayFront.start(),
     ]);
 
-    Object.assign(this.env, exampleEnvironment(), {
+    Object.assign(this.env, exampleDefaults(), {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       NATS_URL: `nats://127.0.0.1:${this.natsProxy.port}`,
@@ -158,26 +146,26 @@ export class ChaosCluster {
       JWT_TTL_SECONDS: '86400',
     });
     for (const service of SERVICE_NAMES) {
-      const prefix = service.toUpperCase();
-      this.env[`${prefix}_PORT`] = String(await freePort());
       if (DATABASES[service]) {
-        this.env[`${prefix}_DATABASE_URL`] =
+        this.env[`${service.toUpperCase()}_DATABASE_URL`] =
           `postgres://postgres@127.0.0.1:${this.pgProxy.port}/${databaseName(service)}`;
       }
     }
-    for (const service of SERVICE_NAMES) {
-      const port = Number(this.env[`${service.toUpperCase()}_PORT`]);
-      const process = new ServiceProcess(service, {
-        port,
-        env: this.env,
-        output: new FileOutput(join(logDir, `${service}.log`)),
-        supervise: { clock: this.options.clock },
-        track: (pid) => trackPid(service, pid),
-      });
-      registerCleanup(service, () => process.killNow());
-      this.services.set(service, process);
-      process.start();
-    }
-    await this.waitAllReady(120_000);
+    await startServices(
+      SERVICE_NAMES,
+      (service, port) => {
+        const process = new ServiceProcess(service, {
+          port,
+          env: this.env,
+          output: new FileOutput(join(logDir, `${service}.log`)),
+          supervise: { clock: this.options.clock },
+          track: (pid) => trackPid(service, pid),
+        });
+        registerCleanup(service, () => process.killNow());
+        this.services.set(service, process);
+        return process;
+      },
+      { readyTimeoutMs: 120_000 },
+    );
   }
 }

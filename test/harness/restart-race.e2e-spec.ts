@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChildServer } from '../../chaos/servers/child-server';
 import { privateNats, privateRedis } from '../../chaos/servers/nats-redis';
-import { FileOutput, ServiceProcess, natsServerName, redisProcessId } from '../support/harness';
+import { FileOutput, natsServerName, redisProcessId, ServerProcess, ServiceProcess } from '../support/harness';
 import { freePort } from '../support/infrastructure';
 import { gatewayAlone } from './gateway-alone';
 
@@ -62,13 +61,13 @@ describe('a chaos restart that finds its port taken', () => {
       'redis',
       () => privateRedis(dir, dir),
       '+OK\r\n',
-      async (server: ChildServer) => (await redisProcessId(server.port)) === server.pid,
+      async (server: ServerProcess) => (await redisProcessId(server.port)) === server.pid,
     ],
     [
       'nats',
       () => privateNats(dir, dir),
       'INFO {"server_name":"someone-else"}\r\n',
-      async (server: ChildServer) => (await natsServerName(server.port))?.startsWith('chaos-') === true,
+      async (server: ServerProcess) => (await natsServerName(server.port))?.startsWith('chaos-') === true,
     ],
   ])(
     'brings %s back on a port of its own',
@@ -84,7 +83,7 @@ describe('a chaos restart that finds its port taken', () => {
         expect(server.port).not.toBe(lostPort);
         expect(await isOurs(server)).toBe(true);
       } finally {
-        await server.destroy();
+        await server.stop('SIGKILL');
       }
     },
     60_000,

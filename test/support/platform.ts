@@ -1,23 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { Redis } from 'ioredis';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { SERVICE_NAMES } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
 import { DATABASES } from '../../scripts/lib/services';
-import { createTestDatabase, freePort, SHARED, TestDatabase, uniqueName } from './infrastructure';
+import { exampleDefaults, removeRedisKeys, removeStreams, startServices } from './harness/stack';
 import { ServiceProcess } from './harness/service-process';
+import { createTestDatabase, SHARED, TestDatabase, uniqueName } from './infrastructure';
 
-/** The development defaults of .env.example. */
-export function exampleDefaults(): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of readFileSync('.env.example', 'utf8').split('\n')) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match) values[match[1]] = match[2];
-  }
-  return values;
-}
+export { exampleDefaults };
 
 export interface PlatformOptions {
   services?: ServiceName[];
@@ -79,7 +69,7 @@ export class TestPlatform {
     await Promise.all([...this.processes.values()].map((p) => p.stop()));
     await Promise.all([...this.databases.values()].map((db) => db.drop()));
     await this.removeNatsStreams();
-    await this.removeRedisKeys();
+    await removeRedisKeys(SHARED.redis, this.redisPrefix);
   }
 
   private async boot(options: PlatformOptions): Promise<void> {
@@ -106,39 +96,20 @@ export class TestPlatform {
         this.databases.set(service, database);
         this.env[`${service.toUpperCase()}_DATABASE_URL`] = database.url;
       }
-      this.env[`${service.toUpperCase()}_PORT`] = String(await freePort());
     }
-    for (const service of services) {
-      const env = { ...this.env, ...options.env?.[service] };
-      const process = new ServiceProcess(service, { port: Number(env[`${service.toUpperCase()}_PORT`]), env });
-      this.processes.set(service, process.start());
-    }
-    await Promise.all([...this.processes.values()].map((p) => p.waitReady()));
+    await startServices(services, (service, port) => {
+      const process = new ServiceProcess(service, { port, env: { ...this.env, ...options.env?.[service] } });
+      this.processes.set(service, process);
+      return process;
+    });
   }
 
   private async removeNatsStreams(): Promise<void> {
     const nc = await connect({ servers: SHARED.nats });
     try {
-      const jsm = await jetstreamManager(nc);
-      for await (const stream of jsm.streams.list()) {
-        if (stream.config.name.startsWith(this.natsPrefix)) await jsm.streams.delete(stream.config.name);
-      }
+      await removeStreams(nc, this.natsPrefix);
     } finally {
       await nc.close();
-    }
-  }
-
-  private async removeRedisKeys(): Promise<void> {
-    const redis = new Redis(SHARED.redis);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.redisPrefix}*`, 'COUNT', 500);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
     }
   }
 }

@@ -1,12 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { natsServer, ServerProcess } from './harness/server-process';
 import { uniqueName } from './infrastructure';
-import { natsServerName, startOnOwnPort } from './harness/own-server';
 import { TcpProxy } from './tcp-proxy';
-
-const NATS_SERVER = process.env.NATS_SERVER_BIN ?? 'nats-server';
 
 /**
  * A nats-server of the test's own, with JetStream on its own port and store, so that a test
@@ -14,11 +11,9 @@ const NATS_SERVER = process.env.NATS_SERVER_BIN ?? 'nats-server';
  * relay whose address never changes, so a restart that finds its port taken can move.
  */
 export class PrivateNats {
-  private child?: ChildProcess;
   private readonly storeDir = mkdtempSync(join(tmpdir(), 'zt-nats-'));
-  private readonly name = uniqueName('nats');
-  private readonly front = new TcpProxy('127.0.0.1', () => this.serverPort);
-  private serverPort = 0;
+  private readonly server = new ServerProcess('nats-server', natsServer(this.storeDir, uniqueName('nats')));
+  private readonly front = new TcpProxy('127.0.0.1', () => this.server.port);
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
@@ -30,34 +25,13 @@ export class PrivateNats {
   }
 
   async start(): Promise<void> {
-    this.serverPort = await startOnOwnPort(
-      'nats-server',
-      async (port) => {
-        const child = spawn(
-          NATS_SERVER,
-          ['-a', '127.0.0.1', '-p', String(port), '-n', this.name, '-js', '-sd', this.storeDir],
-          { stdio: 'ignore' },
-        );
-        this.child = child;
-        return {
-          child,
-          isOurs: async () => (await natsServerName(port)) === this.name,
-          abandon: () => this.stop('SIGKILL'),
-        };
-      },
-      { preferredPort: this.serverPort, timeoutMs: 10_000 },
-    );
+    await this.server.start();
     if (!this.front.port) await this.front.start();
   }
 
   /** SIGTERM is nats-server's graceful stop; SIGKILL an abrupt one. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
-    this.child = undefined;
+    await this.server.stop(signal);
   }
 
   async destroy(): Promise<void> {

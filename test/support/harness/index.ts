@@ -10,7 +10,10 @@
  * - service-launch.ts: no port race: the service reports the port it bound over IPC, moves to
  *   a free one if its port was taken, and is trusted only once `/health/live` names its pid.
  * - own-server.ts: the same for nats-server, redis-server and PostgreSQL, which cannot report
- *   a port: retry on a new one until the server on it proves ours.
+ *   a port: retry on a new one until the server on it proves ours; server-process.ts runs
+ *   nats-server and redis-server that way (PostgreSQL is chaos/servers/postgres.ts, pg_ctl).
+ * - stack.ts: what TestPlatform, ChaosCluster and BenchStack share (environment defaults,
+ *   starting a set of services, removing a run's streams and keys).
  */
 export { natsServerName, redisProcessId, startOnOwnPort } from './own-server';
 export type { OwnServerAttempt } from './own-server';
@@ -19,3 +22,6 @@ export { FileOutput, MemoryOutput, SummaryOutput } from './service-output';
 export type { LogLine, LogSummary, ServiceOutput } from './service-output';
 export { ServiceProcess } from './service-process';
 export type { ExitCause, ExitRecord, ServiceProcessOptions } from './service-process';
+export { exampleDefaults, removeRedisKeys, removeStreams, startServices } from './stack';
+export { natsServer, ServerProcess } from './server-process';
+export type { ServerBinary, ServerProcessOptions } from './server-process';

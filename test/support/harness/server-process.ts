@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { startOnOwnPort } from '../../test/support/harness';
-import { registerCleanup, signalIfAlive, trackPid } from './last-resort';
+import { natsServerName, startOnOwnPort } from './own-server';
 
 /** How a server binary is told its port, and how the harness recognises it on that port. */
 export interface ServerBinary {
@@ -10,25 +9,29 @@ export interface ServerBinary {
   isOurs(port: number, pid: number): Promise<boolean>;
 }
 
+export interface ServerProcessOptions {
+  /** Where its output is appended; discarded without. */
+  logFile?: string;
+  /** Told every pid spawned, and undefined once it exited (chaos's last-resort reaper). */
+  track?: (pid: number | undefined) => void;
+}
+
 /**
  * A server binary (nats-server, redis-server) run as a child on its own port, its output
- * appended to a log file, that faults may kill and that comes back on the same data. It comes
+ * appended to a log file, that a test or a fault may kill and that comes back on the same data. It comes
  * back on the same port unless another program took it meanwhile: then on a new one, which
  * the proxies in front of it follow (`port` is read at every connection).
  */
-export class ChildServer {
+export class ServerProcess {
   port = 0;
   private child?: ChildProcess;
   private exited?: Promise<void>;
-  private readonly unregister: () => void;
 
   constructor(
     readonly name: string,
     private readonly server: ServerBinary,
-    private readonly logFile: string,
-  ) {
-    this.unregister = registerCleanup(name, () => signalIfAlive(this.child?.pid, 'SIGKILL'));
-  }
+    private readonly options: ServerProcessOptions = {},
+  ) {}
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
@@ -63,24 +66,33 @@ export class ChildServer {
     clearTimeout(timer);
   }
 
-  async destroy(): Promise<void> {
-    await this.stop('SIGTERM', 5_000);
-    this.unregister();
+  /** Last resort, synchronous. */
+  killNow(): void {
+    if (this.running) this.child!.kill('SIGKILL');
   }
 
   private spawnOn(port: number): ChildProcess {
-    const log = openSync(this.logFile, 'a');
+    const log = this.options.logFile ? openSync(this.options.logFile, 'a') : 'ignore';
     const child = spawn(this.server.binary, this.server.args(port), { stdio: ['ignore', log, log] });
-    closeSync(log);
+    if (typeof log === 'number') closeSync(log);
     this.child = child;
-    trackPid(this.name, child.pid);
+    this.options.track?.(child.pid);
     this.exited = new Promise((resolve) =>
       child.once('exit', () => {
-        if (this.child === child) trackPid(this.name, undefined);
+        if (this.child === child) this.options.track?.(undefined);
         resolve();
       }),
     );
-    child.once('error', (error) => process.stderr.write(`chaos: ${this.name}: ${error.message}\n`));
+    child.once('error', (error) => process.stderr.write(`${this.name}: ${error.message}\n`));
     return child;
   }
+}
+
+/** nats-server with JetStream on `store`, known on its port by `name` (`-n`). */
+export function natsServer(store: string, name: string): ServerBinary {
+  return {
+    binary: process.env.NATS_SERVER_BIN ?? 'nats-server',
+    args: (port) => ['-a', '127.0.0.1', '-p', String(port), '-n', name, '-js', '-sd', store],
+    isOurs: async (port) => (await natsServerName(port)) === name,
+  };
 }
