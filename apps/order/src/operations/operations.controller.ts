@@ -45,9 +45,6 @@ export class OperationsController {
     const orders: { status: OrderStatus; n: string; total: string }[] = await this.dataSource.query(
       `SELECT status, count(*) AS n, coalesce(sum(total_cents), 0) AS total FROM orders GROUP BY status`,
     );
-    const sagas: { status: string; n: string }[] = await this.dataSource.query(
-      'SELECT status, count(*) AS n FROM saga_instance GROUP BY status',
-    );
     const sold: { sku: string; quantity: string }[] = await this.dataSource.query(
       `SELECT item->>'sku' AS sku, sum((item->>'quantity')::int) AS quantity
        FROM orders, jsonb_array_elements(items) AS item WHERE status = 'PAID' GROUP BY 1`,
@@ -56,7 +53,7 @@ export class OperationsController {
     for (const row of orders) ordersByStatus[row.status] = Number(row.n);
     return {
       ordersByStatus,
-      sagasByStatus: Object.fromEntries(sagas.map((s) => [s.status, Number(s.n)])),
+      sagasByStatus: await this.sagas.countByStatus(),
       paidQuantityBySku: Object.fromEntries(sold.map((s) => [s.sku, Number(s.quantity)])),
       paidTotalCents: Number(orders.find((row) => row.status === 'PAID')?.total ?? 0),
     };

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { orderStatusSubject } from '@zhongtai/contracts';
-import type { OrderStatus } from '@zhongtai/contracts';
 import { NATS_CONNECTION, SERVICE_CONFIG } from '@zhongtai/platform';
 import type { ServiceConfig } from '@zhongtai/platform';
-import { DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Order } from './order.entity';
-import { STATUS_CHANGES } from './order-transitions';
+import { statusChanges } from './order-transitions';
 import { toOrderView } from './order.view';
 
 /**
@@ -15,8 +14,9 @@ import { toOrderView } from './order.view';
  * A lost announcement only costs a waiting client its wait; the order itself is in the database.
  */
 @Injectable()
-export class OrderStatusPublisher implements EntitySubscriberInterface, OnModuleInit, OnModuleDestroy {
+export class OrderStatusPublisher implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(OrderStatusPublisher.name);
+  private stopListening?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -25,19 +25,13 @@ export class OrderStatusPublisher implements EntitySubscriberInterface, OnModule
   ) {}
 
   onModuleInit(): void {
-    this.dataSource.subscribers.push(this);
+    this.stopListening = statusChanges.listen(this.dataSource, (changes) => {
+      for (const change of changes) void this.announce(change.orderId);
+    });
   }
 
   onModuleDestroy(): void {
-    const index = this.dataSource.subscribers.indexOf(this);
-    if (index !== -1) this.dataSource.subscribers.splice(index, 1);
-  }
-
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    const changes = event.queryRunner.data[STATUS_CHANGES] as { orderId: string; status: OrderStatus }[] | undefined;
-    if (!changes) return;
-    delete event.queryRunner.data[STATUS_CHANGES];
-    for (const change of changes) void this.announce(change.orderId);
+    this.stopListening?.();
   }
 
   /** Announces the whole order as committed, so that a waiting gateway needs no further request. */
@@ -48,9 +42,5 @@ export class OrderStatusPublisher implements EntitySubscriberInterface, OnModule
     } catch (error) {
       this.logger.warn(`status of ${orderId} not announced: ${String(error)}`);
     }
-  }
-
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    delete event.queryRunner.data[STATUS_CHANGES];
   }
 }

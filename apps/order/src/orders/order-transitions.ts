@@ -1,9 +1,10 @@
 import type { FailureReason, OrderStatus } from '@zhongtai/contracts';
+import { AfterCommit } from '@zhongtai/saga';
 import type { EntityManager } from 'typeorm';
 import { canMove, IllegalOrderTransition } from './order-state';
 
-/** Where a transaction's status changes wait until it commits (see OrderStatusPublisher). */
-export const STATUS_CHANGES = 'orderStatusChanges';
+/** The status changes a transaction made, announced once it has committed (OrderStatusPublisher). */
+export const statusChanges = new AfterCommit<{ orderId: string; status: OrderStatus }>('order status changes');
 
 /**
  * Moves an order from one status to the next in the caller's transaction. Moving to the
@@ -27,7 +28,5 @@ export async function moveOrder(
     if (rows[0]?.status === to) return;
     throw new IllegalOrderTransition(orderId, rows[0]?.status ?? 'missing', to);
   }
-  const runner = manager.queryRunner;
-  if (runner)
-    ((runner.data[STATUS_CHANGES] ??= []) as { orderId: string; status: OrderStatus }[]).push({ orderId, status: to });
+  if (manager.queryRunner?.isTransactionActive) statusChanges.add(manager, { orderId, status: to });
 }
