@@ -18,7 +18,7 @@ export type {
 } from './definition/saga-definition';
 export { FORWARD_RETRY, MUST_SUCCEED_RETRY } from './definition/retry-policy';
 export type { RetryPolicy } from './definition/retry-policy';
-export type { SagaStatus, TimelineEntry } from './engine/saga-state';
+export type { Phase, SagaStatus, TimelineEntry, TimelineOutcome } from './engine/saga-state';
 export { CRASH_POINTS } from './crash-points';
 export type { CrashPoint } from './crash-points';
 export { GroupCommit, outcomeOf } from './group-commit';
@@ -31,7 +31,14 @@ export { decodeCursor, encodeCursor } from './orchestrator/keyset-cursor';
 export { SagaQueries } from './orchestrator/saga-queries';
 export type { LiveSagas, SagaDetail, SagaFilter, SagaPage, SagaSummary } from './orchestrator/saga-queries';
 export { BLOCKED_BY_COMPENSATION } from './participant/barrier';
-export type { CommandHandler, ParticipantContext, PropagationHooks } from './participant/participant-runtime';
+export type {
+  CommandHandler,
+  ParticipantContext,
+  ParticipantRuntime,
+  PropagationHooks,
+} from './participant/participant-runtime';
+export type { RelayOptions } from './outbox/outbox-relay';
+export type { SagaMetrics } from './saga-metrics';
 export { deleteExpired } from './retention';
 export type { RetentionOptions } from './retention';
 export { SagaCommandHandler, SagaModule } from './saga.module';
