@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CouponTestBed } from '../testing/coupon-test-bed';
+import { CouponTestKit } from '../testing/coupon-test-kit';
 
 function problemOf(error: unknown) {
   expect(error).toBeInstanceOf(HttpException);
@@ -8,10 +8,10 @@ function problemOf(error: unknown) {
 }
 
 describe('coupons', () => {
-  let bed: CouponTestBed;
+  let bed: CouponTestKit;
 
   beforeAll(async () => {
-    bed = await CouponTestBed.create('coupon_coupons');
+    bed = await CouponTestKit.create('coupon_coupons');
   }, 30_000);
 
   afterAll(() => bed?.stop(), 30_000);

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { CouponTestBed } from '../testing/coupon-test-bed';
+import { CouponTestKit } from '../testing/coupon-test-kit';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const daysFromNow = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
 
 describe('locking a coupon for an order', () => {
-  let bed: CouponTestBed;
+  let bed: CouponTestKit;
 
   beforeAll(async () => {
-    bed = await CouponTestBed.create('coupon_lock');
+    bed = await CouponTestKit.create('coupon_lock');
   }, 30_000);
 
   afterAll(() => bed?.stop(), 30_000);

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateCouponRequest } from '@zhongtai/contracts';
-import { CouponTestBed } from '../testing/coupon-test-bed';
+import { CouponTestKit } from '../testing/coupon-test-kit';
 
 describe('a redemption after its lock', () => {
-  let bed: CouponTestBed;
+  let bed: CouponTestKit;
   let coupon: CreateCouponRequest;
 
   beforeAll(async () => {
-    bed = await CouponTestBed.create('coupon_lifecycle');
+    bed = await CouponTestKit.create('coupon_lifecycle');
   }, 30_000);
 
   afterAll(() => bed?.stop(), 30_000);

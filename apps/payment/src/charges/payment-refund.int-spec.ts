@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { PaymentLedger } from '../../test/payment-ledger';
+import { PaymentTestKit } from '../testing/payment-test-kit';
 
 describe('refunding an order', () => {
-  let ledger: PaymentLedger;
+  let ledger: PaymentTestKit;
 
   beforeAll(async () => {
-    ledger = await PaymentLedger.open('pay_refund');
+    ledger = await PaymentTestKit.open('pay_refund');
   });
 
   afterAll(() => ledger.close());

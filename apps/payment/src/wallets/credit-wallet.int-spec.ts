@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { CreditRequest } from '@zhongtai/contracts';
 import { ProblemException } from '@zhongtai/platform';
-import { PaymentLedger } from '../../test/payment-ledger';
+import { PaymentTestKit } from '../testing/payment-test-kit';
 
 describe('crediting a wallet', () => {
-  let ledger: PaymentLedger;
+  let ledger: PaymentTestKit;
 
   beforeAll(async () => {
-    ledger = await PaymentLedger.open('pay_credit');
+    ledger = await PaymentTestKit.open('pay_credit');
   });
 
   afterAll(() => ledger.close());

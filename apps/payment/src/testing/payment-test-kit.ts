@@ -3,13 +3,13 @@ import { dataSourceOptions } from '@zhongtai/platform';
 import type { PaymentCommands } from '@zhongtai/contracts';
 import type { OutputOf, ParticipantContext, PayloadOf, ReasonOf, StepResult } from '@zhongtai/saga';
 import { DataSource, EntityManager } from 'typeorm';
-import { createTestDatabase, TestDatabase } from '../../../test/support/infrastructure';
-import { PaymentChargeHandler } from '../src/charges/payment-charge.handler';
-import { PaymentRefundHandler } from '../src/charges/payment-refund.handler';
-import { LedgerStatsService } from '../src/ledger/ledger-stats.service';
-import { FUNDING_ACCOUNT, MERCHANT_ACCOUNT, walletAccountId } from '../src/ledger/ledger-accounts';
-import { paymentDatabase } from '../src/payment.database';
-import { WalletService } from '../src/wallets/wallet.service';
+import { createTestDatabase, TestDatabase } from '../../../../test/support/infrastructure';
+import { PaymentChargeHandler } from '../charges/payment-charge.handler';
+import { PaymentRefundHandler } from '../charges/payment-refund.handler';
+import { LedgerStatsService } from '../ledger/ledger-stats.service';
+import { FUNDING_ACCOUNT, MERCHANT_ACCOUNT, walletAccountId } from '../ledger/ledger-accounts';
+import { paymentDatabase } from '../payment.database';
+import { WalletService } from '../wallets/wallet.service';
 
 type Charge = typeof PaymentCommands.charge;
 
@@ -17,7 +17,7 @@ type Charge = typeof PaymentCommands.charge;
  * The payment service on a fresh, migrated database: its services and saga handlers called
  * directly, each handler in its own transaction as the saga runtime would run it.
  */
-export class PaymentLedger {
+export class PaymentTestKit {
   readonly wallets: WalletService;
   readonly stats: LedgerStatsService;
   private readonly charges = new PaymentChargeHandler();
@@ -31,11 +31,11 @@ export class PaymentLedger {
     this.stats = new LedgerStatsService(dataSource);
   }
 
-  static async open(label: string): Promise<PaymentLedger> {
+  static async open(label: string): Promise<PaymentTestKit> {
     const database = await createTestDatabase(label, paymentDatabase);
     const dataSource = new DataSource({ ...dataSourceOptions(database.url, paymentDatabase), extra: { max: 40 } });
     await dataSource.initialize();
-    return new PaymentLedger(dataSource, database);
+    return new PaymentTestKit(dataSource, database);
   }
 
   async close(): Promise<void> {

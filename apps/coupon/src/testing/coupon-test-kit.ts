@@ -29,7 +29,7 @@ export interface OrderClaim {
  * The coupon service's data, services and saga handlers on a fresh migrated database. Handlers
  * run as the saga runtime runs them: in a transaction of their own, given its manager.
  */
-export class CouponTestBed {
+export class CouponTestKit {
   readonly coupons: CouponsService;
   readonly stats: RedemptionStatsService;
   private readonly handlers = {
@@ -47,12 +47,12 @@ export class CouponTestBed {
     this.stats = new RedemptionStatsService(dataSource);
   }
 
-  static async create(label: string): Promise<CouponTestBed> {
+  static async create(label: string): Promise<CouponTestKit> {
     const database = await createTestDatabase(label, couponDatabase);
     const options = dataSourceOptions(database.url, couponDatabase);
     const dataSource = new DataSource({ ...options, extra: { ...options.extra, max: 30 } });
     await dataSource.initialize();
-    return new CouponTestBed(dataSource, database);
+    return new CouponTestKit(dataSource, database);
   }
 
   async stop(): Promise<void> {
