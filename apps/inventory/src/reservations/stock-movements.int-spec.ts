@@ -1,0 +1,47 @@
+import { InventoryTestKit } from '../testing/inventory-test-kit';
+import { moveStock, StockMovement } from './stock-movements';
+
+/**
+ * Each movement's own condition, on its own: the callers' checks in front of it and the CHECK
+ * constraints behind it would both hide a movement that applied where the counters do not allow
+ * it, so these call `moveStock` directly, where only its condition can refuse (with its own
+ * message, not a constraint violation), and the counters stay as they were.
+ */
+describe('stock movements refuse what the counters do not allow', () => {
+  let kit: InventoryTestKit;
+
+  beforeAll(async () => {
+    kit = await InventoryTestKit.start('inv_movements');
+  });
+
+  afterAll(() => kit.stop());
+
+  const move = (movement: StockMovement, sku: string, quantity: number) =>
+    kit.dataSource.transaction((manager) => moveStock(manager, movement, [{ sku, quantity }]));
+
+  it.each<[StockMovement, string, (sku: string) => Promise<void>]>([
+    ['hold', 'more than on hand and not reserved', async () => undefined],
+    ['release', 'more than reserved', (sku) => move('hold', sku, 2)],
+    ['sell', 'more than reserved', (sku) => move('hold', sku, 2)],
+    ['restock', 'more than sold', (sku) => move('hold', sku, 2).then(() => move('sell', sku, 2))],
+  ])('%s of %s', async (movement, _what, before) => {
+    const sku = await kit.productWithStock(5);
+    await before(sku);
+    const counters = await kit.stockOf(sku);
+    const quantity = movement === 'hold' ? counters.available + 1 : 3;
+
+    await expect(move(movement, sku, quantity)).rejects.toThrow(
+      `cannot ${movement} ${quantity} of ${sku}: stock disagrees with reservations`,
+    );
+    expect(await kit.stockOf(sku)).toEqual(counters);
+  });
+
+  it('applies a movement the counters allow', async () => {
+    const sku = await kit.productWithStock(5);
+    await move('hold', sku, 2);
+    await move('sell', sku, 1);
+    await move('release', sku, 1);
+    await move('restock', sku, 1);
+    expect(await kit.stockOf(sku)).toEqual({ sku, stockOnHand: 5, reserved: 0, sold: 0, available: 5 });
+  });
+});
