@@ -44,6 +44,26 @@ describe('Idempotency-Key on checkout', () => {
     expect(await suite.shop.wallet(customer)).toBe(9_000);
   });
 
+  /** Placements the order service has handled, from its own metrics. */
+  async function placements(): Promise<number> {
+    const metrics = await (await fetch(`${suite.platform.service('order').url}/metrics`)).text();
+    return metrics
+      .split('\n')
+      .filter((line) => /^rpc_handler_duration_seconds_count\{.*subject="[^"]*\.order\.checkout\.place"/.test(line))
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  }
+
+  it('answers a replay from the gateway, without asking the order service to place it again', async () => {
+    const customer = await suite.shop.customerWithWallet(10_000);
+    const key = randomUUID();
+    const before = await placements();
+    await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
+    expect(await placements()).toBe(before + 1);
+    const again = await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] }, { key });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await placements()).toBe(before + 1);
+  });
+
   it('treats a body with its keys in another order as the same request', async () => {
     const customer = await suite.shop.customerWithWallet(10_000);
     const key = randomUUID();
