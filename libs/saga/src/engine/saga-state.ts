@@ -1,7 +1,8 @@
 import type { StepResult } from '../definition/command';
 import type { SagaFailure } from '../definition/saga-definition';
 
-export type SagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'COMPENSATED' | 'PARKED';
+export const SAGA_STATUSES = ['RUNNING', 'COMPENSATING', 'PARKED', 'COMPLETED', 'COMPENSATED'] as const;
+export type SagaStatus = (typeof SAGA_STATUSES)[number];
 export type Phase = 'action' | 'compensation';
 
 export const FINAL_STATUSES: readonly SagaStatus[] = ['COMPLETED', 'COMPENSATED'];

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { FINAL_STATUSES, SAGA_STATUSES } from '../engine/saga-state';
 import type { SagaStatus, TimelineEntry } from '../engine/saga-state';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
 
@@ -43,8 +44,6 @@ export interface LiveSagas {
 }
 
 type Row = Record<string, never>;
-
-const STATUSES: readonly SagaStatus[] = ['RUNNING', 'COMPENSATING', 'PARKED', 'COMPLETED', 'COMPENSATED'];
 
 /**
  * Read side of the saga log, for operators and the services' own reports: listing with cursor
@@ -120,7 +119,7 @@ export class SagaQueries {
     const rows: { status: SagaStatus; n: string }[] = await this.dataSource.query(
       'SELECT status, count(*) AS n FROM saga_instance GROUP BY status',
     );
-    const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<SagaStatus, number>;
+    const counts = Object.fromEntries(SAGA_STATUSES.map((status) => [status, 0])) as Record<SagaStatus, number>;
     for (const row of rows) counts[row.status] = Number(row.n);
     return counts;
   }
@@ -129,9 +128,9 @@ export class SagaQueries {
   async liveByDefinition(type?: string): Promise<LiveSagas[]> {
     const rows: { type: string; definition_version: number; n: string }[] = await this.dataSource.query(
       `SELECT type, definition_version, count(*) AS n FROM saga_instance
-       WHERE status NOT IN ('COMPLETED', 'COMPENSATED') AND ($1::text IS NULL OR type = $1)
+       WHERE status <> ALL($2::text[]) AND ($1::text IS NULL OR type = $1)
        GROUP BY type, definition_version ORDER BY type, definition_version`,
-      [type ?? null],
+      [type ?? null, FINAL_STATUSES],
     );
     return rows.map((row) => ({ type: row.type, definitionVersion: row.definition_version, live: Number(row.n) }));
   }
