@@ -1,26 +1,8 @@
-import type { JsMsg } from '@nats-io/jetstream';
-import { headers as natsHeaders } from '@nats-io/transport-node';
 import { failure, SagaRuntime, success } from '@zhongtai/saga';
-import type { StepResult } from '@zhongtai/saga';
+import type { Phase } from '@zhongtai/saga';
 import { registerBankA } from './fixture/bank.handlers';
+import { delivery, reply } from './fixture/hand-delivery';
 import { TransferWorld } from './fixture/transfer-world';
-
-type Phase = 'action' | 'compensation';
-
-/** A message as a durable consumer hands it over, first delivery. */
-function delivery(subject: string, headers: Record<string, string>, body: unknown): JsMsg {
-  const h = natsHeaders();
-  for (const [name, value] of Object.entries(headers)) h.set(name, value);
-  return { subject, headers: h, json: () => body, redelivered: false } as unknown as JsMsg;
-}
-
-function reply(sagaId: string, step: number, phase: Phase, result: StepResult<unknown>): JsMsg {
-  return delivery(
-    'reply',
-    { 'Saga-Id': sagaId, 'Saga-Step': String(step), 'Saga-Phase': phase, 'Saga-Attempt': '1' },
-    result,
-  );
-}
 
 /**
  * The library's rules that no fault-free run exercises, each driven by hand: no process is
@@ -62,9 +44,9 @@ describe('the saga library decides', () => {
 
   it('parks a saga whose step after the pivot refuses, and dispatches no compensation', async () => {
     const sagaId = await world.transfer('alice', 'carol', 100);
-    await transfers.orchestrator.handleReply(reply(sagaId, 0, 'action', success({ balanceCents: 900 })));
-    await transfers.orchestrator.handleReply(reply(sagaId, 1, 'action', success(undefined)));
-    await transfers.orchestrator.handleReply(reply(sagaId, 2, 'action', failure('SETTLEMENT_REFUSED')));
+    await transfers.orchestrator.handleReply(reply(sagaId, 0, success({ balanceCents: 900 })));
+    await transfers.orchestrator.handleReply(reply(sagaId, 1, success(undefined)));
+    await transfers.orchestrator.handleReply(reply(sagaId, 2, failure('SETTLEMENT_REFUSED')));
 
     expect(await instance(sagaId)).toMatchObject({ status: 'PARKED', current_step: 2 });
     expect(await commands(sagaId)).toEqual(['bank-a.withdraw:action', 'bank-b.deposit:action', 'bank-a.settle:action']);
@@ -74,21 +56,21 @@ describe('the saga library decides', () => {
 
   it('ignores a late reply of the wrong phase while it compensates a step', async () => {
     const sagaId = await world.transfer('alice', 'closed', 100);
-    await transfers.orchestrator.handleReply(reply(sagaId, 0, 'action', success({ balanceCents: 900 })));
-    await transfers.orchestrator.handleReply(reply(sagaId, 1, 'action', failure('ACCOUNT_CLOSED')));
+    await transfers.orchestrator.handleReply(reply(sagaId, 0, success({ balanceCents: 900 })));
+    await transfers.orchestrator.handleReply(reply(sagaId, 1, failure('ACCOUNT_CLOSED')));
     const compensating = await instance(sagaId);
     expect(compensating).toMatchObject({ status: 'COMPENSATING', current_step: 0 });
     const sent = await commands(sagaId);
     expect(sent.at(-1)).toBe('bank-a.refund:compensation');
 
     // The action's reply again (a redelivery, or a late attempt): step 0 is being compensated.
-    await transfers.orchestrator.handleReply(reply(sagaId, 0, 'action', success({ balanceCents: 900 })));
+    await transfers.orchestrator.handleReply(reply(sagaId, 0, success({ balanceCents: 900 })));
     // A compensation reply for the step that refused, which was never compensated.
-    await transfers.orchestrator.handleReply(reply(sagaId, 1, 'compensation', success(null)));
+    await transfers.orchestrator.handleReply(reply(sagaId, 1, success(null), 'compensation'));
     expect(await instance(sagaId)).toEqual(compensating);
     expect(await commands(sagaId)).toEqual(sent);
 
-    await transfers.orchestrator.handleReply(reply(sagaId, 0, 'compensation', success(undefined)));
+    await transfers.orchestrator.handleReply(reply(sagaId, 0, success(undefined), 'compensation'));
     expect(await instance(sagaId)).toMatchObject({ status: 'COMPENSATED' });
   });
 

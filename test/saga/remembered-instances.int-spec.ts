@@ -1,22 +1,6 @@
-import type { JsMsg } from '@nats-io/jetstream';
 import { SagaRuntime, success } from '@zhongtai/saga';
-import type { StepResult } from '@zhongtai/saga';
+import { reply } from './fixture/hand-delivery';
 import { TransferWorld } from './fixture/transfer-world';
-
-/** A reply as the orchestrator's consumer hands it over, for a step's first attempt. */
-function reply(sagaId: string, step: number, result: StepResult<unknown>): JsMsg {
-  const headers: Record<string, string> = {
-    'Saga-Id': sagaId,
-    'Saga-Step': String(step),
-    'Saga-Phase': 'action',
-    'Saga-Attempt': '1',
-  };
-  return {
-    subject: 'reply',
-    headers: { get: (name: string) => headers[name] },
-    json: () => result,
-  } as unknown as JsMsg;
-}
 
 /**
  * The orchestrator keeps the instances it wrote last so that the next reply needs no read.
