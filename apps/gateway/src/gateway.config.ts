@@ -10,6 +10,11 @@ export interface GatewayConfig {
   rateLimitPerCustomer: number;
   rateLimitPerAddress: number;
   idempotencyTtlSeconds: number;
+  /** The flash-sale gate in Redis (docs/design.md); off, every attempt goes to PostgreSQL. */
+  flashSaleGate: boolean;
+  gateReconcileMs: number;
+  /** How long a promise waits for its order to settle before it lapses. */
+  gatePromiseTtlSeconds: number;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -24,6 +29,10 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
     rateLimitPerCustomer: env.int('RATE_LIMIT_PER_CUSTOMER', { min: 1, max: 10_000_000, default: 600 }),
     rateLimitPerAddress: env.int('RATE_LIMIT_PER_ADDRESS', { min: 1, max: 10_000_000, default: 1_200 }),
     idempotencyTtlSeconds: env.int('IDEMPOTENCY_TTL_SECONDS', { min: 86_400, max: 30 * 86_400, default: 86_400 }),
+    flashSaleGate:
+      env.string('FLASH_SALE_GATE', { default: 'on', pattern: /^(on|off)$/, describe: 'on or off' }) === 'on',
+    gateReconcileMs: env.int('GATE_RECONCILE_MS', { min: 100, max: 600_000, default: 2_000 }),
+    gatePromiseTtlSeconds: env.int('GATE_PROMISE_TTL_SECONDS', { min: 10, max: 3_600, default: 120 }),
   };
   env.done();
   return config;

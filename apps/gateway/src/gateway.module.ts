@@ -13,7 +13,12 @@ import { CatalogueController } from './catalogue/catalogue.controller';
 import { CheckoutController } from './checkout/checkout.controller';
 import { CheckoutEdgeService } from './checkout/checkout-edge.service';
 import { IdempotencyService } from './checkout/idempotency.service';
+import { FlashSaleGate } from './flash-sale/flash-sale-gate';
+import { GateReconciler } from './flash-sale/gate-reconciler';
+import { GateSettlement } from './flash-sale/gate-settlement';
+import { RefusalRecorder } from './flash-sale/refusal-recorder';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
+import { OrderAnnouncements } from './orders/order-announcements';
 import { OrderWaiter } from './orders/order-waiter';
 import { OrdersController } from './orders/orders.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -52,7 +57,12 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         CheckoutEdgeService,
         IdempotencyService,
+        OrderAnnouncements,
         OrderWaiter,
+        FlashSaleGate,
+        GateReconciler,
+        GateSettlement,
+        RefusalRecorder,
         rpcClientProvider('order'),
         rpcClientProvider('inventory'),
         rpcClientProvider('coupon'),

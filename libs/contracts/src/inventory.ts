@@ -24,8 +24,24 @@ export const InventoryCommands = {
 /** Request/reply subjects of the inventory service's stock (under the NATS prefix); its products are in CatalogueRpc. */
 export const InventoryRpc = {
   adjustStock: 'inventory.stock.adjust',
+  /** What the gateway's flash-sale gate rebuilds its counts from. */
+  promisableStock: 'inventory.stock.promisable',
   stats: 'inventory.stats',
 } as const;
+
+export interface PromisableStockRequest {
+  skus: string[];
+  /** Orders that the gate promised stock to and has not yet seen settled. */
+  orderIds: string[];
+}
+
+/** One snapshot of the inventory database: both parts were read at the same moment. */
+export interface PromisableStock {
+  /** The known skus among those asked, with the stock on hand that no reservation holds. */
+  products: { sku: string; name: string; priceCents: number; available: number }[];
+  /** Those of the orders asked that hold or have held a reservation: `available` already counts them. */
+  reservedOrderIds: string[];
+}
 
 export interface AdjustStockRequest {
   sku: string;

@@ -25,6 +25,7 @@ export const OrderRpc = {
   authenticate: 'order.customers.authenticate',
   findCustomer: 'order.customers.find',
   placeOrder: 'order.checkout.place',
+  recordRefusals: 'order.checkout.record-refusals',
   getOrder: 'order.orders.get',
   listOrders: 'order.orders.list',
   cancelOrder: 'order.orders.cancel',
@@ -57,6 +58,19 @@ export interface PlaceOrderRequest {
   items: OrderLine[];
   couponCode: string | null;
   paymentMethod: 'wallet';
+  /** The id to place the order under: the one that the gateway's flash-sale gate promised stock to. */
+  orderId?: string;
+}
+
+/** A checkout that the gateway's flash-sale gate refused: kept as the CANCELLED order it was answered with. */
+export interface GateRefusal {
+  order: OrderView;
+  idempotencyKey: string;
+  requestHash: string;
+}
+
+export interface RecordRefusalsRequest {
+  refusals: GateRefusal[];
 }
 
 export interface PlaceOrderResponse {

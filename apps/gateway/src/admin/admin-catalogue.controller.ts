@@ -5,6 +5,7 @@ import type { ProductView, StockView } from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import { Audience } from '../auth/principal';
 import { ProductResponse } from '../catalogue/product.response';
+import { GateReconciler } from '../flash-sale/gate-reconciler';
 import { ApiProblemResponses } from '../http/api-problem-responses';
 import { AdjustStockRequest, CreateCouponRequest, CreateProductRequest } from './admin.requests';
 
@@ -26,6 +27,7 @@ export class AdminCatalogueController {
   constructor(
     @InjectRpcClient('inventory') private readonly inventory: ServiceRpcClient,
     @InjectRpcClient('coupon') private readonly coupons: ServiceRpcClient,
+    private readonly gate: GateReconciler,
   ) {}
 
   @Post('products')
@@ -35,13 +37,18 @@ export class AdminCatalogueController {
     return this.inventory.request<ProductView>(CatalogueRpc.createProduct, request);
   }
 
-  /** Idempotent on `reference`; never takes stock below what reservations hold (409). */
+  /**
+   * Idempotent on `reference`; never takes stock below what reservations hold (409). The
+   * flash-sale gate's count of the sku is rebuilt at once from the adjusted stock.
+   */
   @Post('products/:sku/stock')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: StockResponse })
   @ApiProblemResponses(400, 401, 403, 404, 409, 429)
-  adjustStock(@Param('sku') sku: string, @Body() request: AdjustStockRequest): Promise<StockView> {
-    return this.inventory.request<StockView>(InventoryRpc.adjustStock, { sku, ...request });
+  async adjustStock(@Param('sku') sku: string, @Body() request: AdjustStockRequest): Promise<StockView> {
+    const stock = await this.inventory.request<StockView>(InventoryRpc.adjustStock, { sku, ...request });
+    this.gate.reconcileSoon([sku]);
+    return stock;
   }
 
   @Post('coupons')

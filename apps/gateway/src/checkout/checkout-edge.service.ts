@@ -1,7 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { OrderRpc } from '@zhongtai/contracts';
-import type { OrderView, PlaceOrderResponse } from '@zhongtai/contracts';
+import type { OrderLine, OrderView, PlaceOrderResponse } from '@zhongtai/contracts';
 import { InjectRpcClient, ProblemException, ServiceRpcClient } from '@zhongtai/platform';
+import { FlashSaleGate } from '../flash-sale/flash-sale-gate';
+import { GateReconciler } from '../flash-sale/gate-reconciler';
+import { RefusalRecorder, refusedOrder } from '../flash-sale/refusal-recorder';
 import { OrderWaiter } from '../orders/order-waiter';
 import type { CheckoutRequest } from './checkout.request';
 import { IdempotencyService } from './idempotency.service';
@@ -11,14 +15,18 @@ const CHECKOUT_FINAL = ['PAID', 'CANCELLED'] as const;
 
 /**
  * Checkout at the edge: the Idempotency-Key is claimed in Redis (replays and concurrent
- * duplicates answered here), the order service places the order (and enforces one order per
- * key), then the request waits for the saga's outcome as long as the client prefers.
+ * duplicates answered here), the flash-sale gate promises the stock or refuses at once, the
+ * order service places the order (and enforces one order per key), then the request waits
+ * for the saga's outcome as long as the client prefers.
  */
 @Injectable()
 export class CheckoutEdgeService {
   constructor(
     private readonly idempotency: IdempotencyService,
     private readonly waiter: OrderWaiter,
+    private readonly gate: FlashSaleGate,
+    private readonly reconciler: GateReconciler,
+    private readonly refusals: RefusalRecorder,
     @InjectRpcClient('order') private readonly orders: ServiceRpcClient,
   ) {}
 
@@ -39,8 +47,22 @@ export class CheckoutEdgeService {
           'A request with this key is being accepted',
         );
       }
+      if (claim.refusal) return { order: claim.refusal, replayed: true };
       return { order: await this.waiter.waitFor(claim.orderId, CHECKOUT_FINAL, 0), replayed: true };
     }
+
+    const lines: OrderLine[] = body.items.map(({ sku, quantity }) => ({ sku, quantity }));
+    const couponCode = body.couponCode ?? null;
+    const orderId = randomUUID();
+    const decision = await this.gate.promiseStock(orderId, lines);
+    if (decision.kind === 'refused') {
+      const order = refusedOrder(orderId, customerId, lines, decision.products, couponCode);
+      await this.idempotency.complete(customerId, key, hash, orderId, order);
+      this.refusals.recordRefusal({ order, idempotencyKey: key, requestHash: hash });
+      return { order, replayed: false };
+    }
+    if (decision.kind === 'unknown') this.reconciler.reconcileSoon(decision.skus);
+    const promised = decision.kind === 'promised';
 
     let placed: PlaceOrderResponse;
     try {
@@ -48,13 +70,21 @@ export class CheckoutEdgeService {
         customerId,
         idempotencyKey: key,
         requestHash: hash,
-        items: body.items.map(({ sku, quantity }) => ({ sku, quantity })),
-        couponCode: body.couponCode ?? null,
+        items: lines,
+        couponCode,
         paymentMethod: body.paymentMethod ?? 'wallet',
+        orderId,
       });
     } catch (error) {
+      // Had the order been placed after all, its reservation takes the stock in PostgreSQL,
+      // and the count is one too high until the next reconciliation: an early refusal is missed, no unit oversold.
+      if (promised) await this.gate.giveBack(orderId);
       if (claim === 'claimed') await this.idempotency.release(customerId, key);
       throw error;
+    }
+    // A replayed key placed nothing new; an order refused for its stock when placed holds nothing.
+    if (promised && (placed.order.id !== orderId || placed.order.status === 'CANCELLED')) {
+      await this.gate.giveBack(orderId);
     }
     await this.idempotency.complete(customerId, key, hash, placed.order.id);
     const wait = placed.replayed ? 0 : waitSeconds;

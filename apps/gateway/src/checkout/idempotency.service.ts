@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { REDIS, SERVICE_CONFIG } from '@zhongtai/platform';
 import type { ServiceConfig } from '@zhongtai/platform';
+import type { OrderView } from '@zhongtai/contracts';
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { GATEWAY_CONFIG } from '../gateway.config';
@@ -8,7 +9,9 @@ import type { GatewayConfig } from '../gateway.config';
 
 /** What Redis remembers of an Idempotency-Key. */
 export type KeyRecord =
-  { state: 'in-flight'; requestHash: string } | { state: 'done'; requestHash: string; orderId: string };
+  | { state: 'in-flight'; requestHash: string }
+  /** `refusal`: the flash-sale gate refused the attempt, and its replays get the same answer from here. */
+  | { state: 'done'; requestHash: string; orderId: string; refusal?: OrderView };
 
 /** How long a request may hold its key while it is being accepted (a crashed gateway's claim expires). */
 const IN_FLIGHT_SECONDS = 60;
@@ -43,8 +46,14 @@ export class IdempotencyService {
     }
   }
 
-  async complete(customerId: string, key: string, requestHash: string, orderId: string): Promise<void> {
-    const record: KeyRecord = { state: 'done', requestHash, orderId };
+  async complete(
+    customerId: string,
+    key: string,
+    requestHash: string,
+    orderId: string,
+    refusal?: OrderView,
+  ): Promise<void> {
+    const record: KeyRecord = { state: 'done', requestHash, orderId, refusal };
     await this.redis
       .set(this.redisKey(customerId, key), JSON.stringify(record), 'EX', this.config.idempotencyTtlSeconds)
       .catch((error: unknown) => this.logger.warn(`idempotency key not remembered: ${String(error)}`));

@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { OrderRpc, orderStatusSubject } from '@zhongtai/contracts';
+import { Injectable } from '@nestjs/common';
+import { OrderRpc } from '@zhongtai/contracts';
 import type { OrderStatus, OrderView } from '@zhongtai/contracts';
-import { InjectRpcClient, NATS_CONNECTION, SERVICE_CONFIG, ServiceRpcClient } from '@zhongtai/platform';
-import type { ServiceConfig } from '@zhongtai/platform';
+import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
+import { OrderAnnouncements } from './order-announcements';
 
 /** How long an announced order is remembered, for a request that starts waiting just after it. */
 const RECENT_MS = 60_000;
@@ -14,37 +13,19 @@ type Waiter = { until: readonly OrderStatus[]; resolve: (order: OrderView) => vo
 /**
  * Answers `Prefer: wait=N` from the order service's status announcements, which carry the
  * whole order: no polling of PostgreSQL, and no request to the order service once an order
- * has been placed. One subscription per gateway; announcements that arrive before a request
- * starts waiting are kept for a minute, so that none is missed.
+ * has been placed. Announcements that arrive before a request starts waiting are kept for a
+ * minute, so that none is missed.
  */
 @Injectable()
-export class OrderWaiter implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(OrderWaiter.name);
+export class OrderWaiter {
   private readonly recent = new Map<string, { order: OrderView; at: number }>();
   private readonly waiters = new Map<string, Set<Waiter>>();
-  private subscription?: Subscription;
 
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    announcements: OrderAnnouncements,
     @InjectRpcClient('order') private readonly orders: ServiceRpcClient,
-  ) {}
-
-  onModuleInit(): void {
-    this.subscription = this.nats.subscribe(orderStatusSubject(this.config.natsPrefix, '*'), {
-      callback: (error, message) => {
-        if (error) return this.logger.warn(`status announcements: ${String(error)}`);
-        try {
-          this.announced(message.json<OrderView>());
-        } catch (parseError) {
-          this.logger.warn(`malformed status announcement: ${String(parseError)}`);
-        }
-      },
-    });
-  }
-
-  onModuleDestroy(): void {
-    this.subscription?.unsubscribe();
+  ) {
+    announcements.listen((order) => this.announced(order));
   }
 
   /**

@@ -1,8 +1,10 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { InventoryRpc } from '@zhongtai/contracts';
-import type { InventoryStats, StockView } from '@zhongtai/contracts';
+import type { InventoryStats, PromisableStock, StockView } from '@zhongtai/contracts';
 import { AdjustStockDto } from './adjust-stock.dto';
+import { PromisableStockDto } from './promisable-stock.dto';
+import { PromisableStockService } from './promisable-stock.service';
 import { StockAdjustmentsService } from './stock-adjustments.service';
 import { StockReportService } from './stock-report.service';
 
@@ -13,6 +15,7 @@ export class StockController {
   constructor(
     private readonly adjustments: StockAdjustmentsService,
     private readonly report: StockReportService,
+    private readonly promisable: PromisableStockService,
   ) {}
 
   @MessagePattern(InventoryRpc.adjustStock)
@@ -20,6 +23,11 @@ export class StockController {
     const stock = await this.adjustments.adjustStock(request);
     this.logger.log({ sku: request.sku, delta: request.delta, reference: request.reference }, 'stock adjusted');
     return stock;
+  }
+
+  @MessagePattern(InventoryRpc.promisableStock)
+  promisableStock(@Payload() request: PromisableStockDto): Promise<PromisableStock> {
+    return this.promisable.promisableStock(request);
   }
 
   @MessagePattern(InventoryRpc.stats)

@@ -4,12 +4,13 @@ import { Product } from '../catalogue/product.entity';
 import { Reservation } from '../reservations/reservation.entity';
 import { StockAdjustmentsService } from './stock-adjustments.service';
 import { StockController } from './stock.controller';
+import { PromisableStockService } from './promisable-stock.service';
 import { StockReportService } from './stock-report.service';
 
 /** Operators' view and changes of stock on hand. */
 @Module({
   imports: [TypeOrmModule.forFeature([Product, Reservation])],
   controllers: [StockController],
-  providers: [StockAdjustmentsService, StockReportService],
+  providers: [StockAdjustmentsService, StockReportService, PromisableStockService],
 })
 export class StockModule {}

@@ -2,15 +2,26 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { OrderRpc } from '@zhongtai/contracts';
 import type { PlaceOrderRequest, PlaceOrderResponse } from '@zhongtai/contracts';
+import { GateRefusalsService } from './gate-refusals.service';
 import { OrderPlacementService } from './order-placement.service';
+import { RecordRefusalsDto } from './record-refusals.dto';
 
-/** Where checkout enters the order service: the gateway's placement request. */
+/** Where checkout enters the order service: the gateway's placements, and the refusals of its flash-sale gate. */
 @Controller()
 export class CheckoutRpcController {
-  constructor(private readonly placement: OrderPlacementService) {}
+  constructor(
+    private readonly placement: OrderPlacementService,
+    private readonly refusals: GateRefusalsService,
+  ) {}
 
   @MessagePattern(OrderRpc.placeOrder)
   placeOrder(@Payload() request: PlaceOrderRequest): Promise<PlaceOrderResponse> {
     return this.placement.placeOrder(request);
+  }
+
+  /** The gateway's flash-sale gate hands over what it refused, in batches; answers how many were new. */
+  @MessagePattern(OrderRpc.recordRefusals)
+  async recordRefusals(@Payload() request: RecordRefusalsDto): Promise<{ recorded: number }> {
+    return { recorded: await this.refusals.recordRefusals(request.refusals) };
   }
 }

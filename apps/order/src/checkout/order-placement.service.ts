@@ -63,7 +63,7 @@ export class OrderPlacementService {
     if (priced.subtotalCents > MAX_ORDER_TOTAL_CENTS) {
       throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, 'ORDER_TOO_LARGE', 'The order total is too large');
     }
-    const orderId = randomUUID();
+    const orderId = request.orderId ?? randomUUID();
     const placed = priced.stockRefusal
       ? await this.insertOrder(this.dataSource.manager, orderId, request, priced)
       : await this.placements.submit({ orderId, request, priced });
