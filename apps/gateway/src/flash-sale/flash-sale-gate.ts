@@ -121,7 +121,15 @@ export class FlashSaleGate {
     reservedOrderIds: string[],
   ): Promise<number | undefined> {
     const keys = [this.skuKey(product.sku), this.promisedKey(product.sku), this.skusKey];
-    const args = [this.prefix, product.sku, seenVersion, product.available, product.name, product.priceCents, Date.now()];
+    const args = [
+      this.prefix,
+      product.sku,
+      seenVersion,
+      product.available,
+      product.name,
+      product.priceCents,
+      Date.now(),
+    ];
     const units = Number(await this.scripts.rebuild(keys.length, ...keys, ...args, ...reservedOrderIds));
     return units < 0 ? undefined : units;
   }

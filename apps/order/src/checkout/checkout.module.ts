@@ -10,6 +10,12 @@ import { OrderPlacementService } from './order-placement.service';
 @Module({
   imports: [OrdersModule],
   controllers: [CheckoutRpcController],
-  providers: [OrderPlacementService, GateRefusalsService, CheckoutPricing, rpcClientProvider('inventory'), rpcClientProvider('coupon')],
+  providers: [
+    OrderPlacementService,
+    GateRefusalsService,
+    CheckoutPricing,
+    rpcClientProvider('inventory'),
+    rpcClientProvider('coupon'),
+  ],
 })
 export class CheckoutModule {}

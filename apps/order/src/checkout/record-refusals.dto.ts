@@ -26,7 +26,11 @@ class RefusedItemDto {
 class RefusedOrderDto {
   @IsUUID() id!: string;
   @IsUUID() customerId!: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => RefusedItemDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => RefusedItemDto)
   items!: RefusedItemDto[];
   @IsInt() @Min(0) subtotalCents!: number;
   @IsOptional() @IsString() @MaxLength(64) couponCode!: string | null;
