@@ -2,15 +2,21 @@
  * The flash-sale benchmark (`npm run bench:flash`, and part of `npm run bench`).
  *
  * One sku with 100 units; 10,000 checkout attempts (one unit each, `Prefer: wait=30`) from
- * 1,000 customers with funded wallets, in random order, by 500 concurrent clients. Before it,
- * a short warm-up of ordinary checkouts (other customers, another sku) so that the processes
- * are past their JIT warm-up. It reports attempts per second and latency, then checks, after
- * the sagas have come to rest:
+ * 1,000 customers with funded wallets, in random order, by 500 concurrent clients. The sale
+ * runs twice, each time on a fresh stack of its own set up the same way: first with the
+ * gateway's flash-sale gate off (FLASH_SALE_GATE=off: every attempt goes to the order service
+ * and PostgreSQL, the platform as it was), then with it on (a sold-out attempt is refused by
+ * the gateway from Redis, and recorded as a CANCELLED order in batches). Before each sale, a
+ * short warm-up of ordinary checkouts (other customers, another sku) so that the processes are
+ * past their JIT warm-up. It reports attempts per second, latency, CPU and PostgreSQL
+ * transactions per attempt, and how many attempts reached the order service, then checks,
+ * after the sagas have come to rest and the refusals have been recorded:
  * - through `/admin/stats`: the flash sku sold exactly 100, holds nothing reserved, and the
  *   order, money and coupon invariants hold (test/support/invariants.ts);
  * - directly in the databases: every attempt's order by its Idempotency-Key (exactly 100 PAID,
- *   every other one CANCELLED with OUT_OF_STOCK, none missing), the product's counters, the
- *   reservations, and one charge per PAID order.
+ *   every other one CANCELLED with OUT_OF_STOCK, none missing, the answer's order id and state
+ *   the same as the database's), the product's counters, the reservations, and one charge per
+ *   PAID order.
  * It never asserts: violations are reported with the rows that show them.
  */
 import { randomUUID } from 'node:crypto';
@@ -24,11 +30,18 @@ import { closedLoop, countOutcomes, HttpTarget, mapLimit, summarize } from '../l
 import type { LatencySummary } from '../lib/load';
 import { cpuShares } from '../lib/report';
 import { publishReport, runBenchmark } from '../lib/run-bench';
+import { targetsMarkdown } from '../lib/targets';
 import { ALL_SERVICES, BenchStack, DATABASE_SERVICES, serversFromEnv } from '../lib/stack';
 import type { DatabaseService, ServerFacts } from '../lib/stack';
 import { formatTable, round } from '../lib/stats';
 
+/** FLASH_SALE_GATE of the gateway: `off` is the baseline (every attempt to the order service). */
+export type GateMode = 'off' | 'on';
+export const GATE_MODES: readonly GateMode[] = ['off', 'on'];
+
 export interface FlashConfig {
+  /** The sales to run, in this order, each on a fresh stack. */
+  modes: GateMode[];
   units: number;
   attempts: number;
   customers: number;
@@ -40,7 +53,15 @@ export interface FlashConfig {
 }
 
 export function flashConfigFromEnv(env = process.env): FlashConfig {
+  const modes = (env.BENCH_FLASH_MODES ?? 'off,on')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  for (const mode of modes) {
+    if (!GATE_MODES.includes(mode as GateMode)) throw new Error(`BENCH_FLASH_MODES: ${mode} is neither off nor on`);
+  }
   return {
+    modes: modes as GateMode[],
     units: Number(env.BENCH_FLASH_UNITS ?? 100),
     attempts: Number(env.BENCH_FLASH_ATTEMPTS ?? 10_000),
     customers: Number(env.BENCH_FLASH_CUSTOMERS ?? 1_000),
@@ -52,11 +73,11 @@ export function flashConfigFromEnv(env = process.env): FlashConfig {
   };
 }
 
-export interface FlashReport {
-  benchmark: 'flash';
-  startedAt: string;
-  config: FlashConfig;
-  machine: ServerFacts;
+/** One sale, on a stack of its own, with the gate off or on. */
+export interface FlashModeReport {
+  gate: GateMode;
+  /** How busy the machine was in the 3 s before this sale's stack started, %. */
+  machineBusyBeforeRun?: number;
   setUpSeconds: number;
   warmup: { seconds: number; attempts: number; paid: number; outcomes: Record<string, number> };
   run: {
@@ -69,12 +90,16 @@ export interface FlashReport {
     /** Latency of the answers that were a final state (201), by state. */
     paidMs: LatencySummary;
     outOfStockMs: LatencySummary;
+    /** Attempts that reached the order service (its `order.checkout.place` handler count during the sale). */
+    reachedOrderService: number;
     pgCommits: Partial<Record<DatabaseService, number>>;
     pgTransactionsPerAttempt: number;
     cpuCores: Record<string, number>;
     cpuMsPerAttempt: Record<string, number>;
     /** Time for the last saga to come to rest after the last answer. */
     settleSeconds: number;
+    /** Time until the order database held an order for every attempt, after the last answer. */
+    recordedSeconds: number;
   };
   check: {
     /** Every attempt's order as the order database has it at rest, by its Idempotency-Key. */
@@ -90,6 +115,19 @@ export interface FlashReport {
     /** Empty when everything holds. */
     violations: string[];
   };
+  logs: Record<string, unknown>;
+  cleanupProblems: string[];
+}
+
+export interface FlashReport {
+  benchmark: 'flash';
+  startedAt: string;
+  config: FlashConfig;
+  /** The machine, as the first sale's stack found it. */
+  machine: ServerFacts;
+  /** The sales in the order they ran (gate off, then on, by default). */
+  modes: FlashModeReport[];
+  /** Warn-and-above log lines of every process, as `<service> (gate <mode>)`. */
   logs: Record<string, unknown>;
   cleanupProblems: string[];
 }
@@ -130,16 +168,85 @@ async function settle(stack: BenchStack, timeoutMs = 120_000): Promise<number> {
   }
 }
 
+/**
+ * Waits until the order database holds an order of `sku` for each of `expected` attempts (the
+ * gate's refusals are recorded in batches, after their answers), or the count stops changing
+ * for 10 s; returns the count.
+ */
+async function recorded(stack: BenchStack, sku: string, expected: number, timeoutMs = 60_000): Promise<number> {
+  const started = Date.now();
+  let last = -1;
+  let changedAt = started;
+  for (;;) {
+    const [row] = await stack.query<{ n: number }>(
+      'order',
+      'SELECT count(*)::int AS n FROM orders WHERE items @> $1::jsonb',
+      [JSON.stringify([{ sku }])],
+    );
+    if (row.n >= expected) return row.n;
+    if (row.n !== last) [last, changedAt] = [row.n, Date.now()];
+    if (Date.now() - changedAt > 10_000 || Date.now() - started > timeoutMs) {
+      log(`flash: the order database holds ${row.n} orders of ${sku} for ${expected} attempts`);
+      return row.n;
+    }
+    await sleep(100);
+  }
+}
+
+/** How many `order.checkout.place` requests the order service has handled, from its Prometheus counter. */
+async function placements(stack: BenchStack): Promise<number> {
+  const metrics = await (await fetch(`${stack.service('order').url}/metrics`)).text();
+  const subject = `subject="${stack.natsPrefix}.order.checkout.place"`;
+  return metrics
+    .split('\n')
+    .filter((line) => line.startsWith('rpc_handler_duration_seconds_count{') && line.includes(subject))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+/** Both sales (or those BENCH_FLASH_MODES names), one after the other, each on a fresh stack. */
 export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
   const startedAt = new Date();
-  const stack = new BenchStack({ label: 'flash', servers: serversFromEnv(), poolSize: config.poolSize });
-  let report: Omit<FlashReport, 'logs' | 'cleanupProblems'> | undefined;
+  const modes: FlashModeReport[] = [];
+  let machine: ServerFacts | undefined;
+  const logs: Record<string, unknown> = {};
+  const cleanupProblems: string[] = [];
+  for (const gate of config.modes) {
+    const { report, facts } = await runFlashSale(config, gate);
+    machine ??= facts;
+    modes.push({ ...report, machineBusyBeforeRun: facts.machineBusyBeforeRun });
+    for (const [name, summary] of Object.entries(report.logs)) logs[`${name} (gate ${gate})`] = summary;
+    cleanupProblems.push(...report.cleanupProblems.map((p) => `gate ${gate}: ${p}`));
+  }
+  return {
+    benchmark: 'flash',
+    startedAt: startedAt.toISOString(),
+    config,
+    machine: machine!,
+    modes,
+    logs,
+    cleanupProblems,
+  };
+}
+
+/** One sale on a stack of its own, the gateway's FLASH_SALE_GATE set to `gate`. */
+async function runFlashSale(
+  config: FlashConfig,
+  gate: GateMode,
+): Promise<{ report: Omit<FlashModeReport, 'machineBusyBeforeRun'>; facts: ServerFacts }> {
+  const stack = new BenchStack({
+    label: 'flash',
+    servers: serversFromEnv(),
+    poolSize: config.poolSize,
+    env: { FLASH_SALE_GATE: gate },
+  });
+  let report: Omit<FlashModeReport, 'machineBusyBeforeRun' | 'logs' | 'cleanupProblems'> | undefined;
+  let facts: ServerFacts | undefined;
   let logs: Record<string, unknown>;
   let cleanupProblems: string[];
   try {
-    log(`flash: databases zt_bench_flash_*_${stack.id}, NATS prefix ${stack.natsPrefix}`);
+    log(`flash (gate ${gate}): databases zt_bench_flash_*_${stack.id}, NATS prefix ${stack.natsPrefix}`);
     await stack.prepare();
-    const machine = await stack.facts();
+    facts = await stack.facts();
     await stack.startServices(ALL_SERVICES);
     const gateway = stack.service('gateway').url;
     const storefront = new Storefront(gateway);
@@ -153,12 +260,12 @@ export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
     const warmCustomers = await mapLimit(Array.from({ length: 16 }), 16, () =>
       storefront.customerWithWallet(100_000_000),
     );
-    log(`flash: creating ${config.customers} customers with funded wallets ...`);
+    log(`flash (gate ${gate}): creating ${config.customers} customers with funded wallets ...`);
     const customers = await mapLimit(Array.from({ length: config.customers }), 16, () =>
       storefront.customerWithWallet(wallet),
     );
     const setUpSeconds = round((Date.now() - setUpStart) / 1000, 1);
-    log(`flash: set up in ${setUpSeconds} s; warm-up ${config.warmupSeconds} s ...`);
+    log(`flash (gate ${gate}): set up in ${setUpSeconds} s; warm-up ${config.warmupSeconds} s ...`);
 
     // Warm-up: ordinary checkouts of another sku, then rest.
     const warmHttp = new HttpTarget(gateway, 32);
@@ -183,42 +290,46 @@ export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
       [JSON.stringify([{ sku: warmSku }])],
     );
 
-    // The sale.
+    // The sale. Everything per attempt is made before the first request (keys, tokens, one
+    // body for all), so that the generator spends its CPU on the requests alone.
     const attempts = shuffle(
       Array.from({ length: config.attempts }, (_, i) => ({
-        customer: customers[i % customers.length],
+        token: customers[i % customers.length].token,
         key: randomUUID(),
       })),
     );
+    const body = { items: [{ sku: flashSku, quantity: 1 }] };
     const http = new HttpTarget(gateway, config.concurrency);
     const samples: CheckoutSample[] = [];
     let next = 0;
+    const placedBefore = await placements(stack);
     const txBefore = await stack.transactions();
     const cpuBefore = await stack.cpu();
-    log(`flash: ${config.attempts} attempts on ${config.units} units by ${config.concurrency} clients ...`);
+    log(
+      `flash (gate ${gate}): ${config.attempts} attempts on ${config.units} units by ${config.concurrency} clients ...`,
+    );
     const first = performance.now();
     await Promise.all(
       Array.from({ length: config.concurrency }, async () => {
         while (next < attempts.length && !stack.aborting) {
           const attempt = attempts[next++];
-          samples.push(
-            await checkout(
-              http,
-              attempt.customer.token,
-              { items: [{ sku: flashSku, quantity: 1 }] },
-              config.waitSeconds,
-              attempt.key,
-            ),
-          );
+          samples.push(await checkout(http, attempt.token, body, config.waitSeconds, attempt.key));
         }
       }),
     );
     const seconds = (performance.now() - first) / 1000;
+    const lastAnswer = Date.now();
     const txAfter = await stack.transactions();
     const cpuAfter = await stack.cpu();
     http.close();
     const settleSeconds = await settle(stack);
-    log(`flash: ${samples.length} answers in ${round(seconds, 2)} s; sagas at rest ${round(settleSeconds, 1)} s later`);
+    const ordersOfFlashSku = await recorded(stack, flashSku, samples.length);
+    const recordedSeconds = (Date.now() - lastAnswer) / 1000;
+    const reachedOrderService = (await placements(stack)) - placedBefore;
+    log(
+      `flash (gate ${gate}): ${samples.length} answers in ${round(seconds, 2)} s; sagas at rest ${round(settleSeconds, 1)} s ` +
+        `and ${ordersOfFlashSku} orders recorded ${round(recordedSeconds, 1)} s later; ${reachedOrderService} reached the order service`,
+    );
 
     const cpuCores = stack.cpuCores(cpuBefore, cpuAfter, seconds);
     const perSecond = samples.length / seconds;
@@ -239,11 +350,14 @@ export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
     // The checks, at rest.
     const violations: string[] = [];
     const flashFilter = JSON.stringify([{ sku: flashSku }]);
-    const orderRows = await stack.query<{ idempotency_key: string; status: string; failure_reason: string | null }>(
-      'order',
-      'SELECT idempotency_key, status, failure_reason FROM orders WHERE items @> $1::jsonb',
-      [flashFilter],
-    );
+    const orderRows = await stack.query<{
+      id: string;
+      idempotency_key: string;
+      status: string;
+      failure_reason: string | null;
+    }>('order', 'SELECT id, idempotency_key, status, failure_reason FROM orders WHERE items @> $1::jsonb', [
+      flashFilter,
+    ]);
     const byKey = new Map(orderRows.map((r) => [r.idempotency_key, r]));
     const finalOutcomes: Record<string, number> = {};
     const mismatches: string[] = [];
@@ -251,8 +365,13 @@ export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
       const row = byKey.get(sample.key);
       const final = row ? `${row.status}${row.failure_reason ? ` ${row.failure_reason}` : ''}` : 'no order placed';
       finalOutcomes[final] = (finalOutcomes[final] ?? 0) + 1;
-      if (sample.status && row && sample.status !== 'PENDING' && sample.status !== row.status) {
-        mismatches.push(`${sample.key}: answered ${sample.status}, database ${row.status}`);
+      // A final answer (201 PAID or CANCELLED) must be what the database holds, for the same order.
+      if (!row || (sample.status !== 'PAID' && sample.status !== 'CANCELLED') || sample.outcome.startsWith('still ')) {
+        continue;
+      }
+      if (sample.outcome !== final) mismatches.push(`${sample.key}: answered ${sample.outcome}, database ${final}`);
+      else if (sample.orderId !== row.id) {
+        mismatches.push(`${sample.key}: answered order ${sample.orderId}, database ${row.id}`);
       }
     }
     const unanswered = attempts.length - samples.length;
@@ -268,7 +387,11 @@ export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
     if (orderRows.length !== samples.length) {
       violations.push(`${orderRows.length} orders hold the flash sku for ${samples.length} attempts`);
     }
-    if (mismatches.length) violations.push(`answer and database disagree: ${mismatches.slice(0, 5).join('; ')}`);
+    if (mismatches.length) {
+      violations.push(`answer and database disagree (${mismatches.length}): ${mismatches.slice(0, 5).join('; ')}`);
+    }
+    const answeredPaid = samples.filter((s) => s.outcome === 'PAID').length;
+    if (answeredPaid !== paidOrders) violations.push(`${answeredPaid} PAID answers for ${paidOrders} PAID orders`);
 
     const stats = await storefront.stats();
     const product = stats.products.find((p) => p.sku === flashSku);
@@ -334,10 +457,7 @@ export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
     const sold = productRow.sold;
     const answered = samples.filter((s) => Number.isFinite(s.ms));
     report = {
-      benchmark: 'flash',
-      startedAt: startedAt.toISOString(),
-      config,
-      machine,
+      gate,
       setUpSeconds,
       warmup: {
         seconds: config.warmupSeconds,
@@ -353,11 +473,13 @@ export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
         httpMs: summarize(answered.map((s) => s.ms)),
         paidMs: summarize(samples.filter((s) => s.outcome === 'PAID').map((s) => s.ms)),
         outOfStockMs: summarize(samples.filter((s) => s.outcome === 'CANCELLED OUT_OF_STOCK').map((s) => s.ms)),
+        reachedOrderService,
         pgCommits,
         pgTransactionsPerAttempt: round(commits / Math.max(1, samples.length), 2),
         cpuCores,
         cpuMsPerAttempt,
         settleSeconds: round(settleSeconds, 1),
+        recordedSeconds: round(recordedSeconds, 1),
       },
       check: {
         finalOutcomes,
@@ -382,7 +504,8 @@ export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
     logs = stack.logs();
     cleanupProblems = await stack.cleanUp();
   }
-  return { ...report!, logs, cleanupProblems };
+  if (!report || !facts) throw new Error(`flash (gate ${gate}) did not finish`);
+  return { report: { ...report, logs, cleanupProblems }, facts };
 }
 
 const CPU_ORDER = [
@@ -402,19 +525,24 @@ const CPU_ORDER = [
   'rest of machine',
 ];
 
+const modeName = (gate: GateMode) => (gate === 'off' ? 'gate off (baseline)' : 'gate on');
+
 export function flashMarkdown(report: FlashReport): string {
-  const { config, run, check } = report;
-  const groups = CPU_ORDER.filter((g) => g in run.cpuCores);
-  const ok = check.violations.length === 0;
+  const { config, modes } = report;
+  const groups = CPU_ORDER.filter((g) => modes.some((m) => g in m.run.cpuCores));
+  const outcome = (m: FlashModeReport, name: string) => m.check.finalOutcomes[name] ?? 0;
+  const first = modes[0];
   return [
     '### Flash sale',
     '',
-    `One sku with ${config.units} units; ${run.attempts} checkout attempts of one unit from ${config.customers} customers ` +
+    `One sku with ${config.units} units; ${config.attempts} checkout attempts of one unit from ${config.customers} customers ` +
       `(funded wallets), random order, ${config.concurrency} concurrent clients, \`Prefer: wait=${config.waitSeconds}\`; ` +
-      `after a ${config.warmupSeconds} s warm-up of ordinary checkouts (${report.warmup.paid} PAID).`,
+      `after a ${config.warmupSeconds} s warm-up of ordinary checkouts. Each sale on a fresh stack of its own: ` +
+      `${modes.map((m) => `FLASH_SALE_GATE=${m.gate}`).join(', then ')}.`,
     '',
     formatTable(
       [
+        'sale',
         'attempts',
         'seconds',
         'attempts/s',
@@ -422,52 +550,74 @@ export function flashMarkdown(report: FlashReport): string {
         'p95',
         'p99',
         'max',
+        'PAID p50 ms',
+        'PAID p99',
+        'to order service',
+        'PG tx/attempt',
+        'CPU ms/attempt',
         'sold',
         'PAID',
         'OUT_OF_STOCK',
         'other',
-        'invariants',
+        'checks',
       ],
-      [
-        [
-          run.attempts,
-          run.seconds,
-          run.attemptsPerSecond,
-          run.httpMs.p50,
-          run.httpMs.p95,
-          run.httpMs.p99,
-          run.httpMs.max,
-          check.sold,
-          check.finalOutcomes.PAID ?? 0,
-          check.finalOutcomes['CANCELLED OUT_OF_STOCK'] ?? 0,
-          run.attempts - (check.finalOutcomes.PAID ?? 0) - (check.finalOutcomes['CANCELLED OUT_OF_STOCK'] ?? 0),
-          ok ? 'hold' : `${check.violations.length} violated`,
-        ],
-      ],
+      modes.map((m) => [
+        modeName(m.gate),
+        m.run.attempts,
+        m.run.seconds,
+        m.run.attemptsPerSecond,
+        m.run.httpMs.p50,
+        m.run.httpMs.p95,
+        m.run.httpMs.p99,
+        m.run.httpMs.max,
+        m.run.paidMs.p50,
+        m.run.paidMs.p99,
+        m.run.reachedOrderService,
+        m.run.pgTransactionsPerAttempt,
+        m.run.cpuMsPerAttempt.total,
+        m.check.sold,
+        outcome(m, 'PAID'),
+        outcome(m, 'CANCELLED OUT_OF_STOCK'),
+        m.run.attempts - outcome(m, 'PAID') - outcome(m, 'CANCELLED OUT_OF_STOCK'),
+        m.check.violations.length === 0 ? 'hold' : `${m.check.violations.length} violated`,
+      ]),
     ),
     '',
-    `Answers: ${Object.entries(run.answers)
-      .map(([o, n]) => `${o} x${n}`)
-      .join(
-        ', ',
-      )}; latency of PAID answers p50 ${run.paidMs.p50} ms / p99 ${run.paidMs.p99} ms, of OUT_OF_STOCK answers ` +
-      `p50 ${run.outOfStockMs.p50} ms / p99 ${run.outOfStockMs.p99} ms. Final state in the order database, by Idempotency-Key: ` +
-      `${Object.entries(check.finalOutcomes)
+    ...modes.flatMap((m) => [
+      `${modeName(m.gate)}: warm-up ${m.warmup.paid} PAID. Answers: ${Object.entries(m.run.answers)
         .map(([o, n]) => `${o} x${n}`)
-        .join(', ')}. Sagas at rest ${run.settleSeconds} s after the last answer. ` +
-      `PostgreSQL transactions per attempt: ${run.pgTransactionsPerAttempt}.`,
-    '',
-    ...(ok ? [] : ['Violations:', '', ...check.violations.map((v) => `- ${v}`), '']),
-    `Where the CPU went: ${cpuShares(run.cpuMsPerAttempt)}.`,
-    '',
-    'CPU during the sale, in cores (and milliseconds per attempt):',
+        .join(', ')}; OUT_OF_STOCK answers p50 ${m.run.outOfStockMs.p50} ms / p99 ${m.run.outOfStockMs.p99} ms. ` +
+        `Final state in the order database, by Idempotency-Key: ${Object.entries(m.check.finalOutcomes)
+          .map(([o, n]) => `${o} x${n}`)
+          .join(', ')}. Sagas at rest ${m.run.settleSeconds} s and every attempt's order recorded ` +
+        `${m.run.recordedSeconds} s after the last answer; ${m.run.reachedOrderService} attempts reached the order service. ` +
+        `Where the CPU went: ${cpuShares(m.run.cpuMsPerAttempt)}.` +
+        (m.machineBusyBeforeRun === undefined || m === first
+          ? ''
+          : ` The machine was ${m.machineBusyBeforeRun}% busy in the 3 s before this sale's stack started.`),
+      '',
+      ...(m.check.violations.length ? ['Violations:', '', ...m.check.violations.map((v) => `- ${v}`), ''] : []),
+    ]),
+    'CPU during the sale, in cores:',
     '',
     formatTable(
-      ['', ...groups, 'machine busy'],
-      [
-        ['cores', ...groups.map((g) => run.cpuCores[g] ?? NaN), `${run.cpuCores['machine busy %'] ?? '-'}%`],
-        ['ms per attempt', ...groups.map((g) => run.cpuMsPerAttempt[g] ?? NaN), `total ${run.cpuMsPerAttempt.total}`],
-      ],
+      ['sale', ...groups, 'machine busy'],
+      modes.map((m) => [
+        modeName(m.gate),
+        ...groups.map((g) => m.run.cpuCores[g] ?? NaN),
+        `${m.run.cpuCores['machine busy %'] ?? '-'}%`,
+      ]),
+    ),
+    '',
+    'CPU milliseconds per attempt:',
+    '',
+    formatTable(
+      ['sale', ...groups.filter((g) => g !== 'rest of machine'), 'total'],
+      modes.map((m) => [
+        modeName(m.gate),
+        ...groups.filter((g) => g !== 'rest of machine').map((g) => m.run.cpuMsPerAttempt[g] ?? NaN),
+        m.run.cpuMsPerAttempt.total,
+      ]),
     ),
     '',
   ].join('\n');
@@ -477,7 +627,7 @@ runBenchmark(
   'flash bench',
   async () => {
     const report = await runFlashBench(flashConfigFromEnv());
-    publishReport(report, flashMarkdown(report));
+    publishReport(report, [targetsMarkdown(undefined, report), flashMarkdown(report)].join('\n'));
   },
   { entry: module },
 );
