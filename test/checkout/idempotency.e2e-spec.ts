@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { SHARED } from '../support/infrastructure';
 import { quiesce } from '../support/invariants';
+import { handledRequests } from '../support/service-metrics';
 import { suitePlatform } from '../support/suite-platform';
 
 describe('Idempotency-Key on checkout', () => {
@@ -45,13 +46,7 @@ describe('Idempotency-Key on checkout', () => {
   });
 
   /** Placements the order service has handled, from its own metrics. */
-  async function placements(): Promise<number> {
-    const metrics = await (await fetch(`${suite.platform.service('order').url}/metrics`)).text();
-    return metrics
-      .split('\n')
-      .filter((line) => /^rpc_handler_duration_seconds_count\{.*subject="[^"]*\.order\.checkout\.place"/.test(line))
-      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-  }
+  const placements = () => handledRequests(suite.platform.service('order'), 'order.checkout.place');
 
   it('answers a replay from the gateway, without asking the order service to place it again', async () => {
     const customer = await suite.shop.customerWithWallet(10_000);

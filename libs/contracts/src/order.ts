@@ -62,11 +62,19 @@ export interface PlaceOrderRequest {
   orderId?: string;
 }
 
-/** A checkout that the gateway's flash-sale gate refused: kept as the CANCELLED order it was answered with. */
+/**
+ * A checkout that the gateway's flash-sale gate refused, to be kept as the order it was
+ * answered with: CANCELLED with OUT_OF_STOCK, no discount, priced as the gate knew the catalogue.
+ */
 export interface GateRefusal {
-  order: OrderView;
+  orderId: string;
+  customerId: string;
   idempotencyKey: string;
   requestHash: string;
+  items: OrderView['items'];
+  subtotalCents: number;
+  couponCode: string | null;
+  createdAt: string;
 }
 
 export interface RecordRefusalsRequest {

@@ -30,16 +30,19 @@ export class AdminCatalogueController {
     private readonly gate: GateReconciler,
   ) {}
 
+  /** The flash-sale gate holds the new product's count before the answer. */
   @Post('products')
   @ApiCreatedResponse({ type: ProductResponse })
   @ApiProblemResponses(400, 401, 403, 409, 429)
-  createProduct(@Body() request: CreateProductRequest): Promise<ProductView> {
-    return this.inventory.request<ProductView>(CatalogueRpc.createProduct, request);
+  async createProduct(@Body() request: CreateProductRequest): Promise<ProductView> {
+    const product = await this.inventory.request<ProductView>(CatalogueRpc.createProduct, request);
+    await this.gate.rebuilt([product.sku]);
+    return product;
   }
 
   /**
    * Idempotent on `reference`; never takes stock below what reservations hold (409). The
-   * flash-sale gate's count of the sku is rebuilt at once from the adjusted stock.
+   * flash-sale gate's count of the sku is rebuilt from the adjusted stock before the answer.
    */
   @Post('products/:sku/stock')
   @HttpCode(HttpStatus.OK)
@@ -47,7 +50,7 @@ export class AdminCatalogueController {
   @ApiProblemResponses(400, 401, 403, 404, 409, 429)
   async adjustStock(@Param('sku') sku: string, @Body() request: AdjustStockRequest): Promise<StockView> {
     const stock = await this.inventory.request<StockView>(InventoryRpc.adjustStock, { sku, ...request });
-    this.gate.reconcileSoon([sku]);
+    await this.gate.rebuilt([sku]);
     return stock;
   }
 

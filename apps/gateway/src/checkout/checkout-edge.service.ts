@@ -54,14 +54,17 @@ export class CheckoutEdgeService {
     const lines: OrderLine[] = body.items.map(({ sku, quantity }) => ({ sku, quantity }));
     const couponCode = body.couponCode ?? null;
     const orderId = randomUUID();
-    const decision = await this.gate.promiseStock(orderId, lines);
+    let decision = await this.gate.promiseStock(orderId, lines);
+    if (decision.kind === 'unknown') {
+      await this.reconciler.rebuilt(decision.skus);
+      decision = await this.gate.promiseStock(orderId, lines);
+    }
     if (decision.kind === 'refused') {
       const order = refusedOrder(orderId, customerId, lines, decision.products, couponCode);
       await this.idempotency.complete(customerId, key, hash, orderId, order);
-      this.refusals.recordRefusal({ order, idempotencyKey: key, requestHash: hash });
+      this.refusals.recordRefusal(order, key, hash);
       return { order, replayed: false };
     }
-    if (decision.kind === 'unknown') this.reconciler.reconcileSoon(decision.skus);
     const promised = decision.kind === 'promised';
 
     let placed: PlaceOrderResponse;

@@ -12,6 +12,10 @@ const SKUS_PER_SNAPSHOT = 200;
 const ORDERS_PER_SNAPSHOT = 10_000;
 /** A sku the catalogue does not know is not asked for again sooner than this. */
 const UNKNOWN_SKU_BACKOFF_MS = 1_000;
+/** How long an attempt waits for a missing count to be rebuilt before it goes through without one. */
+const REBUILD_WAIT_MS = 1_000;
+/** Rebuilds of one round that a give-back raced are tried again this many times. */
+const RACED_REBUILD_RETRIES = 2;
 
 /**
  * Keeps the gate's counts equal to PostgreSQL's available stock less what is promised and not
@@ -24,6 +28,8 @@ const UNKNOWN_SKU_BACKOFF_MS = 1_000;
 export class GateReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(GateReconciler.name);
   private readonly wanted = new Set<string>();
+  /** The skus this gateway has counted: after Redis lost its keys, they are rebuilt without waiting for an attempt. */
+  private readonly counted = new Set<string>();
   private readonly notInCatalogue = new Map<string, number>();
   private running?: Promise<void>;
   private timer?: NodeJS.Timeout;
@@ -46,18 +52,30 @@ export class GateReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
-  /** Rebuilds these skus' counts soon; calls made meanwhile join the same round. */
-  reconcileSoon(skus: string[]): void {
+  /** Rebuilds these skus' counts; calls made meanwhile join the same round, which ends when all are done. */
+  reconcileSoon(skus: string[]): Promise<void> {
     const now = Date.now();
     for (const sku of skus) if ((this.notInCatalogue.get(sku) ?? 0) <= now) this.wanted.add(sku);
     if (this.wanted.size > 0 && !this.running) this.running = this.drain();
+    return this.running ?? Promise.resolve();
+  }
+
+  /**
+   * Rebuilds these skus' missing counts and waits for them, a second at most: after Redis lost
+   * its keys, the attempts that find no count wait for one round trip to the inventory
+   * database together instead of all going through unweighed.
+   */
+  async rebuilt(skus: string[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, REBUILD_WAIT_MS)));
+    await Promise.race([this.reconcileSoon(skus), waited]);
+    clearTimeout(timer);
   }
 
   /** Reconciles every count the gate keeps, now. */
   async reconcileAll(): Promise<void> {
     const skus = await this.redis.smembers(this.gate.skusKey);
-    this.reconcileSoon(skus);
-    await this.running;
+    await this.reconcileSoon([...new Set([...skus, ...this.counted])]);
   }
 
   private async reconcileAllIfFirst(): Promise<void> {
@@ -83,7 +101,7 @@ export class GateReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async reconcile(skus: string[]): Promise<void> {
+  private async reconcile(skus: string[], retries = RACED_REBUILD_RETRIES): Promise<void> {
     const read = this.redis.pipeline();
     for (const sku of skus) read.hget(this.gate.skuKey(sku), 'v').zrange(this.gate.promisedKey(sku), '0', '-1');
     const replies = (await read.exec()) ?? [];
@@ -95,14 +113,22 @@ export class GateReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const request: PromisableStockRequest = { skus, orderIds: promised.slice(-ORDERS_PER_SNAPSHOT) };
     const snapshot = await this.inventory.request<PromisableStock>(InventoryRpc.promisableStock, request);
     const known = new Set(snapshot.products.map((p) => p.sku));
+    const raced: string[] = [];
     for (const [i, sku] of skus.entries()) {
       const product = snapshot.products.find((p) => p.sku === sku);
-      // A count that a give-back raced is left as it is: the next round, or the next attempt that finds none, rebuilds it.
-      if (product) await this.gate.rebuildCount(product, versions[i], snapshot.reservedOrderIds);
+      if (!product) continue;
+      this.counted.add(sku);
+      const units = await this.gate.rebuildCount(product, versions[i], snapshot.reservedOrderIds);
+      if (units === undefined) raced.push(sku);
     }
+    // Beyond the retries, a count that give-backs keep racing is left as it is until the next round.
+    if (raced.length > 0 && retries > 0) await this.reconcile(raced, retries - 1);
     const unknown = skus.filter((sku) => !known.has(sku));
     if (unknown.length > 0) {
-      for (const sku of unknown) this.notInCatalogue.set(sku, Date.now() + UNKNOWN_SKU_BACKOFF_MS);
+      for (const sku of unknown) {
+        this.notInCatalogue.set(sku, Date.now() + UNKNOWN_SKU_BACKOFF_MS);
+        this.counted.delete(sku);
+      }
       await this.redis.srem(this.gate.skusKey, ...unknown);
       await this.redis.del(...unknown.map((sku) => this.gate.skuKey(sku)));
     }

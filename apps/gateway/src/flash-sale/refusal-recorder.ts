@@ -7,6 +7,8 @@ import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 const BATCH_MS = 20;
 const BATCH_MAX = 500;
 const SEND_ATTEMPTS = 5;
+/** How long a stopping gateway waits for the records still on their way. */
+const SHUTDOWN_WAIT_MS = 3_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,28 +54,34 @@ export class RefusalRecorder implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RefusalRecorder.name);
   private batch: GateRefusal[] = [];
   /** Refusals answered and not yet in the order database, by order id. */
-  private readonly unsent = new Map<string, GateRefusal>();
+  private readonly unsent = new Map<string, OrderView>();
   private timer?: NodeJS.Timeout;
   private sending: Promise<void> = Promise.resolve();
 
   constructor(@InjectRpcClient('order') private readonly orders: ServiceRpcClient) {}
 
-  recordRefusal(refusal: GateRefusal): void {
-    this.batch.push(refusal);
-    this.unsent.set(refusal.order.id, refusal);
+  recordRefusal(order: OrderView, idempotencyKey: string, requestHash: string): void {
+    const { id: orderId, customerId, items, subtotalCents, couponCode, createdAt } = order;
+    this.batch.push({ orderId, customerId, idempotencyKey, requestHash, items, subtotalCents, couponCode, createdAt });
+    this.unsent.set(orderId, order);
     if (this.batch.length >= BATCH_MAX) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
   }
 
   /** The refused order as answered, while its record is on its way. */
   unrecorded(orderId: string, customerId: string): OrderView | undefined {
-    const refusal = this.unsent.get(orderId);
-    return refusal?.order.customerId === customerId ? refusal.order : undefined;
+    const order = this.unsent.get(orderId);
+    return order?.customerId === customerId ? order : undefined;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.flush();
-    await this.sending;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
+    await Promise.race([this.sending, waited]);
+    clearTimeout(timer);
+    if (this.unsent.size > 0)
+      this.logger.error({ refusals: this.unsent.size }, 'refused orders not recorded at shutdown');
   }
 
   private flush(): void {
@@ -84,7 +92,7 @@ export class RefusalRecorder implements BeforeApplicationShutdown {
     this.batch = [];
     this.sending = this.sending.then(async () => {
       await this.send(refusals);
-      for (const refusal of refusals) this.unsent.delete(refusal.order.id);
+      for (const refusal of refusals) this.unsent.delete(refusal.orderId);
     });
   }
 

@@ -23,14 +23,14 @@ export class GateRefusalsService {
          AS r(id, customer_id, idempotency_key, request_hash, items, subtotal_cents, coupon_code, created_at)
        ON CONFLICT DO NOTHING RETURNING id`,
       [
-        column((r) => r.order.id),
-        column((r) => r.order.customerId),
+        column((r) => r.orderId),
+        column((r) => r.customerId),
         column((r) => r.idempotencyKey),
         column((r) => r.requestHash),
-        column((r) => JSON.stringify(r.order.items)),
-        column((r) => r.order.subtotalCents),
-        column((r) => r.order.couponCode),
-        column((r) => r.order.createdAt),
+        column((r) => JSON.stringify(r.items)),
+        column((r) => r.subtotalCents),
+        column((r) => r.couponCode),
+        column((r) => r.createdAt),
       ],
     );
     return recorded.length;

@@ -22,10 +22,11 @@ class RefusedItemDto {
   @IsInt() @Min(0) lineTotalCents!: number;
 }
 
-/** The fields of the answered order that the record keeps; its status and reason are always the refusal's. */
-class RefusedOrderDto {
-  @IsUUID() id!: string;
+class GateRefusalDto implements GateRefusal {
+  @IsUUID() orderId!: string;
   @IsUUID() customerId!: string;
+  @IsString() @MaxLength(255) idempotencyKey!: string;
+  @IsString() @MaxLength(128) requestHash!: string;
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -37,16 +38,10 @@ class RefusedOrderDto {
   @IsISO8601() createdAt!: string;
 }
 
-class GateRefusalDto {
-  @ValidateNested() @Type(() => RefusedOrderDto) order!: RefusedOrderDto;
-  @IsString() @MaxLength(255) idempotencyKey!: string;
-  @IsString() @MaxLength(128) requestHash!: string;
-}
-
 export class RecordRefusalsDto implements RecordRefusalsRequest {
   @IsArray()
   @ArrayMaxSize(1_000)
   @ValidateNested({ each: true })
   @Type(() => GateRefusalDto)
-  refusals!: GateRefusal[];
+  refusals!: GateRefusalDto[];
 }
