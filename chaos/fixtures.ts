@@ -95,3 +95,6 @@ async function customer(shop: Storefront, wealth: Wealth): Promise<ChaosCustomer
 }
 
 export const ALL_PRODUCTS = [...PRODUCTS, PROBE_PRODUCT];
+
+/** The skus the workload shops for (the probe sku is kept out of the traffic and of the faults). */
+export const WORKLOAD_SKUS: readonly string[] = PRODUCTS.map((p) => p.sku);

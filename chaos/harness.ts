@@ -8,6 +8,7 @@ import { RecordingClient } from './client';
 import { FaultPlanner } from './faults/fault-plan';
 import { FaultRecord, injectFault } from './faults/inject';
 import { createFixtures, Fixtures } from './fixtures';
+import { gateSettings } from './gate';
 import { History } from './history';
 import { RedeliveryScraper } from './metrics';
 import { Rng, sleep } from './random';
@@ -106,6 +107,7 @@ export async function runChaos(options: ChaosOptions): Promise<Report> {
       couponProbes,
       faults,
       exits: [...cluster.services.values()].flatMap((s) => s.exits),
+      gate: { ...gateSettings(cluster.env), redisPort: cluster.redis.port },
     });
     phases.checkedMs = clock();
     const [{ n: stepTimeouts }] = await query<{ n: number }>(

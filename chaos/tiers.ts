@@ -9,6 +9,7 @@ export const FAULT_CLASSES = [
   'pg-stop',
   'redis-flush',
   'redis-kill',
+  'gate-skew',
   'proxy-latency',
   'proxy-drop',
 ] as const;

@@ -3,12 +3,14 @@ import { invariantViolations } from '../../test/support/invariants';
 import type { TestPlatform } from '../../test/support/platform';
 import type { Storefront } from '../../test/support/storefront';
 import type { Fixtures } from '../fixtures';
+import type { GateSettings } from '../gate';
 import type { FaultRecord } from '../faults/inject';
 import type { Operation } from '../history';
 import type { ExitRecord } from '../../test/support/harness';
 import type { StockSample } from '../workload';
 import { Check, CheckResult } from './check';
 import { couponCheck, moneyCheck, stockCheck } from './domain-checks';
+import { gateCheck } from './gate-checks';
 import { historyChecks } from './history-checks';
 import { operatorCheck } from './operator-checks';
 import { sagaChecks } from './saga-checks';
@@ -26,6 +28,8 @@ export interface CheckInputs {
   couponProbes: CouponProbe[];
   faults: readonly FaultRecord[];
   exits: readonly ExitRecord[];
+  /** The flash-sale gate of the run, and the port of the run's Redis that holds its counts. */
+  gate: GateSettings & { redisPort: number };
 }
 
 export interface CouponProbe {
@@ -40,6 +44,7 @@ export async function runChecks(inputs: CheckInputs): Promise<{ results: CheckRe
   const results = [
     ...historyChecks(inputs.operations, snapshot),
     stockCheck(snapshot, inputs.fixtures.products, inputs.stock),
+    await gateCheck(inputs.query, inputs.gate),
     moneyCheck(snapshot),
     operatorCheck(inputs.operations, snapshot),
     couponCheck(snapshot),

@@ -1,6 +1,7 @@
 import { SERVICE_NAMES } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
 import type { CrashPoint } from '@zhongtai/saga';
+import { WORKLOAD_SKUS } from '../fixtures';
 import type { Rng } from '../random';
 import type { FaultClass } from '../tiers';
 
@@ -31,6 +32,18 @@ export interface FaultPlan {
   latencyMs?: number;
   dropShare?: number;
   deliveryChaos?: { duplicates: number; maxDelayMs: number };
+  gateSkew?: GateSkew;
+}
+
+/**
+ * gate-skew: what is done to the flash-sale gate's keys of a few skus. `units` is the wrong
+ * count written over the gate's (0: it refuses while stock exists; far too high: attempts
+ * reach PostgreSQL, which must refuse them), or `delete` drops the sku's count. `dropPromises`
+ * also deletes the promises that name one of these skus, so that their give-backs find nothing.
+ */
+export interface GateSkew {
+  skus: { sku: string; units: number | 'delete' }[];
+  dropPromises: boolean;
 }
 
 /**
@@ -95,6 +108,8 @@ export class FaultPlanner {
         return { faultClass, target: 'redis', holdMs: 0 };
       case 'redis-kill':
         return { faultClass, target: 'redis', holdMs: rng.int(1_000, 4_000) };
+      case 'gate-skew':
+        return { faultClass, ...this.gateSkew(), holdMs: rng.int(2_000, 5_000) };
       case 'proxy-latency':
         return {
           faultClass,
@@ -110,5 +125,18 @@ export class FaultPlanner {
           dropShare: rng.int(20, 60) / 100,
         };
     }
+  }
+
+  /** Two or three workload skus (dealt, so that a long run skews each), each zeroed, inflated or deleted. */
+  private gateSkew(): { target: string; gateSkew: GateSkew } {
+    const rng = this.rng;
+    const skus: GateSkew['skus'] = [];
+    for (let n = rng.int(2, 3); skus.length < n;) {
+      const sku = this.deal('gate', WORKLOAD_SKUS);
+      if (skus.some((s) => s.sku === sku)) continue;
+      const how = rng.weighted({ zero: 2, inflate: 2, delete: 1 });
+      skus.push({ sku, units: how === 'zero' ? 0 : how === 'inflate' ? rng.int(1_000, 50_000) : 'delete' });
+    }
+    return { target: skus.map((s) => s.sku).join(','), gateSkew: { skus, dropPromises: rng.chance(0.5) } };
   }
 }

@@ -1,5 +1,6 @@
 import type { ServiceName } from '@zhongtai/platform';
 import { Redis } from 'ioredis';
+import { gateKeys, gateSettings, scanKeys } from '../gate';
 import type { ChaosCluster } from '../servers/cluster';
 import { Rng, sleep } from '../random';
 import type { FaultPlan } from './fault-plan';
@@ -98,6 +99,8 @@ async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: 
       await cluster.redis.start();
       return { injected: true, detail: 'redis-server SIGKILL, restarted empty' };
     }
+    case 'gate-skew':
+      return skewGate(cluster, plan, removed);
     case 'proxy-latency': {
       const proxy = proxyOf(cluster, plan.target);
       const before = proxy.delayedChunks;
@@ -174,6 +177,70 @@ async function chaosCopies(url: string): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/** Overwrites a count's `units` only where the gate keeps one (a bare `units` would lack name and price). */
+const OVERWRITE_UNITS = `
+local before = redis.call('HGET', KEYS[1], 'units')
+if not before then return false end
+redis.call('HSET', KEYS[1], 'units', ARGV[1])
+return before
+`;
+
+/** How often a skew is written again while held, so that it outlives the gate's reconciliation rounds. */
+const RESKEW_EVERY_MS = 400;
+
+/**
+ * Corrupts the flash-sale gate's counts of a few skus in the run's Redis (zeroed, far too high
+ * or deleted; and, if planned, the promises naming them), again and again while held; then
+ * leaves them to the gateway's reconciler. Injected if a key was really overwritten or deleted.
+ */
+async function skewGate(cluster: ChaosCluster, plan: FaultPlan, removed: () => void): Promise<Applied> {
+  const keys = gateKeys(gateSettings(cluster.env));
+  const { skus, dropPromises } = plan.gateSkew!;
+  const planned = new Set(skus.map((s) => s.sku));
+  const redis = new Redis(`redis://127.0.0.1:${cluster.redis.port}`, { maxRetriesPerRequest: 2 });
+  const first = new Map<string, string>();
+  let overwritten = 0;
+  let deleted = 0;
+  let promisesDeleted = 0;
+  let rounds = 0;
+  const startedAt = Date.now();
+  try {
+    for (const until = startedAt + plan.holdMs; ; await sleep(RESKEW_EVERY_MS)) {
+      rounds++;
+      for (const { sku, units } of skus) {
+        if (units === 'delete') {
+          const n = await redis.del(keys.sku(sku));
+          deleted += n;
+          if (n > 0 && !first.has(sku)) first.set(sku, `${sku} count deleted`);
+        } else {
+          const before = (await redis.eval(OVERWRITE_UNITS, 1, keys.sku(sku), units)) as string | null;
+          if (before === null) continue;
+          overwritten++;
+          if (!first.has(sku)) first.set(sku, `${sku} units ${before} -> ${units}`);
+        }
+      }
+      if (dropPromises) {
+        for (const key of await scanKeys(redis, keys.promise('*'))) {
+          const lines = await redis.hkeys(key);
+          if (lines.some((sku) => planned.has(sku))) promisesDeleted += await redis.del(key);
+        }
+      }
+      if (Date.now() >= until) break;
+    }
+    removed();
+  } finally {
+    redis.disconnect();
+  }
+  const untouched = skus.filter((s) => !first.has(s.sku)).map((s) => `${s.sku} had no count`);
+  return {
+    injected: overwritten + deleted + promisesDeleted > 0,
+    detail:
+      [...first.values(), ...untouched].join(', ') +
+      `; ${overwritten} overwrites, ${deleted} deletions, ${dropPromises ? `${promisesDeleted} promises deleted` : 'promises kept'}` +
+      ` in ${rounds} rounds over ${((Date.now() - startedAt) / 1000).toFixed(1)} s; left to the reconciler`,
+  };
 }
 
 function proxyOf(cluster: ChaosCluster, target: string): FaultyProxy {
