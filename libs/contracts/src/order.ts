@@ -60,6 +60,11 @@ export interface PlaceOrderRequest {
   paymentMethod: 'wallet';
   /** The id to place the order under: the one that the gateway's flash-sale gate promised stock to. */
   orderId?: string;
+  /**
+   * Each line's product as the flash-sale gate knows the catalogue, in line order, when it
+   * promised the stock: the order is priced from them, without a quote from inventory.
+   */
+  catalogue?: { name: string; priceCents: number }[];
 }
 
 /**

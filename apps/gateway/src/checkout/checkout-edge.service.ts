@@ -77,6 +77,7 @@ export class CheckoutEdgeService {
         couponCode,
         paymentMethod: body.paymentMethod ?? 'wallet',
         orderId,
+        catalogue: decision.kind === 'promised' ? decision.products : undefined,
       });
     } catch (error) {
       // Had the order been placed after all, its reservation takes the stock in PostgreSQL,

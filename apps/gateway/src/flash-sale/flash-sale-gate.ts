@@ -7,11 +7,18 @@ import { GATEWAY_CONFIG } from '../gateway.config';
 import type { GatewayConfig } from '../gateway.config';
 import { PROMISE_STOCK, REBUILD_COUNT, RESTOCK_REFUNDED, SETTLE_PROMISE } from './gate-scripts';
 
+/** A line's product as the gate knows the catalogue: products never change their name or price. */
+export interface GateProduct {
+  name: string;
+  priceCents: number;
+}
+
 /** What the gate says of an attempt. */
 export type GateDecision =
-  | { kind: 'promised' }
-  /** Every line's product as the gate knows it, for the refusal's answer. */
-  | { kind: 'refused'; products: { name: string; priceCents: number }[] }
+  /** `products`, line by line: the order is priced from them. */
+  | { kind: 'promised'; products: GateProduct[] }
+  /** `products`, line by line: the refusal's answer is priced from them. */
+  | { kind: 'refused'; products: GateProduct[] }
   /** The gate holds no count for these skus yet: the attempt goes through, and they are rebuilt. */
   | { kind: 'unknown'; skus: string[] }
   /** Redis is away or the gate is off: PostgreSQL decides alone. */
@@ -86,11 +93,8 @@ export class FlashSaleGate {
     }
     const [kind, ...rest] = answer;
     if (kind === 'unknown') return { kind, skus: rest };
-    if (kind === 'refused') {
-      const products = lines.map((_, i) => ({ name: rest[2 * i], priceCents: Number(rest[2 * i + 1]) }));
-      return { kind, products };
-    }
-    return { kind: 'promised' };
+    const products = lines.map((_, i) => ({ name: rest[2 * i], priceCents: Number(rest[2 * i + 1]) }));
+    return { kind: kind === 'refused' ? 'refused' : 'promised', products };
   }
 
   /** The order was cancelled, compensated or never placed: its promised units can be promised again. */

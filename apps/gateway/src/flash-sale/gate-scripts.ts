@@ -13,8 +13,8 @@
 
 /**
  * KEYS: promise, then per line its sku and promised keys. ARGV: order id, ttl ms, expiry ms,
- * then per line sku and quantity. Answers `promised`; `refused` with each line's name and
- * price; or `unknown` with the skus the gate holds no count for (the attempt goes through).
+ * then per line sku and quantity. Answers `promised` or `refused`, either with each line's name
+ * and price; or `unknown` with the skus the gate holds no count for.
  */
 export const PROMISE_STOCK = `
 local lines = (#KEYS - 1) / 2
@@ -24,18 +24,14 @@ for i = 1, lines do
 end
 if #unknown > 0 then return {'unknown', unpack(unknown)} end
 local enough = true
+local catalogue = {}
 for i = 1, lines do
-  if tonumber(redis.call('HGET', KEYS[2 * i], 'units')) < tonumber(ARGV[3 + 2 * i]) then enough = false end
+  local product = redis.call('HMGET', KEYS[2 * i], 'units', 'name', 'price')
+  if tonumber(product[1]) < tonumber(ARGV[3 + 2 * i]) then enough = false end
+  catalogue[#catalogue + 1] = product[2]
+  catalogue[#catalogue + 1] = product[3]
 end
-if not enough then
-  local catalogue = {'refused'}
-  for i = 1, lines do
-    local product = redis.call('HMGET', KEYS[2 * i], 'name', 'price')
-    catalogue[#catalogue + 1] = product[1]
-    catalogue[#catalogue + 1] = product[2]
-  end
-  return catalogue
-end
+if not enough then return {'refused', unpack(catalogue)} end
 for i = 1, lines do
   local quantity = tonumber(ARGV[3 + 2 * i])
   redis.call('HINCRBY', KEYS[2 * i], 'units', -quantity)
@@ -43,7 +39,7 @@ for i = 1, lines do
   redis.call('ZADD', KEYS[2 * i + 1], ARGV[3], ARGV[1])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return {'promised'}
+return {'promised', unpack(catalogue)}
 `;
 
 /**

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogueRpc, CouponRpc } from '@zhongtai/contracts';
-import type { CouponQuoteResponse, FailureReason, OrderLine, QuoteResponse } from '@zhongtai/contracts';
+import type {
+  CouponQuoteResponse,
+  FailureReason,
+  OrderLine,
+  PlaceOrderRequest,
+  QuoteResponse,
+} from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import type { OrderItem } from '../orders/order.entity';
 
@@ -21,6 +27,8 @@ export interface PricedOrder {
  * Prices an order from the catalogue and the coupon as they are now; the client never sends
  * a price. An unknown sku is priced at 0 and a refused coupon gives no discount: the order is
  * refused at once for its stock, or by the saga's reservation or coupon lock, and ends CANCELLED.
+ * When the gateway's flash-sale gate promised the stock, it sends the products as it knows
+ * them (names and prices never change once a product exists), and no quote is needed.
  */
 @Injectable()
 export class CheckoutPricing {
@@ -29,9 +37,15 @@ export class CheckoutPricing {
     @InjectRpcClient('coupon') private readonly coupons: ServiceRpcClient,
   ) {}
 
-  async priceOrder(customerId: string, lines: OrderLine[], couponCode: string | null): Promise<PricedOrder> {
-    const quote = await this.inventory.request<QuoteResponse>(CatalogueRpc.quote, { skus: lines.map((l) => l.sku) });
-    const catalogue = new Map(quote.products.map((p) => [p.sku, p]));
+  async priceOrder({
+    customerId,
+    items: lines,
+    couponCode,
+    catalogue: promised,
+  }: PlaceOrderRequest): Promise<PricedOrder> {
+    const quoted = promised ? undefined : await this.quote(lines);
+    const catalogue: Map<string, { name: string; priceCents: number }> =
+      quoted ?? new Map(lines.map((line, i) => [line.sku, promised![i]]));
     const items = lines.map(({ sku, quantity }) => {
       const product = catalogue.get(sku);
       const unitPriceCents = product?.priceCents ?? 0;
@@ -48,7 +62,14 @@ export class CheckoutPricing {
       if (coupon.ok) discountCents = Math.min(coupon.discountCents, subtotalCents);
     }
     const totalCents = subtotalCents - discountCents;
-    return { items, subtotalCents, discountCents, totalCents, stockRefusal: stockRefusal(lines, catalogue) };
+    // Stock the gate promised is not refused here: the reservation decides, as for any order.
+    const refusal = quoted ? stockRefusal(lines, quoted) : null;
+    return { items, subtotalCents, discountCents, totalCents, stockRefusal: refusal };
+  }
+
+  private async quote(lines: OrderLine[]): Promise<Map<string, QuoteResponse['products'][number]>> {
+    const quote = await this.inventory.request<QuoteResponse>(CatalogueRpc.quote, { skus: lines.map((l) => l.sku) });
+    return new Map(quote.products.map((p) => [p.sku, p]));
   }
 }
 

@@ -59,7 +59,7 @@ export class OrderPlacementService {
     });
     if (earlier) return this.replay(earlier, request.requestHash);
 
-    const priced = await this.pricing.priceOrder(request.customerId, request.items, request.couponCode);
+    const priced = await this.pricing.priceOrder(request);
     if (priced.subtotalCents > MAX_ORDER_TOTAL_CENTS) {
       throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, 'ORDER_TOO_LARGE', 'The order total is too large');
     }

@@ -3,10 +3,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { orderStatusSubject } from '@zhongtai/contracts';
 import { NATS_CONNECTION, SERVICE_CONFIG } from '@zhongtai/platform';
 import type { ServiceConfig } from '@zhongtai/platform';
+import type { OrderView } from '@zhongtai/contracts';
 import { DataSource } from 'typeorm';
-import { Order } from './order.entity';
 import { statusChanges } from './order-transitions';
-import { toOrderView } from './order.view';
 
 /**
  * Announces order status changes on core NATS once their transaction has committed, with the
@@ -26,7 +25,7 @@ export class OrderStatusPublisher implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.stopListening = statusChanges.listen(this.dataSource, (changes) => {
-      for (const change of changes) void this.announce(change.orderId);
+      for (const order of changes) this.announce(order);
     });
   }
 
@@ -35,12 +34,11 @@ export class OrderStatusPublisher implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Announces the whole order as committed, so that a waiting gateway needs no further request. */
-  private async announce(orderId: string): Promise<void> {
+  private announce(order: OrderView): void {
     try {
-      const order = await this.dataSource.getRepository(Order).findOneByOrFail({ id: orderId });
-      this.nats.publish(orderStatusSubject(this.config.natsPrefix, orderId), JSON.stringify(toOrderView(order)));
+      this.nats.publish(orderStatusSubject(this.config.natsPrefix, order.id), JSON.stringify(order));
     } catch (error) {
-      this.logger.warn(`status of ${orderId} not announced: ${String(error)}`);
+      this.logger.warn(`status of ${order.id} not announced: ${String(error)}`);
     }
   }
 }
