@@ -50,15 +50,12 @@ export class OrderPlacementService {
    * orders placed at the same moment), or, when the catalogue already shows the stock is not
    * there, places it CANCELLED. The unique
    * (customer, idempotency key) makes a second order for one key impossible, whatever the
-   * gateway's Redis remembers: a repeated key gets the order it placed.
+   * gateway's Redis remembers: a repeated key gets the order it placed (with the same body;
+   * another body is refused).
    */
   async placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResponse> {
-    const earlier = await this.orders.findOneBy({
-      customerId: request.customerId,
-      idempotencyKey: request.idempotencyKey,
-    });
-    if (earlier) return this.replay(earlier, request.requestHash);
-
+    // No lookup of the key first: the gateway answers replays from Redis, so a replay that
+    // reaches this far is rare, and the insert below finds it for the cost of a quote.
     const priced = await this.pricing.priceOrder(request);
     if (priced.subtotalCents > MAX_ORDER_TOTAL_CENTS) {
       throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, 'ORDER_TOO_LARGE', 'The order total is too large');
