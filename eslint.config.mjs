@@ -95,4 +95,19 @@ export default tseslint.config(
     files: ['scripts/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off', 'no-console': 'off' },
   },
+  {
+    // bench:peers' peer engines: plain CommonJS run by Node from bench/peers (their packages are
+    // in bench/peers/node_modules, outside the root's typecheck).
+    files: ['bench/peers/engines/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: Object.fromEntries(
+        ['process', 'console', 'Buffer', 'fetch', 'setTimeout', 'clearTimeout', '__dirname'].map((name) => [
+          name,
+          'readonly',
+        ]),
+      ),
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -1,13 +1,15 @@
 /**
- * `npm run bench`: the three benchmarks in one run, one after the other (never side by side:
- * they share the machine), each on a stack of its own:
+ * `npm run bench`: the benchmarks in one run, one after the other (never side by side: they
+ * share the machine), each on a stack of its own:
  * - saga: bench/saga/saga.bench.js as a child process, unchanged; its JSON is read back from a
  *   temporary results directory and folded into this run's;
  * - checkout: bench/checkout/checkout.bench.ts;
- * - flash sale: bench/flash/flash.bench.ts.
+ * - flash sale: bench/flash/flash.bench.ts;
+ * - peers: bench/peers/peers.bench.ts, the saga on libs/saga, DBOS Transact and Restate (their
+ *   packages installed into bench/peers/node_modules by bench/peers/install.sh if needed).
  * Writes `bench/results/<timestamp>.json` and prepends one section to docs/benchmarks.md.
  *
- *   BENCH_ONLY=checkout,flash,saga   which of them to run (default all three)
+ *   BENCH_ONLY=checkout,flash,saga,peers   which of them to run (default all four)
  * and each benchmark's own variables (bench/README.md).
  */
 import { spawn } from 'node:child_process';
@@ -18,6 +20,8 @@ import { checkoutConfigFromEnv, checkoutMarkdown, runCheckoutBench } from './che
 import type { CheckoutReport } from './checkout/checkout.bench';
 import { flashConfigFromEnv, flashMarkdown, runFlashBench } from './flash/flash.bench';
 import type { FlashReport } from './flash/flash.bench';
+import { peersConfigFromEnv, peersMarkdown, runPeersBench } from './peers/peers.bench';
+import type { PeersReport } from './peers/peers.bench';
 import { factsMarkdown, percent, prependToDocs, timestampForFile, writeResults } from './lib/report';
 import { calibrate, calibrationMarkdown } from './lib/calibration';
 import type { Calibration } from './lib/calibration';
@@ -103,7 +107,7 @@ function sagaMarkdown(saga: SagaResults): string {
 }
 
 async function main(): Promise<void> {
-  const only = (process.env.BENCH_ONLY ?? 'saga,checkout,flash').split(',').map((s) => s.trim());
+  const only = (process.env.BENCH_ONLY ?? 'saga,checkout,flash,peers').split(',').map((s) => s.trim());
   // The calibration runs whatever BENCH_ONLY says: every run's figures need it.
   const measured = [...only, 'calibration'];
   const startedAt = new Date();
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
     checkout?: CheckoutReport;
     flash?: FlashReport;
     saga?: SagaResults;
+    peers?: PeersReport;
     calibration?: Calibration;
     failures: Record<string, string>;
   } = { startedAt: startedAt.toISOString(), failures: {} };
@@ -139,6 +144,9 @@ async function main(): Promise<void> {
   await attempt('flash', async () => {
     results.flash = await runFlashBench(flashConfigFromEnv());
   });
+  await attempt('peers', async () => {
+    results.peers = await runPeersBench(peersConfigFromEnv());
+  });
   if (interrupted) {
     log('interrupted: nothing written');
     process.exitCode = 130;
@@ -158,6 +166,7 @@ async function main(): Promise<void> {
     ...(results.checkout ? [checkoutMarkdown(results.checkout)] : []),
     ...(results.flash ? [flashMarkdown(results.flash)] : []),
     ...(results.saga ? [sagaMarkdown(results.saga)] : []),
+    ...(results.peers ? [peersMarkdown(results.peers)] : []),
     ...Object.entries(results.failures).map(([name, error]) => `**${name} failed**: \`${error.split('\n')[0]}\`\n`),
   ];
   const markdown = parts.join('\n');

@@ -23,8 +23,8 @@ export const BenchBank = {
 };
 
 /**
- * Where the orchestrator's onCompleted hook leaves the saga ids for the commit listener: a
- * list, for the endings of several sagas may share one transaction.
+ * Where the orchestrator's onCompleted and onCompensated hooks leave the saga ids for the commit
+ * listener: a list, for the endings of several sagas may share one transaction.
  */
 export const COMPLETED_KEY = 'benchSagaCompleted';
 
@@ -47,6 +47,11 @@ export function benchTransferSaga() {
     }))
     .onCompleted(async ({ manager, sagaId }) => {
       // No SQL: the orchestrator process announces the completion once this transaction commits.
+      const data = manager.queryRunner?.data as Record<string, string[]> | undefined;
+      if (data) (data[COMPLETED_KEY] ??= []).push(sagaId);
+    })
+    .onCompensated(async ({ manager, sagaId }) => {
+      // A refused deposit (bench:peers closes some accounts) ends the saga too, once refunded.
       const data = manager.queryRunner?.data as Record<string, string[]> | undefined;
       if (data) (data[COMPLETED_KEY] ??= []).push(sagaId);
     })
