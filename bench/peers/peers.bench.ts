@@ -36,6 +36,7 @@ import { Logger } from '@nestjs/common';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createSagaTestDatabase, deleteSagaStreams } from '@zhongtai/saga/testing';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { CreateBank1764000009000 } from '../../test/saga/fixture/bank.migration';
@@ -46,6 +47,7 @@ import { machineFacts } from '../lib/machine';
 import { percent } from '../lib/report';
 import { publishReport, runBenchmark } from '../lib/run-bench';
 import type { PublishableReport } from '../lib/run-bench';
+import { serversFromEnv } from '../lib/stack';
 import type { ServerFacts } from '../lib/stack';
 import { formatTable, percentile, round } from '../lib/stats';
 import { benchSubjects } from '../saga/bench-saga';
@@ -715,6 +717,16 @@ export async function runPeersBench(config: PeersConfig): Promise<PeersReport> {
   const nats = await connect({ servers: config.nats });
   machine.natsServer = nats.info?.version;
   await nats.close();
+  // Not used by this benchmark; named because every section's facts name it.
+  const redis = new Redis(serversFromEnv().redis, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    machine.redis = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1];
+  } catch {
+    machine.redis = 'not reachable (not used)';
+  } finally {
+    redis.disconnect();
+  }
 
   const report: PeersReport = {
     benchmark: 'peers',
