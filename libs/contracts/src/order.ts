@@ -27,6 +27,7 @@ export const OrderRpc = {
   placeOrder: 'order.checkout.place',
   recordRefusals: 'order.checkout.record-refusals',
   getOrder: 'order.orders.get',
+  findOrderByKey: 'order.orders.find-by-key',
   listOrders: 'order.orders.list',
   cancelOrder: 'order.orders.cancel',
   listSagas: 'order.sagas.list',
@@ -97,6 +98,14 @@ export interface GetOrderRequest {
   /** When set, another customer's order is reported as not found. */
   customerId?: string;
 }
+
+export interface FindOrderByKeyRequest {
+  customerId: string;
+  idempotencyKey: string;
+}
+
+/** The order a customer placed with an Idempotency-Key, and the hash of the body it was placed with; null if none. */
+export type OrderByKey = { order: OrderView; requestHash: string } | null;
 
 export interface ListOrdersRequest {
   customerId: string;

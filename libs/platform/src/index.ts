@@ -18,3 +18,5 @@ export { correlationPropagation, sagaModule } from './saga/saga-wiring';
 export { INFRASTRUCTURE_ROUTE, InfrastructureRoute } from './http/infrastructure-route';
 export { HARNESS_LINK_VARIABLE } from './harness/harness-link';
 export type { ListeningReport } from './harness/harness-link';
+export { SERVICE_CRASH_POINTS, serviceCrashPoint } from './harness/crash-points';
+export type { ServiceCrashPoint } from './harness/crash-points';

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { SERVICE_CRASH_POINTS } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
 import { launchService, ownServiceReady } from './service-launch';
 import { FileOutput, LogLine, MemoryOutput, ServiceOutput } from './service-output';
@@ -85,14 +86,14 @@ export class ServiceProcess<O extends ServiceOutput = MemoryOutput> {
   }
 
   /**
-   * Starts the process. `crashAt` arms one of libs/saga's crash points (its exit is then
-   * expected); `deliveryChaos` makes libs/saga duplicate and delay every delivery.
+   * Starts the process. `crashAt` arms one of libs/saga's crash points or of the services'
+   * own (SERVICE_CRASH_POINTS; its exit is then expected); `deliveryChaos` makes libs/saga duplicate and delay every delivery.
    */
   start({ crashAt, deliveryChaos }: { crashAt?: string; deliveryChaos?: string } = {}): this {
     if (this.running) throw new Error(`${this.service} is already running`);
     const env = {
       ...this.options.env,
-      ...(crashAt ? { SAGA_CRASH_AT: crashAt } : {}),
+      ...(crashAt ? { [isServiceCrashPoint(crashAt) ? 'CRASH_AT' : 'SAGA_CRASH_AT']: crashAt } : {}),
       ...(deliveryChaos ? { SAGA_CHAOS_DELIVERY: deliveryChaos } : {}),
     };
     const stdio = this.output.open();
@@ -206,4 +207,8 @@ export class ServiceProcess<O extends ServiceOutput = MemoryOutput> {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     if (this.meantToRun && !this.running) this.start();
   }
+}
+
+function isServiceCrashPoint(name: string): boolean {
+  return (SERVICE_CRASH_POINTS as readonly string[]).includes(name);
 }

@@ -1,14 +1,15 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { OrderRpc } from '@zhongtai/contracts';
-import type { OrderLine, OrderView, PlaceOrderResponse } from '@zhongtai/contracts';
-import { InjectRpcClient, ProblemException, ServiceRpcClient } from '@zhongtai/platform';
+import type { OrderByKey, OrderLine, OrderView, PlaceOrderResponse } from '@zhongtai/contracts';
+import { InjectRpcClient, ProblemException, serviceCrashPoint, ServiceRpcClient } from '@zhongtai/platform';
 import { FlashSaleGate } from '../flash-sale/flash-sale-gate';
 import { GateReconciler } from '../flash-sale/gate-reconciler';
 import { RefusalRecorder, refusedOrder } from '../flash-sale/refusal-recorder';
 import { OrderWaiter } from '../orders/order-waiter';
 import type { CheckoutRequest } from './checkout.request';
 import { IdempotencyService } from './idempotency.service';
+import type { Claim, KeyRecord } from './idempotency.service';
 import { requestHash } from './request-hash';
 
 const CHECKOUT_FINAL = ['PAID', 'CANCELLED'] as const;
@@ -38,19 +39,54 @@ export class CheckoutEdgeService {
   ): Promise<{ order: OrderView; replayed: boolean }> {
     const hash = requestHash(body);
     const claim = await this.idempotency.claim(customerId, key, hash);
-    if (claim !== 'claimed' && claim !== undefined) {
-      if (claim.requestHash !== hash) throw keyReused();
-      if (claim.state === 'in-flight') {
+    if (claim !== undefined && !('kind' in claim)) return this.answerEarlier(customerId, key, hash, claim);
+    try {
+      return await this.accept(customerId, key, hash, body, waitSeconds, claim);
+    } finally {
+      claim?.end();
+    }
+  }
+
+  /**
+   * The answer to a key that an earlier request used. A claim still in flight may be a crashed
+   * gateway's: if its order was placed, the order database says so and the retry gets it;
+   * if not, the claim lapses within seconds once nobody renews it.
+   */
+  private async answerEarlier(
+    customerId: string,
+    key: string,
+    hash: string,
+    record: KeyRecord,
+  ): Promise<{ order: OrderView; replayed: boolean }> {
+    if (record.requestHash !== hash) throw keyReused();
+    if (record.state === 'in-flight') {
+      const placed = await this.orders.request<OrderByKey>(OrderRpc.findOrderByKey, {
+        customerId,
+        idempotencyKey: key,
+      });
+      if (!placed) {
         throw new ProblemException(
           HttpStatus.CONFLICT,
           'IDEMPOTENCY_IN_PROGRESS',
           'A request with this key is being accepted',
         );
       }
-      if (claim.refusal) return { order: claim.refusal, replayed: true };
-      return { order: await this.waiter.waitFor(claim.orderId, CHECKOUT_FINAL, 0), replayed: true };
+      if (placed.requestHash !== hash) throw keyReused();
+      return { order: await this.waiter.waitFor(placed.order.id, CHECKOUT_FINAL, 0, placed.order), replayed: true };
     }
+    if (record.refusal) return { order: record.refusal, replayed: true };
+    return { order: await this.waiter.waitFor(record.orderId, CHECKOUT_FINAL, 0), replayed: true };
+  }
 
+  private async accept(
+    customerId: string,
+    key: string,
+    hash: string,
+    body: CheckoutRequest,
+    waitSeconds: number,
+    claim: Claim | undefined,
+  ): Promise<{ order: OrderView; replayed: boolean }> {
+    serviceCrashPoint('checkout.after-claim');
     const lines: OrderLine[] = body.items.map(({ sku, quantity }) => ({ sku, quantity }));
     const couponCode = body.couponCode ?? null;
     const orderId = randomUUID();
@@ -83,9 +119,10 @@ export class CheckoutEdgeService {
       // Had the order been placed after all, its reservation takes the stock in PostgreSQL,
       // and the count is one too high until the next reconciliation: an early refusal is missed, no unit oversold.
       if (promised) await this.gate.giveBack(orderId);
-      if (claim === 'claimed') await this.idempotency.release(customerId, key);
+      if (claim) await this.idempotency.release(customerId, key, claim);
       throw error;
     }
+    serviceCrashPoint('checkout.after-placement');
     // A replayed key placed nothing new; an order refused for its stock when placed holds nothing.
     if (promised && (placed.order.id !== orderId || placed.order.status === 'CANCELLED')) {
       await this.gate.giveBack(orderId);

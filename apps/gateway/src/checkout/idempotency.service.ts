@@ -3,18 +3,44 @@ import { REDIS, SERVICE_CONFIG } from '@zhongtai/platform';
 import type { ServiceConfig } from '@zhongtai/platform';
 import type { OrderView } from '@zhongtai/contracts';
 import type { Redis } from 'ioredis';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GATEWAY_CONFIG } from '../gateway.config';
 import type { GatewayConfig } from '../gateway.config';
 
+/** This request's hold on a key: `end` stops renewing it. */
+export interface Claim {
+  kind: 'claimed';
+  holder: string;
+  end: () => void;
+}
+
 /** What Redis remembers of an Idempotency-Key. */
 export type KeyRecord =
-  | { state: 'in-flight'; requestHash: string }
+  /** `holder`: the request that claimed the key, which keeps the claim alive while it runs. */
+  | { state: 'in-flight'; requestHash: string; holder: string }
   /** `refusal`: the flash-sale gate refused the attempt, and its replays get the same answer from here. */
   | { state: 'done'; requestHash: string; orderId: string; refusal?: OrderView };
 
-/** How long a request may hold its key while it is being accepted (a crashed gateway's claim expires). */
-const IN_FLIGHT_SECONDS = 60;
+/**
+ * A claim lives this long unless the request holding it renews it, as it does while it runs:
+ * a crashed gateway's claim is gone within seconds.
+ */
+const CLAIM_MS = 5_000;
+const CLAIM_RENEWAL_MS = 1_500;
+
+/** Removes a claim only while it is still the holder's. */
+const RELEASE_CLAIM = `
+local record = redis.call('GET', KEYS[1])
+if record and cjson.decode(record).holder == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** Renews a claim only while it is still the holder's. */
+const RENEW_CLAIM = `
+local record = redis.call('GET', KEYS[1])
+if record and cjson.decode(record).holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
 
 /**
  * The fast layer of idempotency, per customer: answers replays and concurrent duplicates
@@ -31,19 +57,30 @@ export class IdempotencyService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  /** Claims the key for this request; returns what an earlier request left, if any. Undefined when Redis is away. */
-  async claim(customerId: string, key: string, requestHash: string): Promise<'claimed' | KeyRecord | undefined> {
+  /**
+   * Claims the key for this request; returns what an earlier request left, if any. Undefined
+   * when Redis is away. A claim is held by renewing it until `release` or `complete`.
+   */
+  async claim(customerId: string, key: string, requestHash: string): Promise<Claim | KeyRecord | undefined> {
     const redisKey = this.redisKey(customerId, key);
     try {
-      const record: KeyRecord = { state: 'in-flight', requestHash };
-      const set = await this.redis.set(redisKey, JSON.stringify(record), 'EX', IN_FLIGHT_SECONDS, 'NX');
-      if (set === 'OK') return 'claimed';
+      const record: KeyRecord = { state: 'in-flight', requestHash, holder: randomUUID() };
+      const set = await this.redis.set(redisKey, JSON.stringify(record), 'PX', CLAIM_MS, 'NX');
+      if (set === 'OK') return this.hold(redisKey, record.holder);
       const existing = await this.redis.get(redisKey);
       return existing ? (JSON.parse(existing) as KeyRecord) : this.claim(customerId, key, requestHash);
     } catch (error) {
       this.logger.warn(`idempotency cache unavailable, the order database decides: ${String(error)}`);
       return undefined;
     }
+  }
+
+  private hold(redisKey: string, holder: string): Claim {
+    const renewal = setInterval(() => {
+      this.redis.eval(RENEW_CLAIM, 1, redisKey, holder, CLAIM_MS).catch(() => undefined);
+    }, CLAIM_RENEWAL_MS);
+    renewal.unref();
+    return { kind: 'claimed', holder, end: () => clearInterval(renewal) };
   }
 
   async complete(
@@ -60,8 +97,9 @@ export class IdempotencyService {
   }
 
   /** Lets the client retry with the same key after a failure that placed no order. */
-  async release(customerId: string, key: string): Promise<void> {
-    await this.redis.del(this.redisKey(customerId, key)).catch(() => undefined);
+  async release(customerId: string, key: string, claim: Claim): Promise<void> {
+    claim.end();
+    await this.redis.eval(RELEASE_CLAIM, 1, this.redisKey(customerId, key), claim.holder).catch(() => undefined);
   }
 
   private redisKey(customerId: string, key: string): string {

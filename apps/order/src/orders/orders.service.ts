@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { OrderPage, OrderView } from '@zhongtai/contracts';
+import type { OrderByKey, OrderPage, OrderView } from '@zhongtai/contracts';
 import { ProblemException } from '@zhongtai/platform';
 import { decodeCursor, encodeCursor } from '@zhongtai/saga';
 import { Repository } from 'typeorm';
@@ -16,6 +16,11 @@ export class OrdersService {
     const order = await this.orders.findOneBy(customerId ? { id: orderId, customerId } : { id: orderId });
     if (!order) throw orderNotFound(orderId);
     return toOrderView(order);
+  }
+
+  async findOrderByKey(customerId: string, idempotencyKey: string): Promise<OrderByKey> {
+    const order = await this.orders.findOneBy({ customerId, idempotencyKey });
+    return order ? { order: toOrderView(order), requestHash: order.requestHash } : null;
   }
 
   async listOrders(customerId: string, limit: number, cursor?: string): Promise<OrderPage> {
