@@ -25,7 +25,13 @@ function redisProviders(config: ServiceConfig): Provider[] {
   if (!config.redisUrl) return [];
   const url = config.redisUrl;
   return [
-    { provide: REDIS, useFactory: () => new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) },
+    {
+      provide: REDIS,
+      // Auto-pipelining sends the commands that concurrent requests issue in one tick as one
+      // write: under a flash sale, socket writes were the gateway's largest cost.
+      useFactory: () =>
+        new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, enableAutoPipelining: true }),
+    },
     RedisCloser,
   ];
 }
