@@ -1,5 +1,7 @@
 import { DynamicModule, INestApplication, Logger as NestLogger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from './config/env';
@@ -7,6 +9,7 @@ import { loadServiceConfig, ServiceConfig, ServiceName } from './config/service-
 import { correlationMiddleware } from './correlation/correlation.middleware';
 import { RpcCorrelationInterceptor } from './correlation/rpc-correlation.interceptor';
 import { DatabaseDefinition } from './database/database';
+import { applyHttpEdge, createInternalServer, HttpEdgeOptions, splitListeners } from './http/edge';
 import { ProblemDetailsFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
 import { listenForClients } from './harness/harness-link';
@@ -25,6 +28,13 @@ export interface ServiceDefinition {
   redis?: boolean;
   /** Serves the OpenAPI document and UI at /docs (the gateway). */
   openApi?: OpenApiDescription;
+  /**
+   * A second, internal listener on `<SERVICE>_INTERNAL_PORT` that alone serves `/metrics` and
+   * `/docs` (health is on both); without it, everything is on the service's one port.
+   */
+  internalPort?: boolean;
+  /** Security headers, CORS, trusted proxies and the body limit of a service that faces clients. */
+  edge?: (app: INestApplication) => HttpEdgeOptions;
 }
 
 @Module({})
@@ -36,13 +46,16 @@ class ServiceRootModule {}
  */
 export async function runService(definition: ServiceDefinition): Promise<INestApplication> {
   const { config, featureModule } = loadConfigOrExit(definition);
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<NestExpressApplication>(
     { module: ServiceRootModule, imports: [PlatformModule.forService(config, definition.database), featureModule] },
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
   app.use(correlationMiddleware);
   app.use(app.get(MetricsService).httpMiddleware);
+  const internal = config.internalHttpPort !== undefined ? createInternalServer(app) : undefined;
+  if (internal) splitListeners(app);
+  if (definition.edge) applyHttpEdge(app, definition.edge(app));
   // One pipe, one filter and the RPC interceptors, shared by HTTP and NATS request/reply.
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -53,9 +66,14 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   if (openApi) SwaggerModule.setup('docs', app, () => createOpenApiDocument(app, openApi));
 
   await app.startAllMicroservices();
-  const port = await listenForClients(app, config.httpPort);
-  stopGracefullyOnSignals(app, config);
-  new NestLogger('Bootstrap').log(`${config.service} ready on port ${port}`);
+  const bound = await listenForClients(
+    app,
+    config.httpPort,
+    internal && config.internalHttpPort !== undefined ? { server: internal, port: config.internalHttpPort } : undefined,
+  );
+  stopGracefullyOnSignals(app, config, internal);
+  const internalNote = bound.internalPort !== undefined ? ` (metrics and /docs on port ${bound.internalPort})` : '';
+  new NestLogger('Bootstrap').log(`${config.service} ready on port ${bound.port}${internalNote}`);
   return app;
 }
 
@@ -68,6 +86,7 @@ function loadConfigOrExit(definition: ServiceDefinition): {
     const config = loadServiceConfig(definition.service, {
       database: definition.database !== undefined,
       redis: definition.redis ?? false,
+      internalPort: definition.internalPort ?? false,
     });
     return { config, featureModule: definition.module(config) };
   } catch (error) {
@@ -81,7 +100,7 @@ function loadConfigOrExit(definition: ServiceDefinition): {
  * Stops taking work, lets in-flight work finish (Nest's shutdown hooks, bounded by
  * SHUTDOWN_TIMEOUT_MS), closes connections and exits 0; exits 1 if that takes too long.
  */
-function stopGracefullyOnSignals(app: INestApplication, config: ServiceConfig): void {
+function stopGracefullyOnSignals(app: INestApplication, config: ServiceConfig, internal?: Server): void {
   const logger = new NestLogger('Shutdown');
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -92,6 +111,9 @@ function stopGracefullyOnSignals(app: INestApplication, config: ServiceConfig): 
       logger.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms: exiting`);
       process.exit(1);
     }, config.shutdownTimeoutMs).unref();
+    // Scrapers need no drain: the internal listener stops at once.
+    internal?.close();
+    internal?.closeAllConnections();
     app
       .close()
       .then(() => process.exit(0))

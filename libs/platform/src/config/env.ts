@@ -67,6 +67,27 @@ export class EnvReader {
     return raw as T;
   }
 
+  /**
+   * A comma-separated list (spaces around items ignored); empty or unset is `fallback`. Every
+   * item must pass `valid`; the bad ones are named.
+   */
+  list(name: string, options: { valid: (item: string) => boolean; describe: string; default?: string[] }): string[] {
+    const raw = this.raw(name, undefined);
+    if (raw === undefined) return options.default ?? [];
+    const items = raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+    const bad = items.filter((item) => !options.valid(item));
+    if (bad.length > 0) return this.invalid(name, bad.join(','), `a comma-separated list of ${options.describe}`, []);
+    return items;
+  }
+
+  /** Records a problem found by a check across variables (`name` is the variable to change). */
+  reject(name: string, reason: string): void {
+    this.problems.push(`${name} ${reason}`);
+  }
+
   /** Throws one ConfigError naming every variable that was missing or malformed. */
   done(): void {
     if (this.problems.length > 0) throw new ConfigError(this.problems);

@@ -9,6 +9,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export interface ServiceConfig {
   service: ServiceName;
   httpPort: number;
+  /**
+   * The port of the internal listener (`/metrics`, `/docs`), for the services that have one
+   * (the gateway): reachable by scrapers and operators, never published to clients.
+   */
+  internalHttpPort?: number;
   natsUrl: string;
   /** Isolates every NATS subject and JetStream stream of one deployment (or one test run). */
   natsPrefix: string;
@@ -25,7 +30,12 @@ export interface ServiceConfig {
 export interface ServiceNeeds {
   database: boolean;
   redis: boolean;
+  /** An internal listener on `<SERVICE>_INTERNAL_PORT` for metrics and the OpenAPI document. */
+  internalPort?: boolean;
 }
+
+/** The default of `<SERVICE>_INTERNAL_PORT` (the port Prometheus exporters customarily use). */
+export const DEFAULT_INTERNAL_PORT = 9464;
 
 /** The development default port of each service; GATEWAY_PORT is the one clients know. */
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -54,6 +64,7 @@ export function loadServiceConfig(
   const config: ServiceConfig = {
     service,
     httpPort: env.port(`${prefix}_PORT`),
+    internalHttpPort: needs.internalPort ? env.port(`${prefix}_INTERNAL_PORT`, DEFAULT_INTERNAL_PORT) : undefined,
     natsUrl: env.url('NATS_URL', ['nats:', 'tls:']),
     natsPrefix: env.string('NATS_PREFIX', {
       default: 'zt',
@@ -73,6 +84,9 @@ export function loadServiceConfig(
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: env.int('SHUTDOWN_TIMEOUT_MS', { min: 100, max: 120_000, default: 10_000 }),
   };
+  if (config.internalHttpPort !== undefined && config.internalHttpPort === config.httpPort) {
+    env.reject(`${prefix}_INTERNAL_PORT`, `is invalid: it must differ from ${prefix}_PORT`);
+  }
   env.done();
   return config;
 }

@@ -29,6 +29,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (typeof body === 'object' && body !== null && 'code' in body && 'type' in body) return body as Problem;
+      // body-parser's limit, passed on by Nest's adapter as the cause
+      const limit = (exception.cause as { limit?: unknown } | undefined)?.limit;
+      if (status === 413 && typeof limit === 'number') {
+        return problemOf(status, `The request body is larger than ${limit} bytes`);
+      }
       const detail =
         typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       return problemOf(status, status >= 500 ? 'The request could not be completed' : detail, defaultCode(status));
