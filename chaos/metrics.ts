@@ -37,7 +37,7 @@ export class RedeliveryScraper {
       [...this.cluster.services.values()].map(async (service) => {
         if (!service.running || !service.pid) return;
         try {
-          const response = await fetch(`${service.url}/metrics`, { signal: AbortSignal.timeout(1_000) });
+          const response = await fetch(`${service.internalUrl}/metrics`, { signal: AbortSignal.timeout(1_000) });
           const text = await response.text();
           let sum = 0;
           for (const match of text.matchAll(/^saga_redeliveries_total\{[^}]*\} (\d+(?:\.\d+)?)$/gm))

@@ -50,12 +50,14 @@ done
 node dist/scripts/seed.js || stop
 
 gateway="http://127.0.0.1:$GATEWAY_PORT"
+# /metrics and /docs of the gateway are on its internal port only (default 9464).
+internal="http://127.0.0.1:${GATEWAY_INTERNAL_PORT:-9464}"
 cat <<BANNER
 
 Zhongtai is up.
   Gateway (REST API)   $gateway
-  OpenAPI and UI       $gateway/docs
-  Health and metrics   $gateway/health/ready   $gateway/metrics
+  OpenAPI and UI       $internal/docs   (internal port, GATEWAY_INTERNAL_PORT)
+  Health and metrics   $gateway/health/ready   $internal/metrics
   Logs                 .run/logs/<service>.log (JSON, one line per event)
 
 Demo logins (operator: $OPERATOR_EMAIL / $OPERATOR_PASSWORD):

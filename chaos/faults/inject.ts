@@ -158,7 +158,7 @@ async function duplicateDeliveries(cluster: ChaosCluster, plan: FaultPlan, remov
   service.start({ deliveryChaos: `duplicates=${duplicates},maxDelayMs=${maxDelayMs}` });
   await service.waitReady(READY_TIMEOUT_MS);
   await sleep(plan.holdMs);
-  const copies = await chaosCopies(service.url);
+  const copies = await chaosCopies(service.internalUrl);
   await service.stop(8_000, 'fault');
   removed();
   service.start();

@@ -467,7 +467,7 @@ describe('every route and status code of docs/api.md', () => {
   });
 
   it('serves /metrics, /health/live and /health/ready without a token', async () => {
-    const metrics = await fetch(`${suite.platform.gatewayUrl}/metrics`);
+    const metrics = await fetch(`${suite.platform.service('gateway').internalUrl}/metrics`);
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await metrics.text()).toMatch(/^# (HELP|TYPE) /m);
@@ -506,7 +506,7 @@ describe('every route and status code of docs/api.md', () => {
     };
 
     beforeAll(async () => {
-      const response = await fetch(`${suite.platform.gatewayUrl}/docs-json`);
+      const response = await fetch(`${suite.platform.service('gateway').internalUrl}/docs-json`);
       expect(response.status).toBe(200);
       document = (await response.json()) as typeof document;
     });

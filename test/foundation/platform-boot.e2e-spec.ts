@@ -29,7 +29,7 @@ describe('the platform as five processes on the real servers', () => {
     'exposes Prometheus metrics from %s with process defaults and request latency',
     async (service) => {
       await fetch(`${platform.service(service).url}/health/live`);
-      const response = await fetch(`${platform.service(service).url}/metrics`);
+      const response = await fetch(`${platform.service(service).internalUrl}/metrics`);
       const text = await response.text();
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
@@ -60,11 +60,11 @@ describe('the platform as five processes on the real servers', () => {
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('serves the OpenAPI document and its UI at /docs', async () => {
-    const ui = await fetch(`${platform.gatewayUrl}/docs`);
+  it('serves the OpenAPI document and its UI at /docs of the internal listener', async () => {
+    const ui = await fetch(`${platform.service('gateway').internalUrl}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
-    const document = (await (await fetch(`${platform.gatewayUrl}/docs-json`)).json()) as {
+    const document = (await (await fetch(`${platform.service('gateway').internalUrl}/docs-json`)).json()) as {
       paths: Record<string, unknown>;
       components: { schemas: Record<string, unknown> };
     };

@@ -18,17 +18,34 @@ async function impostorOn(port = 0): Promise<{ server: Server; port: number }> {
 
 describe('a harness whose picked port is taken before the service listens', () => {
   let impostor: { server: Server; port: number };
+  /** Another program on the port of GATEWAY_INTERNAL_PORT. */
+  let internalImpostor: { server: Server; port: number };
   let gateway: ServiceProcess;
 
   beforeAll(async () => {
     impostor = await impostorOn();
-    gateway = new ServiceProcess('gateway', { port: impostor.port, env: gatewayAlone() }).start();
+    internalImpostor = await impostorOn();
+    gateway = new ServiceProcess('gateway', {
+      port: impostor.port,
+      env: { ...gatewayAlone(), GATEWAY_INTERNAL_PORT: String(internalImpostor.port) },
+    }).start();
     await gateway.waitReady();
   }, 90_000);
 
   afterAll(async () => {
     await gateway?.stop();
     await new Promise((resolve) => impostor?.server.close(resolve));
+    await new Promise((resolve) => internalImpostor?.server.close(resolve));
+  });
+
+  it('binds the internal listener (/metrics, /docs) on a port the kernel picks, and reports it', async () => {
+    const internalPort = Number(new URL(gateway.internalUrl).port);
+    expect(internalPort).not.toBe(internalImpostor.port);
+    expect(internalPort).not.toBe(gateway.port);
+    const metrics = await fetch(`${gateway.internalUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect((await fetch(`${gateway.url}/metrics`)).status).toBe(404);
   });
 
   it('moves the service to a port of its own instead of talking to the program on the picked one', () => {

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { HARNESS_LINK_VARIABLE, ListeningReport, ServiceName } from '@zhongtai/platform';
+import { HARNESS_LINK_VARIABLE, ServiceName } from '@zhongtai/platform';
+import type { BoundPorts, ListeningReport } from '@zhongtai/platform';
 import { entryPoint } from '../../../scripts/lib/services';
 
 /**
@@ -8,7 +9,8 @@ import { entryPoint } from '../../../scripts/lib/services';
  * before the service listens. The child is linked to the harness (HARNESS_LINK and an IPC
  * channel): if its port is taken it binds any free one, and it reports the port it bound.
  * The harness only ever talks to that port, and only after `/health/live` names the pid it
- * spawned.
+ * spawned. A service with an internal listener (the gateway's `/metrics` and `/docs`) binds it
+ * on a port the kernel picks while linked, and reports that port too.
  */
 export interface ServiceLaunchOptions {
   service: ServiceName;
@@ -24,8 +26,8 @@ export interface ServiceLaunchOptions {
 
 export interface LaunchedService {
   child: ChildProcess;
-  /** The port the child reported it bound; rejects if the child exits first. */
-  listening: Promise<number>;
+  /** The ports the child reported it bound; rejects if the child exits first. */
+  listening: Promise<BoundPorts>;
 }
 
 export function launchService(options: ServiceLaunchOptions): LaunchedService {
@@ -43,9 +45,10 @@ export function launchService(options: ServiceLaunchOptions): LaunchedService {
       stdio: ['ignore', output, output, 'ipc'],
     },
   );
-  const listening = new Promise<number>((resolve, reject) => {
+  const listening = new Promise<BoundPorts>((resolve, reject) => {
     child.on('message', (message: Partial<ListeningReport>) => {
-      if (message.kind === 'zhongtai.listening' && message.pid === child.pid && message.port) resolve(message.port);
+      if (message.kind === 'zhongtai.listening' && message.pid === child.pid && message.port)
+        resolve({ port: message.port, internalPort: message.internalPort });
     });
     child.once('exit', (code, signal) => reject(new Error(`${service} exited (${code ?? signal}) before it listened`)));
   });

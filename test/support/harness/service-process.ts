@@ -50,6 +50,7 @@ export class ServiceProcess<O extends ServiceOutput = MemoryOutput> {
   /** The cause the next exit will be recorded with, when a fault or the harness causes it. */
   private nextExitCause?: ExitCause;
   private currentPort: number;
+  private currentInternalPort?: number;
 
   constructor(
     readonly service: ServiceName,
@@ -66,6 +67,14 @@ export class ServiceProcess<O extends ServiceOutput = MemoryOutput> {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * Where `/metrics` (and the gateway's `/docs`) are served: the internal listener's port,
+   * reported by the process, for the gateway; the one port for the other services.
+   */
+  get internalUrl(): string {
+    return `http://127.0.0.1:${this.currentInternalPort ?? this.port}`;
   }
 
   get pid(): number | undefined {
@@ -115,9 +124,10 @@ export class ServiceProcess<O extends ServiceOutput = MemoryOutput> {
     this.meantToRun = true;
     this.nextExitCause = crashAt ? 'crash-point' : undefined;
     listening
-      .then((port) => {
+      .then(({ port, internalPort }) => {
         if (this.child !== child) return;
         this.currentPort = port;
+        this.currentInternalPort = internalPort;
         this.listening = true;
       })
       .catch(() => undefined);
