@@ -286,14 +286,19 @@ describe('malformed requests get problem+json 4xx answers and create nothing', (
     const customer = await suite.shop.customerWithWallet(1_000_000);
     const now = Math.floor(Date.now() / 1000);
     const secret = suite.platform.env.JWT_SECRET;
+    // The issuer and audience the gateway checks, so that each token fails for its one flaw.
+    const customerClaims = { sub: customer.id, role: 'customer', iss: suite.platform.env.JWT_ISSUER, aud: 'customer' };
     ctx = {
       sku,
       customer,
       tokens: {
-        otherSecret: token({ sub: customer.id, role: 'customer' }, 'another-secret-of-at-least-32-characters!'),
-        expired: token({ sub: customer.id, role: 'customer', iat: now - 3_600, exp: now - 60 }, secret),
-        algNone: token({ sub: customer.id, role: 'customer' }, null),
-        forgedOperator: token({ sub: 'operator', role: 'operator' }, 'another-secret-of-at-least-32-characters!'),
+        otherSecret: token(customerClaims, 'another-secret-of-at-least-32-characters!'),
+        expired: token({ ...customerClaims, iat: now - 3_600, exp: now - 60 }, secret),
+        algNone: token(customerClaims, null),
+        forgedOperator: token(
+          { sub: 'operator', role: 'operator', iss: suite.platform.env.JWT_ISSUER, aud: 'operator' },
+          'another-secret-of-at-least-32-characters!',
+        ),
       },
     };
     ordersBefore = total((await suite.shop.stats()).ordersByStatus);
@@ -345,7 +350,14 @@ describe('malformed requests get problem+json 4xx answers and create nothing', (
   it('accepts a token built the same way with the real secret and a future expiry (control for the token rows)', async () => {
     const now = Math.floor(Date.now() / 1000);
     const good = token(
-      { sub: ctx.customer.id, role: 'customer', iat: now, exp: now + 300 },
+      {
+        sub: ctx.customer.id,
+        role: 'customer',
+        iss: suite.platform.env.JWT_ISSUER,
+        aud: 'customer',
+        iat: now,
+        exp: now + 300,
+      },
       suite.platform.env.JWT_SECRET,
     );
     const wallet = await suite.shop.call('GET', '/me/wallet', { token: good });

@@ -9,6 +9,8 @@ import { AdminOperationsController } from './admin/admin-operations.controller';
 import { AdminStatsController } from './admin/admin-stats.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { LoginThrottle } from './auth/login-throttle';
+import { ROLES } from './auth/principal';
 import { CatalogueController } from './catalogue/catalogue.controller';
 import { CheckoutController } from './checkout/checkout.controller';
 import { CheckoutEdgeService } from './checkout/checkout-edge.service';
@@ -21,7 +23,7 @@ import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 import { OrderAnnouncements } from './orders/order-announcements';
 import { OrderWaiter } from './orders/order-waiter';
 import { OrdersController } from './orders/orders.controller';
-import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { AddressRateLimitGuard, CustomerRateLimitGuard, RateLimiter } from './rate-limit/rate-limit.guard';
 import { WalletController } from './wallet/wallet.controller';
 
 /** The REST edge: thin controllers over NATS request/reply to the four services. */
@@ -35,8 +37,8 @@ export class GatewayModule {
           // A KeyObject, not a string: given a string, jsonwebtoken first tries to parse it as a
           // public key on every verification, which cost the gateway a sixth of its CPU.
           secret: createSecretKey(Buffer.from(config.jwtSecret)),
-          signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtlSeconds },
-          verifyOptions: { algorithms: ['HS256'] },
+          signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtlSeconds, issuer: config.jwtIssuer },
+          verifyOptions: { algorithms: ['HS256'], issuer: config.jwtIssuer, audience: [ROLES[0], ...ROLES.slice(1)] },
         }),
       ],
       controllers: [
@@ -52,9 +54,13 @@ export class GatewayModule {
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        // Order matters: authentication first, so that rate limits know the customer.
+        // Order matters: the per-address limit before authentication, so that requests with bad
+        // tokens count too; the per-customer limit after it, since it needs the verified token.
+        { provide: APP_GUARD, useClass: AddressRateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: CustomerRateLimitGuard },
+        RateLimiter,
+        LoginThrottle,
         CheckoutEdgeService,
         IdempotencyService,
         OrderAnnouncements,

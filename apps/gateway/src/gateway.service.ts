@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@zhongtai/platform';
-import { loadGatewayConfig } from './gateway.config';
+import { GATEWAY_CONFIG, GatewayConfig, loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { ProblemResponse } from './http/problem.response';
 
@@ -8,6 +8,15 @@ export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   module: () => GatewayModule.register(loadGatewayConfig()),
   redis: true,
+  internalPort: true,
+  edge: (app) => {
+    const config = app.get<GatewayConfig>(GATEWAY_CONFIG);
+    return {
+      bodyLimitBytes: config.bodyLimitBytes,
+      corsOrigins: config.corsOrigins,
+      trustedProxies: config.trustedProxies,
+    };
+  },
   openApi: {
     title: 'Zhongtai storefront and operations API',
     description:

@@ -7,8 +7,8 @@ import { Audience, Principal, ROUTE_AUDIENCE } from './principal';
 
 /**
  * Every route needs a valid access token unless it is public; customer routes take customer
- * tokens only (default), `/admin` operator tokens only. 401 without a valid token, 403 for the
- * wrong role.
+ * tokens only (default), `/admin` operator tokens only. 401 without a valid token (signature,
+ * expiry, issuer, audience), 403 for the wrong role.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -28,7 +28,10 @@ export class AuthGuard implements CanActivate {
     if (scheme !== 'Bearer' || !token) throw unauthenticated('A bearer access token is required');
     let principal: Principal;
     try {
-      const claims = await this.jwt.verifyAsync<{ sub: string; role: Principal['role'] }>(token);
+      // The signature, expiry, `iss` (JWT_ISSUER) and `aud` (one of the roles) are checked here
+      // (JwtModule's verifyOptions); the role is the audience, and the `role` claim must agree.
+      const claims = await this.jwt.verifyAsync<{ sub: string; role: Principal['role']; aud: unknown }>(token);
+      if (typeof claims.sub !== 'string' || claims.aud !== claims.role) throw new Error('inconsistent claims');
       principal = { subject: claims.sub, role: claims.role };
     } catch {
       throw unauthenticated('The access token is invalid or expired');

@@ -2,6 +2,9 @@ import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/com
 
 export type Role = 'customer' | 'operator';
 
+/** The roles, which are also the audiences (`aud`) of access tokens. */
+export const ROLES: readonly Role[] = ['customer', 'operator'];
+
 /** Who is calling, from a verified access token. */
 export interface Principal {
   /** The customer's id, or `operator`. */

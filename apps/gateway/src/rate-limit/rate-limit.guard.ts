@@ -11,52 +11,88 @@ import type { Principal } from '../auth/principal';
 const WINDOW_SECONDS = 60;
 
 /**
- * Fixed one-minute windows on Redis, per client address and per customer: 429 with
- * Retry-After past the limit. If Redis is unreachable requests pass: a rate limit protects
- * capacity, and refusing every request would be the outage it exists to prevent.
+ * Fixed one-minute windows on Redis: 429 with Retry-After past the limit. If Redis is
+ * unreachable requests pass: a rate limit protects capacity, and refusing every request would
+ * be the outage it exists to prevent.
  */
 @Injectable()
-export class RateLimitGuard implements CanActivate {
-  private readonly logger = new Logger(RateLimitGuard.name);
+export class RateLimiter {
+  private readonly logger = new Logger(RateLimiter.name);
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SERVICE_CONFIG) private readonly service: ServiceConfig,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(INFRASTRUCTURE_ROUTE, [context.getHandler(), context.getClass()])) {
-      return true;
-    }
-    const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+  /** Whether the route is a health or metrics route, which no limit counts. */
+  exempt(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean>(INFRASTRUCTURE_ROUTE, [context.getHandler(), context.getClass()]) ===
+      true
+    );
+  }
+
+  /** Counts one request against `who` (`a:<address>`, `c:<customer>`); throws 429 past `limit`. */
+  async count(context: ExecutionContext, who: string, limit: number): Promise<void> {
     const window = Math.floor(Date.now() / 1000 / WINDOW_SECONDS);
-    const limits: [string, number][] = [[`a:${request.ip ?? 'unknown'}`, this.config.rateLimitPerAddress]];
-    if (request.principal?.role === 'customer')
-      limits.push([`c:${request.principal.subject}`, this.config.rateLimitPerCustomer]);
+    const key = `${this.service.redisPrefix}rl:${who}:${window}`;
     try {
-      const pipeline = this.redis.multi();
-      for (const [who] of limits) {
-        const key = `${this.service.redisPrefix}rl:${who}:${window}`;
-        pipeline.incr(key).expire(key, WINDOW_SECONDS + 1);
-      }
-      const results = (await pipeline.exec()) ?? [];
-      const exceeded = limits.some(([, limit], i) => Number(results[i * 2]?.[1]) > limit);
-      if (!exceeded) return true;
+      const results =
+        (await this.redis
+          .multi()
+          .incr(key)
+          .expire(key, WINDOW_SECONDS + 1)
+          .exec()) ?? [];
+      if (Number(results[0]?.[1]) <= limit) return;
     } catch (error) {
       this.logger.warn(`rate limit not checked (Redis): ${String(error)}`);
-      return true;
+      return;
     }
-    const retryAfter = (window + 1) * WINDOW_SECONDS - Math.floor(Date.now() / 1000);
-    context
-      .switchToHttp()
-      .getResponse<Response>()
-      .setHeader('Retry-After', String(Math.max(1, retryAfter)));
+    const retryAfter = Math.max(1, (window + 1) * WINDOW_SECONDS - Math.floor(Date.now() / 1000));
+    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
     throw new ProblemException(
       HttpStatus.TOO_MANY_REQUESTS,
       'RATE_LIMITED',
       `Too many requests; retry in ${retryAfter} s`,
     );
+  }
+}
+
+/**
+ * Per client address, before authentication, so that requests with bad or no tokens count
+ * too. The address is `request.ip`: the socket's peer, or, when that peer is one of
+ * TRUSTED_PROXIES, the nearest untrusted address of X-Forwarded-For.
+ */
+@Injectable()
+export class AddressRateLimitGuard implements CanActivate {
+  constructor(
+    private readonly limiter: RateLimiter,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.limiter.exempt(context)) return true;
+    const request = context.switchToHttp().getRequest<Request>();
+    await this.limiter.count(context, `a:${request.ip ?? 'unknown'}`, this.config.rateLimitPerAddress);
+    return true;
+  }
+}
+
+/** Per customer, after authentication (it needs the verified token). */
+@Injectable()
+export class CustomerRateLimitGuard implements CanActivate {
+  constructor(
+    private readonly limiter: RateLimiter,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.limiter.exempt(context)) return true;
+    const principal = context.switchToHttp().getRequest<Request & { principal?: Principal }>().principal;
+    if (principal?.role === 'customer') {
+      await this.limiter.count(context, `c:${principal.subject}`, this.config.rateLimitPerCustomer);
+    }
+    return true;
   }
 }
