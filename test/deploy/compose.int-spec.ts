@@ -27,6 +27,10 @@ const PROJECT_PREFIXES = [
   'SHUTDOWN_',
   'JWT_',
   'OPERATOR_',
+  'TRUSTED_',
+  'CORS_',
+  'BODY_',
+  'LOGIN_',
 ];
 
 // ---- .env.example ----------------------------------------------------------------------
