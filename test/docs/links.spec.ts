@@ -86,7 +86,9 @@ function brokenLinks(): string[] {
         broken.push(`${where} (an absolute path)`);
         continue;
       }
-      const resolved = target ? path.resolve(ROOT, path.dirname(file), decodeURIComponent(target)) : path.join(ROOT, file);
+      const resolved = target
+        ? path.resolve(ROOT, path.dirname(file), decodeURIComponent(target))
+        : path.join(ROOT, file);
       if (!resolved.startsWith(ROOT + path.sep) && resolved !== ROOT) {
         broken.push(`${where} (leaves the repository)`);
       } else if (!existsSync(resolved)) {
