@@ -102,7 +102,7 @@ async function profile(): Promise<{ report: PublishableReport; markdown: string 
     const counter = path.resolve(__dirname, '../lib/sql-counter.js');
     await stack.startServices(ALL_SERVICES, { NODE_OPTIONS: `--require ${counter}`, SQL_COUNT_DIR: countDir });
     const gateway = stack.service('gateway').url;
-    const world = await buildWorld(new Storefront(gateway), {
+    const world = await buildWorld(new Storefront(gateway, stack.operator), {
       skus: 100,
       customers: 64,
       coupons: 4,

@@ -270,7 +270,7 @@ export async function runCheckoutBench(config: CheckoutConfig): Promise<Checkout
     machine = await stack.facts();
     await stack.startServices(ALL_SERVICES);
     const setUpStart = Date.now();
-    const storefront = new Storefront(stack.service('gateway').url);
+    const storefront = new Storefront(stack.service('gateway').url, stack.operator);
     world = await buildWorld(storefront, {
       skus: config.skus,
       customers: config.customers,

@@ -249,7 +249,7 @@ async function runFlashSale(
     facts = await stack.facts();
     await stack.startServices(ALL_SERVICES);
     const gateway = stack.service('gateway').url;
-    const storefront = new Storefront(gateway);
+    const storefront = new Storefront(gateway, stack.operator);
 
     const setUpStart = Date.now();
     const flashSku = await storefront.productWithStock(config.units, config.priceCents);

@@ -92,6 +92,8 @@ function installHandlers(): void {
 export class BenchStack {
   readonly id = `${process.pid}_${randomBytes(3).toString('hex')}`;
   readonly natsPrefix: string;
+  /** The operator account of the run's gateway. */
+  readonly operator = { email: 'operator@zhongtai.local', password: `bench-${randomBytes(12).toString('hex')}` };
   readonly redisPrefix: string;
   /** Every prefix whose streams must go at the end (a second world may use its own). */
   private readonly prefixes = new Set<string>();
@@ -150,7 +152,9 @@ export class BenchStack {
       RATE_LIMIT_PER_ADDRESS: '10000000',
       // Tokens made during set-up must outlive the run.
       JWT_TTL_SECONDS: '86400',
+      // Production mode refuses the development secrets of .env.example.
       JWT_SECRET: `bench-${randomBytes(24).toString('hex')}`,
+      OPERATOR_PASSWORD: this.operator.password,
       ...this.options.env,
     });
     for (const service of DATABASE_SERVICES) {

@@ -14,7 +14,11 @@ export interface ApiResponse<T = Record<string, unknown>> {
 export class Storefront {
   private operatorToken?: { token: string; at: number };
 
-  constructor(readonly baseUrl: string) {}
+  /** `operator`: the operator account, the development one of .env.example unless told. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly operatorAccount = { email: 'operator@zhongtai.local', password: 'operator' },
+  ) {}
 
   async call<T = Record<string, unknown>>(
     method: string,
@@ -49,7 +53,8 @@ export class Storefront {
   /** The operator's token, renewed well before it expires (JWT_TTL_SECONDS is 900 by default). */
   async operator(): Promise<string> {
     if (!this.operatorToken || Date.now() - this.operatorToken.at > 5 * 60_000) {
-      this.operatorToken = { token: await this.login('operator@zhongtai.local', 'operator'), at: Date.now() };
+      const { email, password } = this.operatorAccount;
+      this.operatorToken = { token: await this.login(email, password), at: Date.now() };
     }
     return this.operatorToken.token;
   }

@@ -17,11 +17,9 @@ const OWN = {
   OPERATOR_EMAIL: 'ops@shop.example',
   OPERATOR_PASSWORD: 'a-long-operator-password',
 };
-const notHarnessed = { harness: false };
-
-function problems(source: Record<string, string | undefined>, context = notHarnessed): string[] {
+function problems(source: Record<string, string | undefined>): string[] {
   try {
-    loadGatewayConfig(source, context);
+    loadGatewayConfig(source);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -31,7 +29,7 @@ function problems(source: Record<string, string | undefined>, context = notHarne
 
 describe('loadGatewayConfig', () => {
   it('has the documented defaults for the hardening settings', () => {
-    const config = loadGatewayConfig(OWN, notHarnessed);
+    const config = loadGatewayConfig(OWN);
     expect(config).toMatchObject({
       jwtIssuer: 'zhongtai',
       trustedProxies: [],
@@ -42,7 +40,7 @@ describe('loadGatewayConfig', () => {
   });
 
   it('reads .env.example as it is (empty lists are empty)', () => {
-    expect(loadGatewayConfig(example(), notHarnessed)).toMatchObject({
+    expect(loadGatewayConfig(example())).toMatchObject({
       jwtIssuer: 'zhongtai',
       trustedProxies: [],
       corsOrigins: [],
@@ -52,17 +50,14 @@ describe('loadGatewayConfig', () => {
   });
 
   it('reads comma-separated proxies (IPs and CIDRs) and origins', () => {
-    const config = loadGatewayConfig(
-      {
-        ...OWN,
-        TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,::1,fd00::/8',
-        CORS_ORIGINS: 'https://shop.example, http://localhost:5173',
-        JWT_ISSUER: 'https://auth.shop.example',
-        BODY_LIMIT_BYTES: '2048',
-        LOGIN_FAILURES_PER_ACCOUNT: '3',
-      },
-      notHarnessed,
-    );
+    const config = loadGatewayConfig({
+      ...OWN,
+      TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,::1,fd00::/8',
+      CORS_ORIGINS: 'https://shop.example, http://localhost:5173',
+      JWT_ISSUER: 'https://auth.shop.example',
+      BODY_LIMIT_BYTES: '2048',
+      LOGIN_FAILURES_PER_ACCOUNT: '3',
+    });
     expect(config).toMatchObject({
       trustedProxies: ['10.0.0.1', '192.168.0.0/16', '::1', 'fd00::/8'],
       corsOrigins: ['https://shop.example', 'http://localhost:5173'],
@@ -125,10 +120,6 @@ describe('NODE_ENV=production and the development values of .env.example', () =>
     expect(problems({ ...example(), NODE_ENV: 'development' })).toEqual([]);
     expect(problems({ ...example(), NODE_ENV: 'test' })).toEqual([]);
     expect(problems({ ...OWN, NODE_ENV: 'production' })).toEqual([]);
-  });
-
-  it('lets a harness of this repository (the benchmarks) run production mode with them', () => {
-    expect(problems({ ...example(), NODE_ENV: 'production' }, { harness: true })).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { EnvReader, underHarness } from '@zhongtai/platform';
+import { EnvReader } from '@zhongtai/platform';
 import { isIP } from 'node:net';
 
 /** The gateway's own settings, beyond the service defaults. */
@@ -41,18 +41,7 @@ export const DEVELOPMENT_SECRETS = {
   OPERATOR_PASSWORD: 'operator',
 } as const;
 
-export interface GatewayConfigContext {
-  /**
-   * Started by a harness of this repository (HARNESS_LINK and an IPC channel, never a
-   * deployment): the benchmarks run in production mode with the development operator password.
-   */
-  harness: boolean;
-}
-
-export function loadGatewayConfig(
-  source: Record<string, string | undefined> = process.env,
-  context: GatewayConfigContext = { harness: underHarness() },
-): GatewayConfig {
+export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
   const env = new EnvReader(source);
   const config: GatewayConfig = {
     jwtSecret: env.string('JWT_SECRET', { minLength: 32, describe: 'a secret of at least 32 characters' }),
@@ -76,7 +65,7 @@ export function loadGatewayConfig(
     gateReconcileMs: env.int('GATE_RECONCILE_MS', { min: 100, max: 600_000, default: 2_000 }),
     gatePromiseTtlSeconds: env.int('GATE_PROMISE_TTL_SECONDS', { min: 10, max: 3_600, default: 120 }),
   };
-  if (source.NODE_ENV === 'production' && !context.harness) {
+  if (source.NODE_ENV === 'production') {
     for (const [name, value] of Object.entries(DEVELOPMENT_SECRETS)) {
       if (source[name] === value) {
         env.reject(

@@ -16,7 +16,7 @@ export { InjectRpcClient, rpcClientProvider, ServiceRpcClient } from './nats/ser
 export { NATS_CONNECTION, REDIS, SERVICE_CONFIG } from './tokens';
 export { correlationPropagation, sagaModule } from './saga/saga-wiring';
 export { INFRASTRUCTURE_ROUTE, InfrastructureRoute } from './http/infrastructure-route';
-export { HARNESS_LINK_VARIABLE, underHarness } from './harness/harness-link';
+export { HARNESS_LINK_VARIABLE } from './harness/harness-link';
 export type { BoundPorts, ListeningReport } from './harness/harness-link';
 export type { HttpEdgeOptions } from './http/edge';
 export { SERVICE_CRASH_POINTS, serviceCrashPoint } from './harness/crash-points';
