@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { removeRedisKeys } from '../support/harness';
 import { SHARED } from '../support/infrastructure';
 import type { OrderBody } from '../support/storefront';
 import { suitePlatform } from '../support/suite-platform';
@@ -65,5 +67,21 @@ describe('the flash-sale gate settles each promise when its order ends', () => {
     expect(await atRest(sku)).toBe(1);
     await sale.expectSoldOut(sku, 1);
     expect(await sold(sku)).toBe(1);
+  }, 60_000);
+
+  it('answers a key that already has an order with that order, when Redis forgot the key and the gate now refuses', async () => {
+    const sku = await sale.onSale(1);
+    const key = randomUUID();
+    const paid = await buy(sku, 5, key);
+    expect(paid.body.status).toBe('PAID');
+    expect(await atRest(sku)).toBe(0);
+    await removeRedisKeys(SHARED.redis, `${suite.platform.redisPrefix}idem:`);
+
+    const retry = await buy(sku, 5, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toMatchObject({ id: paid.body.id, status: 'PAID' });
+    const orders = await suite.platform.query('order', 'SELECT id FROM orders WHERE idempotency_key = $1', [key]);
+    expect(orders).toEqual([{ id: paid.body.id }]);
   }, 60_000);
 });

@@ -87,6 +87,11 @@ export interface RecordRefusalsRequest {
   refusals: GateRefusal[];
 }
 
+/** The refusals now in the order database; the others' keys already had an order, which stands. */
+export interface RecordedRefusals {
+  recorded: string[];
+}
+
 export interface PlaceOrderResponse {
   order: OrderView;
   /** True when the key had already placed this order: nothing new was created. */

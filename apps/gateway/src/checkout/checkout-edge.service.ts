@@ -4,6 +4,7 @@ import { OrderRpc } from '@zhongtai/contracts';
 import type { OrderByKey, OrderLine, OrderView, PlaceOrderResponse } from '@zhongtai/contracts';
 import { InjectRpcClient, ProblemException, serviceCrashPoint, ServiceRpcClient } from '@zhongtai/platform';
 import { FlashSaleGate } from '../flash-sale/flash-sale-gate';
+import type { GateProduct } from '../flash-sale/flash-sale-gate';
 import { GateReconciler } from '../flash-sale/gate-reconciler';
 import { RefusalRecorder, refusedOrder } from '../flash-sale/refusal-recorder';
 import { OrderWaiter } from '../orders/order-waiter';
@@ -95,12 +96,8 @@ export class CheckoutEdgeService {
       await this.reconciler.rebuilt(decision.skus);
       decision = await this.gate.promiseStock(orderId, lines);
     }
-    if (decision.kind === 'refused') {
-      const order = refusedOrder(orderId, customerId, lines, decision.products, couponCode);
-      await this.idempotency.complete(customerId, key, hash, orderId, order);
-      this.refusals.recordRefusal(order, key, hash);
-      return { order, replayed: false };
-    }
+    if (decision.kind === 'refused')
+      return this.refuse(customerId, key, hash, claim, orderId, lines, decision.products, couponCode);
     const promised = decision.kind === 'promised';
 
     let placed: PlaceOrderResponse;
@@ -131,6 +128,40 @@ export class CheckoutEdgeService {
     const wait = placed.replayed ? 0 : waitSeconds;
     const order = await this.waiter.waitFor(placed.order.id, CHECKOUT_FINAL, wait, placed.order);
     return { order, replayed: placed.replayed };
+  }
+
+  /**
+   * Answers the gate's refusal once it is the key's order in the order database. A key that
+   * already had an order (placed by an earlier attempt that this gateway's Redis no longer
+   * remembers) is answered with that order instead, as a replay.
+   */
+  private async refuse(
+    customerId: string,
+    key: string,
+    hash: string,
+    claim: Claim | undefined,
+    orderId: string,
+    lines: OrderLine[],
+    products: GateProduct[],
+    couponCode: string | null,
+  ): Promise<{ order: OrderView; replayed: boolean }> {
+    const order = refusedOrder(orderId, customerId, lines, products, couponCode);
+    let recorded: boolean;
+    try {
+      recorded = await this.refusals.recordRefusal(order, key, hash);
+    } catch (error) {
+      if (claim) await this.idempotency.release(customerId, key, claim);
+      throw error;
+    }
+    if (recorded) {
+      await this.idempotency.complete(customerId, key, hash, orderId, order);
+      return { order, replayed: false };
+    }
+    const earlier = await this.orders.request<OrderByKey>(OrderRpc.findOrderByKey, { customerId, idempotencyKey: key });
+    if (!earlier) throw new Error(`refusal ${orderId} not recorded, and no order has its key`);
+    if (earlier.requestHash !== hash) throw keyReused();
+    await this.idempotency.complete(customerId, key, hash, earlier.order.id);
+    return { order: await this.waiter.waitFor(earlier.order.id, CHECKOUT_FINAL, 0, earlier.order), replayed: true };
   }
 }
 

@@ -1,13 +1,13 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { OrderRpc } from '@zhongtai/contracts';
-import type { GateRefusal, OrderLine, OrderView, RecordRefusalsRequest } from '@zhongtai/contracts';
+import type { GateRefusal, OrderLine, OrderView, RecordedRefusals, RecordRefusalsRequest } from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 
 /** A batch is sent when it is this old or this large. */
-const BATCH_MS = 20;
+const BATCH_MS = 10;
 const BATCH_MAX = 500;
-const SEND_ATTEMPTS = 5;
-/** How long a stopping gateway waits for the records still on their way. */
+const SEND_ATTEMPTS = 3;
+/** How long a stopping gateway waits for the batches still on their way. */
 const SHUTDOWN_WAIT_MS = 3_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,70 +44,73 @@ export function refusedOrder(
 }
 
 /**
- * Hands the gate's refusals to the order service in batches, so that each refused attempt is
- * still an order that `GET /orders/:id` finds, without a NATS or PostgreSQL round trip of its
- * own. What is waiting when the gateway stops is sent first; a gateway that crashes loses at
- * most one batch window of records (the answers and their replays are in Redis).
+ * Writes the gate's refusals to the order database in batches, one statement per batch, and
+ * tells each waiting attempt whether its refusal is now the order of its Idempotency-Key. An
+ * attempt is answered only once its refusal is there: a key that already had an order (placed
+ * by an earlier attempt whose gateway died, or before Redis lost the key's record) keeps that
+ * order, and every refused answer can be read back with `GET /orders/:id`.
  */
 @Injectable()
 export class RefusalRecorder implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RefusalRecorder.name);
-  private batch: GateRefusal[] = [];
-  /** Refusals answered and not yet in the order database, by order id. */
-  private readonly unsent = new Map<string, OrderView>();
+  private batch: { refusal: GateRefusal; settle: (recorded: boolean | Error) => void }[] = [];
   private timer?: NodeJS.Timeout;
-  private sending: Promise<void> = Promise.resolve();
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(@InjectRpcClient('order') private readonly orders: ServiceRpcClient) {}
 
-  recordRefusal(order: OrderView, idempotencyKey: string, requestHash: string): void {
+  /** True once the refusal is the key's order; false if the key already had another. Rejects if it cannot be written. */
+  recordRefusal(order: OrderView, idempotencyKey: string, requestHash: string): Promise<boolean> {
     const { id: orderId, customerId, items, subtotalCents, couponCode, createdAt } = order;
-    this.batch.push({ orderId, customerId, idempotencyKey, requestHash, items, subtotalCents, couponCode, createdAt });
-    this.unsent.set(orderId, order);
-    if (this.batch.length >= BATCH_MAX) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
-  }
-
-  /** The refused order as answered, while its record is on its way. */
-  unrecorded(orderId: string, customerId: string): OrderView | undefined {
-    const order = this.unsent.get(orderId);
-    return order?.customerId === customerId ? order : undefined;
+    const refusal = { orderId, customerId, idempotencyKey, requestHash, items, subtotalCents, couponCode, createdAt };
+    return new Promise<boolean>((resolve, reject) => {
+      this.batch.push({
+        refusal,
+        settle: (recorded) => (recorded instanceof Error ? reject(recorded) : resolve(recorded)),
+      });
+      if (this.batch.length >= BATCH_MAX) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.flush();
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
-    await Promise.race([this.sending, waited]);
+    await Promise.race([Promise.all(this.sending), waited]);
     clearTimeout(timer);
-    if (this.unsent.size > 0)
-      this.logger.error({ refusals: this.unsent.size }, 'refused orders not recorded at shutdown');
   }
 
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.batch.length === 0) return;
-    const refusals = this.batch;
+    const waiting = this.batch;
     this.batch = [];
-    this.sending = this.sending.then(async () => {
-      await this.send(refusals);
-      for (const refusal of refusals) this.unsent.delete(refusal.orderId);
-    });
+    const sent = this.send(waiting.map((w) => w.refusal)).then(
+      (recorded) => {
+        for (const { refusal, settle } of waiting) settle(recorded.has(refusal.orderId));
+      },
+      (error: Error) => {
+        for (const { settle } of waiting) settle(error);
+      },
+    );
+    this.sending.add(sent);
+    void sent.finally(() => this.sending.delete(sent));
   }
 
-  private async send(refusals: GateRefusal[]): Promise<void> {
+  private async send(refusals: GateRefusal[]): Promise<Set<string>> {
     const request: RecordRefusalsRequest = { refusals };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.orders.request(OrderRpc.recordRefusals, request);
-        return;
+        const { recorded } = await this.orders.request<RecordedRefusals>(OrderRpc.recordRefusals, request);
+        return new Set(recorded);
       } catch (error) {
         if (attempt === SEND_ATTEMPTS) {
           this.logger.error({ refusals: refusals.length, error: String(error) }, 'refused orders not recorded');
-          return;
+          throw error;
         }
-        await sleep(200 * attempt);
+        await sleep(100 * attempt);
       }
     }
   }

@@ -5,7 +5,6 @@ import type { OrderPage, OrderView } from '@zhongtai/contracts';
 import { InjectRpcClient, ProblemException, ServiceRpcClient } from '@zhongtai/platform';
 import { CurrentPrincipal } from '../auth/principal';
 import type { Principal } from '../auth/principal';
-import { RefusalRecorder } from '../flash-sale/refusal-recorder';
 import { ApiProblemResponses } from '../http/api-problem-responses';
 import { isUuid, PageQuery } from '../http/list-query';
 import { OrderPageResponse, OrderResponse } from './order.response';
@@ -20,7 +19,6 @@ export class OrdersController {
   constructor(
     @InjectRpcClient('order') private readonly orders: ServiceRpcClient,
     private readonly waiter: OrderWaiter,
-    private readonly refusals: RefusalRecorder,
   ) {}
 
   @Get()
@@ -33,16 +31,11 @@ export class OrdersController {
   @Get(':id')
   @ApiOkResponse({ type: OrderResponse })
   @ApiProblemResponses(401, 403, 404, 429)
-  async findOrder(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<OrderView> {
-    const orderId = orderIdOr404(id);
-    try {
-      return await this.orders.request<OrderView>(OrderRpc.getOrder, { orderId, customerId: principal.subject });
-    } catch (error) {
-      // A refusal of the flash-sale gate answered moments ago may still be on its way to the order database.
-      const refusal = this.refusals.unrecorded(orderId, principal.subject);
-      if (refusal && error instanceof ProblemException && error.getStatus() === 404) return refusal;
-      throw error;
-    }
+  findOrder(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<OrderView> {
+    return this.orders.request<OrderView>(OrderRpc.getOrder, {
+      orderId: orderIdOr404(id),
+      customerId: principal.subject,
+    });
   }
 
   /** Before payment the checkout is compensated; after it the order is refunded, restocked and the coupon returned. */

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { OrderRpc } from '@zhongtai/contracts';
-import type { PlaceOrderRequest, PlaceOrderResponse } from '@zhongtai/contracts';
+import type { PlaceOrderRequest, PlaceOrderResponse, RecordedRefusals } from '@zhongtai/contracts';
 import { GateRefusalsService } from './gate-refusals.service';
 import { OrderPlacementService } from './order-placement.service';
 import { RecordRefusalsDto } from './record-refusals.dto';
@@ -19,9 +19,9 @@ export class CheckoutRpcController {
     return this.placement.placeOrder(request);
   }
 
-  /** The gateway's flash-sale gate hands over what it refused, in batches; answers how many were new. */
+  /** The gateway's flash-sale gate hands over what it refused, in batches; answers which are now orders. */
   @MessagePattern(OrderRpc.recordRefusals)
-  async recordRefusals(@Payload() request: RecordRefusalsDto): Promise<{ recorded: number }> {
+  async recordRefusals(@Payload() request: RecordRefusalsDto): Promise<RecordedRefusals> {
     return { recorded: await this.refusals.recordRefusals(request.refusals) };
   }
 }

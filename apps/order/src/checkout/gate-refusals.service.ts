@@ -11,10 +11,11 @@ import { DataSource } from 'typeorm';
 export class GateRefusalsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async recordRefusals(refusals: GateRefusal[]): Promise<number> {
-    if (refusals.length === 0) return 0;
+  /** The ids of the refusals written; a refusal whose key already has an order is not. */
+  async recordRefusals(refusals: GateRefusal[]): Promise<string[]> {
+    if (refusals.length === 0) return [];
     const column = <T>(pick: (refusal: GateRefusal) => T) => refusals.map(pick);
-    const recorded: unknown[] = await this.dataSource.query(
+    const recorded: { id: string }[] = await this.dataSource.query(
       `INSERT INTO orders (id, customer_id, idempotency_key, request_hash, status, items, subtotal_cents,
          discount_cents, total_cents, coupon_code, failure_reason, created_at, updated_at)
        SELECT id, customer_id, idempotency_key, request_hash, 'CANCELLED', items, subtotal_cents,
@@ -33,6 +34,6 @@ export class GateRefusalsService {
         column((r) => r.createdAt),
       ],
     );
-    return recorded.length;
+    return recorded.map((row) => row.id);
   }
 }

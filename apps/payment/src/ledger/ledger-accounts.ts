@@ -4,8 +4,13 @@ export const FUNDING_ACCOUNT = 'funding';
 /** The account charges are paid into and refunds are paid out of. */
 export const MERCHANT_ACCOUNT = 'merchant';
 
+/**
+ * The wallet's account id, from the customer id in its canonical (lower-case) spelling: a UUID
+ * written in capitals is the same customer (`customer_id` is a uuid column), so it must be the
+ * same account too.
+ */
 export function walletAccountId(customerId: string): string {
-  return `wallet:${customerId}`;
+  return `wallet:${customerId.toLowerCase()}`;
 }
 
 /**

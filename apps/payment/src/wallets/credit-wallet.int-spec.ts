@@ -36,6 +36,21 @@ describe('crediting a wallet', () => {
     expect(await ledger.postingCount('CREDIT', credit.reference)).toBe(1);
   });
 
+  it('credits the same wallet whether the customer id is spelled in lower or upper case', async () => {
+    const customerId = randomUUID();
+    const reference = randomUUID();
+
+    await ledger.wallets.creditWallet({ customerId: customerId.toUpperCase(), amountCents: 300, reference });
+    // a retry of the same credit in the other spelling is the same credit, not a reused reference
+    await ledger.wallets.creditWallet({ customerId, amountCents: 300, reference });
+    await expect(ledger.wallets.creditWallet({ customerId, amountCents: 200, reference: randomUUID() })).resolves.toEqual({
+      balanceCents: 500,
+      currency: 'CNY',
+    });
+    await expect(ledger.wallets.showWallet(customerId.toUpperCase())).resolves.toEqual({ balanceCents: 500, currency: 'CNY' });
+    expect(await ledger.postingCount('CREDIT', reference)).toBe(1);
+  });
+
   it('credits once when the same credit arrives 20 times at once', async () => {
     const credit = { customerId: randomUUID(), amountCents: 700, reference: randomUUID() };
 

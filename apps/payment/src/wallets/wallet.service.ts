@@ -24,7 +24,9 @@ export class WalletService {
    * same credit again returns the wallet as it is now, and a reference already used for another
    * customer or amount is refused with 409 REFERENCE_REUSED.
    */
-  creditWallet({ customerId, amountCents, reference }: CreditRequest): Promise<WalletView> {
+  creditWallet({ customerId: spelled, amountCents, reference }: CreditRequest): Promise<WalletView> {
+    // The canonical spelling, as the database gives it back: an upper-case UUID names the same customer.
+    const customerId = spelled.toLowerCase();
     return this.dataSource.transaction(async (manager) => {
       const walletId = await openWallet(manager, customerId);
       const outcome = await postEntries(manager, {

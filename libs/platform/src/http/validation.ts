@@ -12,26 +12,58 @@ function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
 /** Keys class-transformer skips without a word, so whitelisting alone would never see them. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-function prototypeKeys(value: unknown, path = ''): string[] {
-  if (value === null || typeof value !== 'object') return [];
-  return Object.keys(value).flatMap((key) => {
-    const field = path ? `${path}.${key}` : key;
-    const own = PROTOTYPE_KEYS.has(key) ? [field] : [];
-    return [...own, ...prototypeKeys((value as Record<string, unknown>)[key], field)];
-  });
+/**
+ * Deeper than any input of the API. Deeper input is refused before anything walks it: the
+ * validator and class-transformer recurse, and JSON a few thousand levels deep overflowed
+ * their stack (a 500).
+ */
+export const MAX_INPUT_DEPTH = 32;
+
+/** At most this many offending fields are listed. */
+const MAX_LISTED = 20;
+
+/** A field path as it can be shown: a NUL in a key is written as an escape. */
+const shown = (path: string) => path.replace(/\u0000/g, '\\u0000');
+
+/**
+ * What must be refused before validating, found without recursion: input nested deeper than
+ * MAX_INPUT_DEPTH, prototype keys, and text holding NUL, which no field of the API means and
+ * which PostgreSQL refuses in text (the service answered 500, the gateway 502).
+ */
+function refusedFields(value: unknown, root: string): FieldError[] {
+  const found: FieldError[] = [];
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
+  while (stack.length > 0 && found.length < MAX_LISTED) {
+    const { value: current, path, depth } = stack.pop()!;
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) found.push({ field: shown(path), messages: [`${shown(path)} must not contain NUL`] });
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      return [{ field: shown(path), messages: [`the input is nested more than ${MAX_INPUT_DEPTH} levels deep`] }];
+    }
+    for (const key of Object.keys(current)) {
+      const field = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.has(key)) found.push({ field: shown(field), messages: [`property ${shown(field)} should not exist`] });
+      else if (key.includes('\u0000')) found.push({ field: shown(field), messages: [`property ${shown(field)} should not exist`] });
+      stack.push({ value: (current as Record<string, unknown>)[key], path: field, depth: depth + 1 });
+    }
+  }
+  return found;
 }
 
-/** Rejects prototype keys before validating, so that no unknown field is ever dropped silently. */
+/** Refuses what validation cannot be trusted with (see refusedFields), so that no unknown field is ever dropped silently. */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const forbidden = metadata.type === 'body' ? prototypeKeys(value) : [];
-    if (forbidden.length > 0) {
-      const errors = forbidden.map((field) => ({ field, messages: [`property ${field} should not exist`] }));
+    const checked = metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param';
+    const refused = checked ? refusedFields(value, metadata.data ?? '') : [];
+    if (refused.length > 0) {
       throw new ProblemException(
         HttpStatus.BAD_REQUEST,
         'VALIDATION_FAILED',
-        `Invalid fields: ${forbidden.join(', ')}`,
-        errors,
+        `Invalid fields: ${refused.map((e) => e.field).join(', ')}`,
+        refused,
       );
     }
     return super.transform(value, metadata);
