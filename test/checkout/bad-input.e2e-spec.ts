@@ -121,6 +121,13 @@ const rows: Row[] = [
   ['couponCode with spaces', withTop({ couponCode: 'SAVE 10' }), invalid('couponCode')],
   ['paymentMethod "card"', withTop({ paymentMethod: 'card' }), invalid('paymentMethod')],
   ['malformed JSON text', () => ({ rawBody: '{"items": [{"sku": "TEA", "quantity": 1}' }), invalid()],
+  // found by test/fuzz: these overflowed the validator's stack (500)
+  ['a body nested 5,000 arrays deep', () => ({ rawBody: '['.repeat(5_000) + ']'.repeat(5_000) }), invalid()],
+  [
+    'a quantity nested 3,000 objects deep',
+    ({ sku }) => ({ rawBody: `{"items":[{"sku":"${sku}","quantity":${'{"a":'.repeat(3_000)}1${'}'.repeat(3_000)}}]}` }),
+    invalid(),
+  ],
   ['a JSON array as the body', (ctx) => ({ body: [validCheckout(ctx)] }), invalid()],
   [
     'a text/plain body',
@@ -225,6 +232,27 @@ const rows: Row[] = [
     'a login of the operator with the wrong password',
     () => ({ path: '/auth/login', auth: 'none', body: { email: 'operator@zhongtai.local', password: 'operator!' } }),
     unauthenticated,
+  ],
+  // --- text holding NUL, which PostgreSQL refuses (found by test/fuzz: 502 UPSTREAM_FAILED) ---
+  ['a sku path parameter holding NUL', () => ({ method: 'GET', path: '/products/%00', auth: 'none' }), invalid('sku')],
+  [
+    'a stock adjustment of a sku holding NUL',
+    () => ({ path: '/admin/products/SKU%00/stock', auth: 'operator', body: { delta: 1, reference: randomUUID() } }),
+    invalid('sku'),
+  ],
+  [
+    'a wallet credit whose reference holds NUL',
+    (ctx) => ({
+      path: `/admin/customers/${ctx.customer.id}/wallet/credit`,
+      auth: 'operator',
+      body: { amountCents: 1, reference: 'ref\u0000erence' },
+    }),
+    invalid('reference'),
+  ],
+  [
+    'a login whose email holds NUL',
+    () => ({ path: '/auth/login', auth: 'none', body: { email: 'mei\u0000@zhongtai.local', password: 'x' } }),
+    invalid('email'),
   ],
   // --- /admin ---
   [
