@@ -43,11 +43,16 @@ describe('crediting a wallet', () => {
     await ledger.wallets.creditWallet({ customerId: customerId.toUpperCase(), amountCents: 300, reference });
     // a retry of the same credit in the other spelling is the same credit, not a reused reference
     await ledger.wallets.creditWallet({ customerId, amountCents: 300, reference });
-    await expect(ledger.wallets.creditWallet({ customerId, amountCents: 200, reference: randomUUID() })).resolves.toEqual({
+    await expect(
+      ledger.wallets.creditWallet({ customerId, amountCents: 200, reference: randomUUID() }),
+    ).resolves.toEqual({
       balanceCents: 500,
       currency: 'CNY',
     });
-    await expect(ledger.wallets.showWallet(customerId.toUpperCase())).resolves.toEqual({ balanceCents: 500, currency: 'CNY' });
+    await expect(ledger.wallets.showWallet(customerId.toUpperCase())).resolves.toEqual({
+      balanceCents: 500,
+      currency: 'CNY',
+    });
     expect(await ledger.postingCount('CREDIT', reference)).toBe(1);
   });
 
