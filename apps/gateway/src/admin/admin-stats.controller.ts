@@ -9,19 +9,35 @@ import { reconcileNetCharges } from './net-charge-reconciliation';
 
 const STATS_TIMEOUT_MS = 30_000;
 
+class ProductStatsResponse {
+  @ApiProperty() sku!: string;
+  @ApiProperty() stockOnHand!: number;
+  @ApiProperty() reserved!: number;
+  @ApiProperty() sold!: number;
+  @ApiProperty() available!: number;
+  @ApiProperty({ description: 'Units of this sku in PAID orders' }) paidQuantity!: number;
+}
+
+class CouponStatsResponse {
+  @ApiProperty() code!: string;
+  @ApiProperty() maxRedemptions!: number;
+  @ApiProperty() perCustomerLimit!: number;
+  @ApiProperty({ description: 'Redemptions locked by orders not yet paid' }) locked!: number;
+  @ApiProperty() redeemed!: number;
+  @ApiProperty({ description: 'The most redemptions one customer holds' }) maxHeldByOneCustomer!: number;
+}
+
 class StatsResponse {
   @ApiProperty({ example: { PENDING: 0, PAID: 12, CANCELLED: 3, CANCELLING: 0, REFUNDED: 1 } })
   ordersByStatus!: Record<string, number>;
   @ApiProperty({ example: { COMPLETED: 16, COMPENSATED: 3 } }) sagasByStatus!: Record<string, number>;
-  @ApiProperty({ description: 'Per sku: stockOnHand, reserved, sold, available, and the quantity of PAID orders' })
-  products!: unknown[];
+  @ApiProperty({ type: [ProductStatsResponse] }) products!: ProductStatsResponse[];
   @ApiProperty({
     description:
       'Sum of wallets, merchant account, credits, the ledger sum (0), and the orders whose net charge is wrong (a count and the first 100)',
   })
   money!: Record<string, unknown>;
-  @ApiProperty({ description: 'Per coupon: caps, locked and redeemed counts, the most one customer holds' })
-  coupons!: unknown[];
+  @ApiProperty({ type: [CouponStatsResponse] }) coupons!: CouponStatsResponse[];
 }
 
 /**
