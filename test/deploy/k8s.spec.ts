@@ -1,0 +1,688 @@
+/**
+ * Keeps the kustomize base and overlays under deploy/k8s honest against .env.example, the
+ * ports the services listen on and their health routes. No cluster (nor kustomize) runs in CI:
+ * this file builds each overlay itself, as far as these manifests use kustomize (resources,
+ * directories as bases, configMapGenerator/secretGenerator with envs and literals, JSON 6902
+ * patches with a target, images, namespace), and checks the result.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseAllDocuments, parse } from 'yaml';
+import { DEFAULT_INTERNAL_PORT, DEFAULT_PORTS } from '../../libs/platform/src/config/service-config';
+
+const ROOT = resolve(__dirname, '..', '..');
+const K8S = join(ROOT, 'deploy', 'k8s');
+const APP_SERVICES = ['gateway', 'order', 'inventory', 'coupon', 'payment'] as const;
+type AppService = (typeof APP_SERVICES)[number];
+/** The variables that must come from a Secret, never from a ConfigMap. */
+const SECRET_VARIABLES = [
+  'JWT_SECRET',
+  'OPERATOR_PASSWORD',
+  'ORDER_DATABASE_URL',
+  'INVENTORY_DATABASE_URL',
+  'COUPON_DATABASE_URL',
+  'PAYMENT_DATABASE_URL',
+];
+const SECRET_NAME = 'zhongtai-secrets';
+
+// ---- .env.example (the same conventions as compose.int-spec.ts) --------------------------
+
+interface ExampleVariable {
+  name: string;
+  value: string;
+  section: string;
+}
+
+function readEnvExample(): ExampleVariable[] {
+  const variables: ExampleVariable[] = [];
+  let section = '';
+  for (const rawLine of readFileSync(join(ROOT, '.env.example'), 'utf8').split('\n')) {
+    const line = rawLine.trim();
+    const heading = /^#\s*---\s*(.+?)\s*---$/.exec(line);
+    if (heading) {
+      section = heading[1];
+      continue;
+    }
+    const variable = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (variable) variables.push({ name: variable[1], value: variable[2], section });
+  }
+  return variables;
+}
+
+/** Shared variables, those under the service's heading, and those named after the service. */
+function variablesReadBy(service: AppService, example: ExampleVariable[]): string[] {
+  const prefix = `${service.toUpperCase()}_`;
+  return example
+    .filter((variable) => {
+      const firstWord = variable.section.split(/\s+/)[0].toLowerCase();
+      return firstWord === 'shared' || firstWord === service || variable.name.startsWith(prefix);
+    })
+    .map((variable) => variable.name);
+}
+
+// ---- a small kustomize ---------------------------------------------------------------------
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are checked field by field */
+type Resource = Record<string, any>;
+
+interface Generator {
+  name: string;
+  behavior?: 'create' | 'merge' | 'replace';
+  envs?: string[];
+  literals?: string[];
+  files?: string[];
+}
+
+interface Kustomization {
+  namespace?: string;
+  resources?: string[];
+  configMapGenerator?: Generator[];
+  secretGenerator?: Generator[];
+  patches?: Array<{ path?: string; patch?: string; target?: { kind?: string; name?: string; labelSelector?: string } }>;
+  images?: Array<{ name: string; newName?: string; newTag?: string }>;
+}
+
+interface Build {
+  resources: Resource[];
+  /** Every file the build read, relative to deploy/k8s. */
+  files: Set<string>;
+  /** Everything wrong with the kustomization itself (a listed file that does not exist...). */
+  problems: string[];
+}
+
+function envFile(path: string): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const equals = trimmed.indexOf('=');
+    data[trimmed.slice(0, equals)] = trimmed.slice(equals + 1);
+  }
+  return data;
+}
+
+function generate(dir: string, generator: Generator, build: Build): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const file of generator.envs ?? []) {
+    const path = join(dir, file);
+    build.files.add(relative(K8S, path));
+    if (!existsSync(path)) build.problems.push(`${relative(K8S, dir)}: no such env file ${file}`);
+    else Object.assign(data, envFile(path));
+  }
+  for (const literal of generator.literals ?? []) {
+    const equals = literal.indexOf('=');
+    data[literal.slice(0, equals)] = literal.slice(equals + 1);
+  }
+  if (generator.files?.length) build.problems.push(`${generator.name}: generator files are not checked by this test`);
+  return data;
+}
+
+function matchesTarget(resource: Resource, target: NonNullable<Kustomization['patches']>[number]['target']): boolean {
+  if (!target) return false;
+  if (target.kind && resource.kind !== target.kind) return false;
+  if (target.name && resource.metadata?.name !== target.name) return false;
+  for (const pair of target.labelSelector ? target.labelSelector.split(',') : []) {
+    const [key, value] = pair.split('=');
+    if (resource.metadata?.labels?.[key.trim()] !== value.trim()) return false;
+  }
+  return true;
+}
+
+function applyJsonPatch(resource: Resource, operations: Array<{ op: string; path: string; value?: unknown }>): void {
+  for (const { op, path, value } of operations) {
+    const keys = path
+      .split('/')
+      .slice(1)
+      .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = keys.pop()!;
+    let parent: any = resource;
+    for (const key of keys) {
+      if (parent[key] === undefined) throw new Error(`patch ${op} ${path}: no ${key}`);
+      parent = parent[key];
+    }
+    if (op === 'remove') delete parent[last];
+    else if (op === 'replace' && !(last in parent)) throw new Error(`patch replace ${path}: nothing to replace`);
+    else if (op === 'add' || op === 'replace') {
+      if (Array.isArray(parent) && last === '-') parent.push(value);
+      else parent[last] = value;
+    } else throw new Error(`patch op ${op} is not supported by this test`);
+  }
+}
+
+function withImage(image: string, images: NonNullable<Kustomization['images']>): string {
+  const [name, tag] = image.split(':');
+  const rule = images.find((candidate) => candidate.name === name);
+  if (!rule) return image;
+  const newTag = rule.newTag ?? tag;
+  return `${rule.newName ?? name}${newTag ? `:${newTag}` : ''}`;
+}
+
+function podSpecs(resource: Resource): any[] {
+  const template = resource.spec?.template ?? resource.spec?.jobTemplate?.spec?.template;
+  return template?.spec ? [template.spec] : [];
+}
+
+function buildKustomization(dir: string, build: Build = { resources: [], files: new Set(), problems: [] }): Build {
+  const file = join(dir, 'kustomization.yaml');
+  build.files.add(relative(K8S, file));
+  const kustomization = parse(readFileSync(file, 'utf8')) as Kustomization;
+  const own: Build = { resources: [], files: build.files, problems: build.problems };
+
+  for (const entry of kustomization.resources ?? []) {
+    const path = resolve(dir, entry);
+    if (!existsSync(path)) {
+      build.problems.push(`${relative(K8S, file)}: no such resource ${entry}`);
+    } else if (statSync(path).isDirectory()) {
+      own.resources.push(
+        ...buildKustomization(path, { resources: [], files: build.files, problems: build.problems }).resources,
+      );
+    } else {
+      build.files.add(relative(K8S, path));
+      for (const document of parseAllDocuments(readFileSync(path, 'utf8'))) {
+        if (document.errors.length) build.problems.push(`${relative(K8S, path)}: ${document.errors[0].message}`);
+        const value = document.toJS() as Resource | null;
+        if (value) own.resources.push(value);
+      }
+    }
+  }
+
+  const generators = [
+    ...(kustomization.configMapGenerator ?? []).map((generator) => ({ kind: 'ConfigMap', generator })),
+    ...(kustomization.secretGenerator ?? []).map((generator) => ({ kind: 'Secret', generator })),
+  ];
+  for (const { kind, generator } of generators) {
+    const data = generate(dir, generator, build);
+    const existing = own.resources.find((r) => r.kind === kind && r.metadata?.name === generator.name);
+    const field = kind === 'Secret' ? 'stringData' : 'data';
+    if (generator.behavior === 'merge' || generator.behavior === 'replace') {
+      if (!existing)
+        build.problems.push(`${relative(K8S, file)}: ${generator.behavior} of a missing ${generator.name}`);
+      else existing[field] = generator.behavior === 'merge' ? { ...existing[field], ...data } : data;
+    } else if (existing) {
+      build.problems.push(`${relative(K8S, file)}: ${generator.name} generated twice`);
+    } else {
+      own.resources.push({ apiVersion: 'v1', kind, metadata: { name: generator.name }, [field]: data });
+    }
+  }
+
+  for (const patch of kustomization.patches ?? []) {
+    let text = patch.patch;
+    if (patch.path) {
+      const path = join(dir, patch.path);
+      build.files.add(relative(K8S, path));
+      if (!existsSync(path)) {
+        build.problems.push(`${relative(K8S, file)}: no such patch ${patch.path}`);
+        continue;
+      }
+      text = readFileSync(path, 'utf8');
+    }
+    const operations = parse(text ?? '') as unknown;
+    if (!Array.isArray(operations) || !patch.target) {
+      build.problems.push(`${relative(K8S, file)}: only JSON 6902 patches with a target are checked by this test`);
+      continue;
+    }
+    const targets = own.resources.filter((resource) => matchesTarget(resource, patch.target));
+    if (targets.length === 0) build.problems.push(`${relative(K8S, file)}: a patch matches nothing`);
+    for (const resource of targets) applyJsonPatch(resource, operations);
+  }
+
+  for (const resource of own.resources) {
+    for (const spec of podSpecs(resource)) {
+      for (const container of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+        container.image = withImage(container.image, kustomization.images ?? []);
+      }
+    }
+    if (kustomization.namespace && resource.kind !== 'Namespace') {
+      resource.metadata = { ...resource.metadata, namespace: kustomization.namespace };
+    }
+  }
+  build.resources.push(...own.resources);
+  return build;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function yamlFilesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return yamlFilesUnder(path);
+    return /\.ya?ml$/.test(entry) ? [relative(K8S, path)] : [];
+  });
+}
+
+// ---- helpers over a build ------------------------------------------------------------------
+
+const find = (build: Build, kind: string, name: string): Resource | undefined =>
+  build.resources.find((resource) => resource.kind === kind && resource.metadata?.name === name);
+
+function get(build: Build, kind: string, name: string): Resource {
+  const resource = find(build, kind, name);
+  if (!resource) throw new Error(`no ${kind} ${name}`);
+  return resource;
+}
+
+const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean =>
+  !!selector &&
+  Object.keys(selector).length > 0 &&
+  Object.entries(selector).every(([key, value]) => labels?.[key] === value);
+
+/** A probe's or Service's port, given as a number or as the name of a container port. */
+function containerPort(container: Resource, port: number | string): number | undefined {
+  if (typeof port === 'number') return port;
+  return (container.ports ?? []).find((candidate: Resource) => candidate.name === port)?.containerPort;
+}
+
+/** The variables a container gets, each with where it comes from. */
+function environmentOf(build: Build, container: Resource): Map<string, string> {
+  const provided = new Map<string, string>();
+  for (const source of container.envFrom ?? []) {
+    const name = source.configMapRef?.name;
+    const configMap = name && find(build, 'ConfigMap', name);
+    if (!configMap) throw new Error(`envFrom names a missing ConfigMap ${name}`);
+    for (const key of Object.keys(configMap.data ?? {})) provided.set(key, `configMap ${name}`);
+  }
+  for (const variable of container.env ?? []) {
+    const secret = variable.valueFrom?.secretKeyRef;
+    const configMap = variable.valueFrom?.configMapKeyRef;
+    if (secret) provided.set(variable.name, `secret ${secret.name} ${secret.key}`);
+    else if (configMap) provided.set(variable.name, `configMap ${configMap.name}`);
+    else provided.set(variable.name, 'value');
+  }
+  return provided;
+}
+
+/** The value of a variable in a container, where the build holds it (dev's generated Secret...). */
+function valueOf(build: Build, container: Resource, variable: string): string | undefined {
+  const direct = (container.env ?? []).find((entry: Resource) => entry.name === variable);
+  if (direct?.value !== undefined) return String(direct.value);
+  const secretRef = direct?.valueFrom?.secretKeyRef;
+  if (secretRef) return find(build, 'Secret', secretRef.name)?.stringData?.[secretRef.key];
+  for (const source of container.envFrom ?? []) {
+    const data = find(build, 'ConfigMap', source.configMapRef?.name)?.data ?? {};
+    if (variable in data) return String(data[variable]);
+  }
+  return undefined;
+}
+
+const appContainer = (build: Build, service: AppService): Resource =>
+  get(build, 'Deployment', service).spec.template.spec.containers.find((c: Resource) => c.name === service);
+
+// ---- the tests -----------------------------------------------------------------------------
+
+const example = readEnvExample();
+const exampleValue = (name: string): string | undefined => example.find((variable) => variable.name === name)?.value;
+const OVERLAYS = {
+  dev: buildKustomization(join(K8S, 'overlays', 'dev')),
+  prod: buildKustomization(join(K8S, 'overlays', 'prod')),
+};
+const BASE = buildKustomization(join(K8S, 'base'));
+const BUILDS = Object.entries(OVERLAYS);
+
+describe('deploy/k8s, as files', () => {
+  it('has a base and the overlays dev and prod', () => {
+    for (const dir of ['base', 'overlays/dev', 'overlays/prod']) {
+      expect([dir, existsSync(join(K8S, dir, 'kustomization.yaml'))]).toEqual([dir, true]);
+    }
+  });
+
+  it('parses every YAML file, and every one is used by an overlay', () => {
+    const used = new Set([...OVERLAYS.dev.files, ...OVERLAYS.prod.files]);
+    const files = yamlFilesUnder(K8S);
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const errors = parseAllDocuments(readFileSync(join(K8S, file), 'utf8')).flatMap((document) => document.errors);
+      expect([file, errors.map((error) => error.message)]).toEqual([file, []]);
+    }
+    expect(files.filter((file) => !used.has(file))).toEqual([]);
+  });
+
+  it.each([['base', BASE], ...BUILDS])(
+    '%s: every resource, env file and patch listed exists and applies',
+    (_, build) => {
+      expect(build.problems).toEqual([]);
+    },
+  );
+
+  it('ships no Secret in the base (dev generates one, prod brings its own)', () => {
+    expect(BASE.resources.filter((resource) => resource.kind === 'Secret')).toEqual([]);
+    expect(find(OVERLAYS.prod, 'Secret', SECRET_NAME)).toBeUndefined();
+  });
+
+  it('has every resource a kind, an apiVersion and a name', () => {
+    for (const [overlay, build] of BUILDS) {
+      for (const resource of build.resources) {
+        expect([overlay, resource.kind, typeof resource.apiVersion, typeof resource.metadata?.name]).toEqual([
+          overlay,
+          resource.kind,
+          'string',
+          'string',
+        ]);
+      }
+    }
+  });
+});
+
+describe.each(BUILDS)('overlay %s', (overlay, build) => {
+  it.each(APP_SERVICES)('runs %s from its image with the command deploy/Dockerfile runs', (service) => {
+    const container = appContainer(build, service);
+    expect(container.image.split('/').pop().split(':')[0]).toBe(`zhongtai-${service}`);
+    expect(container.command).toEqual(['node', `dist/apps/${service}/src/main.js`]);
+    expect(existsSync(join(ROOT, 'apps', service, 'src', 'main.ts'))).toBe(true);
+    const cmd = /^CMD\s+(.+)$/m.exec(readFileSync(join(ROOT, 'deploy', 'Dockerfile'), 'utf8'))?.[1] ?? '';
+    expect(cmd).toMatch(/dist\/apps\/\$\{?SERVICE\b.*\/src\/main\.js/);
+  });
+
+  it.each(APP_SERVICES)('listens with %s on the port of .env.example and DEFAULT_PORTS', (service) => {
+    const container = appContainer(build, service);
+    const variable = `${service.toUpperCase()}_PORT`;
+    const port = containerPort(container, 'http');
+    expect(port).toBe(DEFAULT_PORTS[service]);
+    expect(String(port)).toBe(exampleValue(variable));
+    expect(valueOf(build, container, variable)).toBe(String(port));
+  });
+
+  it.each(APP_SERVICES)('probes %s on /health/ready, /health/live and at start-up, on its port', (service) => {
+    const container = appContainer(build, service);
+    const port = DEFAULT_PORTS[service];
+    expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
+    expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
+    expect(container.startupProbe?.httpGet?.path).toMatch(/^\/health\/(live|ready)$/);
+    for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe]) {
+      expect(containerPort(container, probe.httpGet.port)).toBe(port);
+    }
+  });
+
+  it.each(APP_SERVICES)('exposes %s through a Service on its port, selecting its pods', (service) => {
+    const deployment = get(build, 'Deployment', service);
+    const container = appContainer(build, service);
+    const serviceResource = get(build, 'Service', service);
+    expect(selects(serviceResource.spec.selector, deployment.spec.template.metadata.labels)).toBe(true);
+    expect(selects(deployment.spec.selector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true);
+    const ports = serviceResource.spec.ports;
+    expect(ports).toHaveLength(1);
+    expect(ports[0].port).toBe(DEFAULT_PORTS[service]);
+    expect(containerPort(container, ports[0].targetPort ?? ports[0].port)).toBe(DEFAULT_PORTS[service]);
+  });
+
+  it.each(APP_SERVICES)('has Prometheus scrape %s on the port that serves /metrics', (service) => {
+    const name = service === 'gateway' ? 'gateway-internal' : service;
+    const serviceResource = get(build, 'Service', name);
+    const port = service === 'gateway' ? DEFAULT_INTERNAL_PORT : DEFAULT_PORTS[service];
+    expect(serviceResource.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(port),
+      'prometheus.io/path': '/metrics',
+    });
+    expect(serviceResource.spec.ports.map((p: Resource) => p.port)).toContain(port);
+  });
+
+  it('keeps the gateway internal port off the gateway Service, on a cluster-internal one', () => {
+    const container = appContainer(build, 'gateway');
+    const internalPort = Number(valueOf(build, container, 'GATEWAY_INTERNAL_PORT'));
+    expect(internalPort).toBe(Number(exampleValue('GATEWAY_INTERNAL_PORT')));
+    expect(containerPort(container, 'internal')).toBe(internalPort);
+    expect(get(build, 'Service', 'gateway').spec.ports.map((p: Resource) => p.port)).not.toContain(internalPort);
+    const internal = get(build, 'Service', 'gateway-internal');
+    expect(internal.spec.type ?? 'ClusterIP').toBe('ClusterIP');
+    expect(selects(internal.spec.selector, get(build, 'Deployment', 'gateway').spec.template.metadata.labels)).toBe(
+      true,
+    );
+    const port = internal.spec.ports.find((p: Resource) => p.port === internalPort);
+    expect(containerPort(container, port.targetPort ?? port.port)).toBe(internalPort);
+  });
+
+  it.each(APP_SERVICES)('gives %s every variable it reads, secrets from the Secret only', (service) => {
+    const container = appContainer(build, service);
+    const required = variablesReadBy(service, example);
+    expect(required).toContain(`${service.toUpperCase()}_PORT`);
+    const provided = environmentOf(build, container);
+    expect(required.filter((variable) => !provided.has(variable))).toEqual([]);
+    for (const variable of SECRET_VARIABLES.filter((name) => required.includes(name))) {
+      expect([variable, provided.get(variable)]).toEqual([variable, `secret ${SECRET_NAME} ${variable}`]);
+    }
+    // Least privilege: no other service's database URL, no gateway secret elsewhere.
+    const extra = SECRET_VARIABLES.filter((name) => provided.has(name) && !required.includes(name));
+    expect(extra).toEqual([]);
+  });
+
+  it('puts no secret into a ConfigMap', () => {
+    for (const configMap of build.resources.filter((resource) => resource.kind === 'ConfigMap')) {
+      const keys = Object.keys(configMap.data ?? {});
+      expect([configMap.metadata.name, keys.filter((key) => SECRET_VARIABLES.includes(key))]).toEqual([
+        configMap.metadata.name,
+        [],
+      ]);
+    }
+  });
+
+  it('points NATS_URL and REDIS_URL at Services of this overlay', () => {
+    const nats = new URL(valueOf(build, appContainer(build, 'order'), 'NATS_URL') ?? '');
+    expect(nats.protocol).toBe('nats:');
+    expect(get(build, 'Service', nats.hostname).spec.ports.map((p: Resource) => p.port)).toContain(Number(nats.port));
+    const redis = new URL(valueOf(build, appContainer(build, 'gateway'), 'REDIS_URL') ?? '');
+    expect(redis.protocol).toBe('redis:');
+    expect(get(build, 'Service', redis.hostname).spec.ports.map((p: Resource) => p.port)).toContain(Number(redis.port));
+  });
+
+  it.each(APP_SERVICES)('asks for and caps the CPU and memory of %s', (service) => {
+    const container = appContainer(build, service);
+    for (const field of ['requests', 'limits']) {
+      expect([field, container.resources?.[field]?.cpu, container.resources?.[field]?.memory]).toEqual([
+        field,
+        expect.anything(),
+        expect.anything(),
+      ]);
+    }
+  });
+
+  it.each(APP_SERVICES)('rolls %s out without ever going below the desired count', (service) => {
+    const strategy = get(build, 'Deployment', service).spec.strategy;
+    expect(strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+  });
+
+  it.each([...APP_SERVICES, 'migrate'])(
+    'runs %s as non-root, read-only, unprivileged, without capabilities',
+    (name) => {
+      const workload = find(build, 'Deployment', name) ?? get(build, 'Job', name);
+      const pod = workload.spec.template.spec;
+      for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
+        const effective = { ...pod.securityContext, ...container.securityContext };
+        expect(effective.runAsNonRoot).toBe(true);
+        // The image's user is `node` by name, which the kubelet cannot check: a uid is needed.
+        expect(effective.runAsUser).toBeGreaterThan(0);
+        expect(effective.allowPrivilegeEscalation).toBe(false);
+        expect(effective.readOnlyRootFilesystem).toBe(true);
+        expect(effective.privileged).not.toBe(true);
+        expect(effective.capabilities?.drop).toContain('ALL');
+        expect(container.resources?.limits?.memory).toBeDefined();
+      }
+    },
+  );
+
+  it.each(APP_SERVICES)('keeps a pod of %s through voluntary disruptions and scales it on CPU', (service) => {
+    const deployment = get(build, 'Deployment', service);
+    const budgets = build.resources.filter(
+      (r) =>
+        r.kind === 'PodDisruptionBudget' &&
+        selects(r.spec.selector?.matchLabels, deployment.spec.template.metadata.labels),
+    );
+    expect(budgets).toHaveLength(1);
+    expect(budgets[0].spec.minAvailable).toBe(1);
+
+    const autoscalers = build.resources.filter(
+      (r) =>
+        r.kind === 'HorizontalPodAutoscaler' &&
+        r.spec.scaleTargetRef?.kind === 'Deployment' &&
+        r.spec.scaleTargetRef?.name === service,
+    );
+    expect(autoscalers).toHaveLength(1);
+    const hpa = autoscalers[0];
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec.metrics.map((m: Resource) => m.resource?.name)).toContain('cpu');
+    expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+    expect(hpa.spec.minReplicas).toBe(deployment.spec.replicas);
+  });
+
+  it('migrates every database of .env.example once, in a Job, with the URLs the services use', () => {
+    const job = get(build, 'Job', 'migrate');
+    const [container] = job.spec.template.spec.containers;
+    expect(container.command.join(' ')).toContain('dist/scripts/migrate.js');
+    expect(container.image.split('/').pop().split(':')[0]).toBe('zhongtai-migrate');
+    const provided = environmentOf(build, container);
+    const databaseVariables = example.filter((v) => v.name.endsWith('_DATABASE_URL')).map((v) => v.name);
+    expect(databaseVariables).toHaveLength(4);
+    for (const variable of databaseVariables) {
+      expect([variable, provided.get(variable)]).toEqual([variable, `secret ${SECRET_NAME} ${variable}`]);
+    }
+  });
+
+  it('runs NATS with JetStream on a volume', () => {
+    const nats = get(build, 'StatefulSet', 'nats');
+    const [container] = nats.spec.template.spec.containers;
+    const args = (container.args ?? []).join(' ');
+    const config = Object.values(find(build, 'ConfigMap', 'nats-config')?.data ?? {}).join('\n');
+    expect(/(^|\s)(-js|--jetstream)(\s|$)/.test(args) || /^\s*jetstream\s*\{/m.test(config)).toBe(true);
+    const storeDir = /(?:-sd|--store_dir)\s+(\S+)/.exec(args)?.[1] ?? /store_dir:\s*(\S+)/.exec(config)?.[1];
+    expect(storeDir).toMatch(/^\//);
+    const mount = container.volumeMounts.find((m: Resource) => storeDir === m.mountPath);
+    expect(mount).toBeDefined();
+    const volumes = [
+      ...(nats.spec.volumeClaimTemplates ?? []).map((claim: Resource) => claim.metadata.name),
+      ...(nats.spec.template.spec.volumes ?? []).filter((v: Resource) => v.emptyDir).map((v: Resource) => v.name),
+    ];
+    expect(volumes).toContain(mount.name);
+  });
+});
+
+describe('overlay dev', () => {
+  const dev = OVERLAYS.dev;
+
+  it.each(APP_SERVICES)('runs one replica of %s', (service) => {
+    expect(get(dev, 'Deployment', service).spec.replicas).toBe(1);
+  });
+
+  it('runs one NATS, one PostgreSQL and one Redis in the cluster', () => {
+    for (const name of ['nats', 'postgres', 'redis']) {
+      const workload = find(dev, 'StatefulSet', name) ?? get(dev, 'Deployment', name);
+      expect([name, workload.spec.replicas]).toEqual([name, 1]);
+      expect(find(dev, 'Service', name)).toBeDefined();
+    }
+  });
+
+  it('generates the Secret with the development values of .env.example, in development mode', () => {
+    const secret = get(dev, 'Secret', SECRET_NAME);
+    expect(Object.keys(secret.stringData).sort()).toEqual([...SECRET_VARIABLES].sort());
+    expect(secret.stringData.JWT_SECRET).toBe(exampleValue('JWT_SECRET'));
+    expect(secret.stringData.OPERATOR_PASSWORD).toBe(exampleValue('OPERATOR_PASSWORD'));
+    // With NODE_ENV=production the gateway refuses exactly these values.
+    expect(valueOf(dev, appContainer(dev, 'gateway'), 'NODE_ENV')).not.toBe('production');
+  });
+
+  it('points each database URL at the postgres Service and the database .env.example names', () => {
+    const secret = get(dev, 'Secret', SECRET_NAME);
+    const port = get(dev, 'Service', 'postgres').spec.ports[0].port;
+    for (const variable of SECRET_VARIABLES.filter((name) => name.endsWith('_DATABASE_URL'))) {
+      const url = new URL(secret.stringData[variable]);
+      expect([variable, url.protocol, url.hostname, Number(url.port)]).toEqual([
+        variable,
+        'postgres:',
+        'postgres',
+        port,
+      ]);
+      expect([variable, url.pathname]).toEqual([variable, new URL(exampleValue(variable) ?? '').pathname]);
+    }
+  });
+});
+
+describe('overlay prod', () => {
+  const prod = OVERLAYS.prod;
+
+  it.each(APP_SERVICES)('runs at least two replicas of %s, and the autoscaler never goes below two', (service) => {
+    expect(get(prod, 'Deployment', service).spec.replicas).toBeGreaterThanOrEqual(2);
+    expect(get(prod, 'HorizontalPodAutoscaler', service).spec.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(get(prod, 'PodDisruptionBudget', service).spec.minAvailable).toBe(1);
+  });
+
+  it('pulls every image of the project from a registry, with a tag', () => {
+    const images = prod.resources.flatMap((r) =>
+      podSpecs(r).flatMap((spec) => spec.containers.map((c: Resource) => String(c.image))),
+    );
+    const own = images.filter((image) => /(^|\/)zhongtai-/.test(image));
+    expect(own).toHaveLength(APP_SERVICES.length + 1);
+    for (const image of own) expect(image).toMatch(/^[^/]+\.[^/]+\/.*zhongtai-[a-z]+:(?!latest$)[\w.-]+$/);
+  });
+
+  it('runs NATS as a three-node JetStream cluster routed through a headless Service, configured by a ConfigMap', () => {
+    const nats = get(prod, 'StatefulSet', 'nats');
+    expect(nats.spec.replicas).toBe(3);
+    expect((nats.spec.volumeClaimTemplates ?? []).length).toBeGreaterThan(0);
+
+    const headless = get(prod, 'Service', nats.spec.serviceName);
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(selects(headless.spec.selector, nats.spec.template.metadata.labels)).toBe(true);
+
+    const configVolume = nats.spec.template.spec.volumes.find((v: Resource) => v.configMap);
+    const configMap = get(prod, 'ConfigMap', configVolume.configMap.name);
+    const [container] = nats.spec.template.spec.containers;
+    const mount = container.volumeMounts.find((m: Resource) => m.name === configVolume.name);
+    const [file, text] = Object.entries(configMap.data as Record<string, string>)[0];
+    expect(container.args.join(' ')).toContain(`${mount.mountPath}/${file}`);
+
+    expect(text).toMatch(/^\s*jetstream\s*\{/m);
+    const clusterPort = Number(/cluster\s*\{[^}]*?port:\s*(\d+)/s.exec(text)?.[1]);
+    expect(headless.spec.ports.map((p: Resource) => p.port)).toContain(clusterPort);
+    const routes = [...text.matchAll(/nats:\/\/([a-z0-9-]+)\.([a-z0-9-]+):(\d+)/g)].map((m) => m.slice(1));
+    expect(routes.map(([pod]) => pod).sort()).toEqual(['nats-0', 'nats-1', 'nats-2']);
+    for (const [, service, port] of routes) {
+      expect([service, Number(port)]).toEqual([headless.metadata.name, clusterPort]);
+    }
+    // Every server has its own name (from the pod), or the cluster refuses the duplicates.
+    expect(text).toMatch(/server_name:\s*\$POD_NAME/);
+    expect(container.env.find((e: Resource) => e.name === 'POD_NAME')?.valueFrom?.fieldRef?.fieldPath).toBe(
+      'metadata.name',
+    );
+  });
+
+  it('runs PostgreSQL as a CloudNativePG cluster of three that creates the four databases', () => {
+    const clusters = prod.resources.filter((r) => r.kind === 'Cluster' && r.apiVersion === 'postgresql.cnpg.io/v1');
+    expect(clusters).toHaveLength(1);
+    const [cluster] = clusters;
+    expect(cluster.spec.instances).toBe(3);
+    const created = [
+      cluster.spec.bootstrap?.initdb?.database,
+      ...prod.resources
+        .filter(
+          (r) =>
+            r.kind === 'Database' &&
+            r.apiVersion === 'postgresql.cnpg.io/v1' &&
+            r.spec.cluster?.name === cluster.metadata.name,
+        )
+        .map((r) => r.spec.name),
+    ];
+    const expected = example
+      .filter((v) => v.name.endsWith('_DATABASE_URL'))
+      .map((v) => new URL(v.value).pathname.slice(1));
+    expect(created.sort()).toEqual(expected.sort());
+    expect(find(prod, 'StatefulSet', 'postgres')).toBeUndefined();
+  });
+
+  it('runs Redis on a persistent volume', () => {
+    const redis = get(prod, 'StatefulSet', 'redis');
+    expect((redis.spec.volumeClaimTemplates ?? []).length).toBeGreaterThan(0);
+    expect(redis.spec.template.spec.containers[0].args).toContain('--appendonly');
+  });
+});
+
+describe('the kustomize reader used by these tests', () => {
+  it('applies JSON patches and images like kustomize', () => {
+    const resource: Resource = { spec: { replicas: 1, template: { spec: {} } } };
+    applyJsonPatch(resource, [
+      { op: 'replace', path: '/spec/replicas', value: 2 },
+      { op: 'add', path: '/spec/template/spec/x', value: [1] },
+    ]);
+    expect(resource).toEqual({ spec: { replicas: 2, template: { spec: { x: [1] } } } });
+    expect(() => applyJsonPatch(resource, [{ op: 'replace', path: '/spec/missing', value: 1 }])).toThrow();
+    expect(withImage('zhongtai-order', [{ name: 'zhongtai-order', newName: 'r.example/z', newTag: '1' }])).toBe(
+      'r.example/z:1',
+    );
+  });
+});
