@@ -611,6 +611,12 @@ describe('overlay prod', () => {
     for (const image of own) expect(image).toMatch(/^[^/]+\.[^/]+\/.*zhongtai-[a-z]+:(?!latest$)[\w.-]+$/);
   });
 
+  it('replicates the saga streams on every node of the NATS cluster', () => {
+    const nats = get(prod, 'StatefulSet', 'nats');
+    expect(get(prod, 'ConfigMap', 'zhongtai-shared-config').data.SAGA_STREAM_REPLICAS).toBe(String(nats.spec.replicas));
+    expect(get(OVERLAYS.dev, 'ConfigMap', 'zhongtai-shared-config').data.SAGA_STREAM_REPLICAS).toBe('1');
+  });
+
   it('runs NATS as a three-node JetStream cluster routed through a headless Service, configured by a ConfigMap', () => {
     const nats = get(prod, 'StatefulSet', 'nats');
     expect(nats.spec.replicas).toBe(3);

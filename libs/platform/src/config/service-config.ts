@@ -20,6 +20,8 @@ export interface ServiceConfig {
   databaseUrl?: string;
   /** Connections this process may hold; all services together must stay under max_connections. */
   databasePoolSize: number;
+  /** Replicas of the saga streams: 1 on one NATS server, 3 on a three-node JetStream cluster. */
+  sagaStreamReplicas: number;
   redisUrl?: string;
   /** Prefix of every Redis key this deployment writes. */
   redisPrefix: string;
@@ -73,6 +75,7 @@ export function loadServiceConfig(
     }),
     databaseUrl: needs.database ? env.url(`${prefix}_DATABASE_URL`, ['postgres:', 'postgresql:']) : undefined,
     databasePoolSize: env.int('DATABASE_POOL_SIZE', { min: 1, max: 200, default: 10 }),
+    sagaStreamReplicas: env.int('SAGA_STREAM_REPLICAS', { min: 1, max: 5, default: 1 }),
     redisUrl: needs.redis ? env.url('REDIS_URL', ['redis:', 'rediss:']) : undefined,
     redisPrefix: needs.redis
       ? env.string('REDIS_PREFIX', {

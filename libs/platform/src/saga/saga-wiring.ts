@@ -37,6 +37,7 @@ export function sagaModule(options: { sagas?: AnySagaDefinition[]; tuning?: Part
       propagation: correlationPropagation,
       sagas: options.sagas ?? [],
       ...options.tuning,
+      topology: { replicas: config.sagaStreamReplicas, ...options.tuning?.topology },
     }),
   });
 }
