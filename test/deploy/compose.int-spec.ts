@@ -7,12 +7,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { APP_SERVICES, readEnvExample, variablesReadBy } from './env-example';
 
 const ROOT = resolve(__dirname, '..', '..');
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
-
-const APP_SERVICES = ['gateway', 'order', 'inventory', 'coupon', 'payment'] as const;
-type AppService = (typeof APP_SERVICES)[number];
 
 /** Prefixes of the variables this project defines (as opposed to NODE_ENV, POSTGRES_* ...). */
 const PROJECT_PREFIXES = [
@@ -32,47 +30,6 @@ const PROJECT_PREFIXES = [
   'BODY_',
   'LOGIN_',
 ];
-
-// ---- .env.example ----------------------------------------------------------------------
-
-interface ExampleVariable {
-  name: string;
-  value: string;
-  /** The text of the nearest `# --- heading ---` above the variable. */
-  section: string;
-}
-
-function readEnvExample(): ExampleVariable[] {
-  const variables: ExampleVariable[] = [];
-  let section = '';
-  for (const rawLine of read('.env.example').split('\n')) {
-    const line = rawLine.trim();
-    const heading = /^#\s*---\s*(.+?)\s*---$/.exec(line);
-    if (heading) {
-      section = heading[1];
-      continue;
-    }
-    const variable = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (variable) variables.push({ name: variable[1], value: variable[2], section });
-  }
-  return variables;
-}
-
-/**
- * The variables one service reads, by the conventions of .env.example:
- * - everything under the heading that starts with "shared" (`# --- shared by every service ---`);
- * - everything under a heading whose first word is the service (`# --- gateway ---`);
- * - every variable named after the service (`ORDER_PORT`, `ORDER_DATABASE_URL`).
- */
-function variablesReadBy(service: AppService, example: ExampleVariable[]): string[] {
-  const prefix = `${service.toUpperCase()}_`;
-  return example
-    .filter((variable) => {
-      const firstWord = variable.section.split(/\s+/)[0].toLowerCase();
-      return firstWord === 'shared' || firstWord === service || variable.name.startsWith(prefix);
-    })
-    .map((variable) => variable.name);
-}
 
 // ---- docker-compose.yml ----------------------------------------------------------------
 

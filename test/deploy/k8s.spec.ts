@@ -9,11 +9,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { DEFAULT_INTERNAL_PORT, DEFAULT_PORTS } from '../../libs/platform/src/config/service-config';
+import { APP_SERVICES, readEnvExample, variablesReadBy } from './env-example';
+import type { AppService } from './env-example';
 
 const ROOT = resolve(__dirname, '..', '..');
 const K8S = join(ROOT, 'deploy', 'k8s');
-const APP_SERVICES = ['gateway', 'order', 'inventory', 'coupon', 'payment'] as const;
-type AppService = (typeof APP_SERVICES)[number];
 /** The variables that must come from a Secret, never from a ConfigMap. */
 const SECRET_VARIABLES = [
   'JWT_SECRET',
@@ -24,41 +24,6 @@ const SECRET_VARIABLES = [
   'PAYMENT_DATABASE_URL',
 ];
 const SECRET_NAME = 'zhongtai-secrets';
-
-// ---- .env.example (the same conventions as compose.int-spec.ts) --------------------------
-
-interface ExampleVariable {
-  name: string;
-  value: string;
-  section: string;
-}
-
-function readEnvExample(): ExampleVariable[] {
-  const variables: ExampleVariable[] = [];
-  let section = '';
-  for (const rawLine of readFileSync(join(ROOT, '.env.example'), 'utf8').split('\n')) {
-    const line = rawLine.trim();
-    const heading = /^#\s*---\s*(.+?)\s*---$/.exec(line);
-    if (heading) {
-      section = heading[1];
-      continue;
-    }
-    const variable = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (variable) variables.push({ name: variable[1], value: variable[2], section });
-  }
-  return variables;
-}
-
-/** Shared variables, those under the service's heading, and those named after the service. */
-function variablesReadBy(service: AppService, example: ExampleVariable[]): string[] {
-  const prefix = `${service.toUpperCase()}_`;
-  return example
-    .filter((variable) => {
-      const firstWord = variable.section.split(/\s+/)[0].toLowerCase();
-      return firstWord === 'shared' || firstWord === service || variable.name.startsWith(prefix);
-    })
-    .map((variable) => variable.name);
-}
 
 // ---- a small kustomize ---------------------------------------------------------------------
 

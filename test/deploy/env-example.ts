@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The five processes that deployment files must configure. */
+export const APP_SERVICES = ['gateway', 'order', 'inventory', 'coupon', 'payment'] as const;
+export type AppService = (typeof APP_SERVICES)[number];
+
+export interface ExampleVariable {
+  name: string;
+  value: string;
+  /** The text of the nearest `# --- heading ---` above the variable. */
+  section: string;
+}
+
+export function readEnvExample(): ExampleVariable[] {
+  const variables: ExampleVariable[] = [];
+  let section = '';
+  for (const rawLine of readFileSync(join(resolve(__dirname, '..', '..'), '.env.example'), 'utf8').split('\n')) {
+    const line = rawLine.trim();
+    const heading = /^#\s*---\s*(.+?)\s*---$/.exec(line);
+    if (heading) {
+      section = heading[1];
+      continue;
+    }
+    const variable = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (variable) variables.push({ name: variable[1], value: variable[2], section });
+  }
+  return variables;
+}
+
+/**
+ * The variables one service reads, by the conventions of .env.example:
+ * - everything under the heading that starts with "shared" (`# --- shared by every service ---`);
+ * - everything under a heading whose first word is the service (`# --- gateway ---`);
+ * - every variable named after the service (`ORDER_PORT`, `ORDER_DATABASE_URL`).
+ */
+export function variablesReadBy(service: AppService, example: ExampleVariable[]): string[] {
+  const prefix = `${service.toUpperCase()}_`;
+  return example
+    .filter((variable) => {
+      const firstWord = variable.section.split(/\s+/)[0].toLowerCase();
+      return firstWord === 'shared' || firstWord === service || variable.name.startsWith(prefix);
+    })
+    .map((variable) => variable.name);
+}
