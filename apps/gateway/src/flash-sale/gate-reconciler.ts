@@ -54,6 +54,7 @@ export class GateReconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Rebuilds these skus' counts; calls made meanwhile join the same round, which ends when all are done. */
   reconcileSoon(skus: string[]): Promise<void> {
+    if (!this.gate.enabled) return Promise.resolve();
     const now = Date.now();
     for (const sku of skus) if ((this.notInCatalogue.get(sku) ?? 0) <= now) this.wanted.add(sku);
     if (this.wanted.size > 0 && !this.running) this.running = this.drain();
