@@ -48,9 +48,17 @@ export function runBenchmark(
   { entry, exitAtOnce = false }: { entry?: NodeJS.Module; exitAtOnce?: boolean } = {},
 ): void {
   if (entry && require.main !== entry) return;
-  main().catch((error: unknown) => {
-    console.error(`${what} failed:`, error);
-    if (exitAtOnce) process.exit(1);
-    process.exitCode = 1;
-  });
+  main()
+    .catch((error: unknown) => {
+      console.error(`${what} failed:`, error);
+      if (exitAtOnce) process.exit(1);
+      process.exitCode = 1;
+    })
+    // A benchmark is a command: it ends once its report is written and its processes are
+    // stopped, even if a client library keeps a socket open (bench:peers left three idle
+    // PostgreSQL connections that kept `npm run bench` waiting after its report). A bench
+    // node (exitAtOnce) serves until it is stopped, so its main's end is not its own.
+    .then(() => {
+      if (!exitAtOnce) process.exit();
+    });
 }
