@@ -23,6 +23,7 @@ import { ALL_SERVICES, BenchStack, DATABASE_SERVICES, serversFromEnv } from '../
 import type { DatabaseService, ServerFacts } from '../lib/stack';
 import { formatTable, round } from '../lib/stats';
 import { buildWorld, CheckoutWorld, randomCart, randomCustomer } from './workload';
+import { envList } from '../lib/env-list';
 
 type Mode = 'saga' | 'baseline';
 
@@ -44,18 +45,13 @@ export interface CheckoutConfig {
 }
 
 export function checkoutConfigFromEnv(env = process.env): CheckoutConfig {
-  const list = (value: string | undefined, fallback: string) =>
-    (value ?? fallback)
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
   return {
     seconds: Number(env.BENCH_CHECKOUT_SECONDS ?? 15),
     warmupSeconds: Number(env.BENCH_CHECKOUT_WARMUP_SECONDS ?? 5),
-    concurrency: list(env.BENCH_CHECKOUT_CONCURRENCY, '8,32,128').map(Number),
-    modes: list(env.BENCH_CHECKOUT_MODES, 'saga,baseline') as Mode[],
+    concurrency: envList(env.BENCH_CHECKOUT_CONCURRENCY, '8,32,128').map(Number),
+    modes: envList(env.BENCH_CHECKOUT_MODES, 'saga,baseline') as Mode[],
     openSeconds: Number(env.BENCH_CHECKOUT_OPEN_SECONDS ?? 30),
-    openRates: list(env.BENCH_CHECKOUT_OPEN_RATES, '70%,300?'),
+    openRates: envList(env.BENCH_CHECKOUT_OPEN_RATES, '70%,300?'),
     customers: Number(env.BENCH_CHECKOUT_CUSTOMERS ?? 256),
     skus: Number(env.BENCH_CHECKOUT_SKUS ?? 200),
     coupons: Number(env.BENCH_CHECKOUT_COUPONS ?? 4),

@@ -34,6 +34,7 @@ import { targetsMarkdown } from '../lib/targets';
 import { ALL_SERVICES, BenchStack, DATABASE_SERVICES, serversFromEnv } from '../lib/stack';
 import type { DatabaseService, ServerFacts } from '../lib/stack';
 import { formatTable, round } from '../lib/stats';
+import { envList } from '../lib/env-list';
 
 /** FLASH_SALE_GATE of the gateway: `off` is the baseline (every attempt to the order service). */
 export type GateMode = 'off' | 'on';
@@ -53,10 +54,7 @@ export interface FlashConfig {
 }
 
 export function flashConfigFromEnv(env = process.env): FlashConfig {
-  const modes = (env.BENCH_FLASH_MODES ?? 'off,on')
-    .split(',')
-    .map((m) => m.trim())
-    .filter(Boolean);
+  const modes = envList(env.BENCH_FLASH_MODES, 'off,on');
   for (const mode of modes) {
     if (!GATE_MODES.includes(mode as GateMode)) throw new Error(`BENCH_FLASH_MODES: ${mode} is neither off nor on`);
   }

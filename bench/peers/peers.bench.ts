@@ -43,6 +43,8 @@ import { CreateBank1764000009000 } from '../../test/saga/fixture/bank.migration'
 import { Children } from '../lib/children';
 import { cpuSnapshot, cpuUsage } from '../lib/cpu';
 import type { CpuSnapshot } from '../lib/cpu';
+import { closedLoop } from '../lib/load';
+import type { Sample } from '../lib/load';
 import { machineFacts } from '../lib/machine';
 import { percent } from '../lib/report';
 import { publishReport, runBenchmark } from '../lib/run-bench';
@@ -52,6 +54,7 @@ import type { ServerFacts } from '../lib/stack';
 import { formatTable, percentile, round } from '../lib/stats';
 import { benchSubjects } from '../saga/bench-saga';
 import type { BenchTransfer } from '../saga/bench-saga';
+import { envList } from '../lib/env-list';
 
 Logger.overrideLogger(['error', 'warn']);
 
@@ -73,22 +76,17 @@ export interface PeersConfig {
 }
 
 export function peersConfigFromEnv(env = process.env): PeersConfig {
-  const list = (value: string | undefined, fallback: string) =>
-    (value ?? fallback)
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
   return {
     seconds: Number(env.BENCH_SECONDS ?? 10),
     warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 3),
-    concurrency: list(env.BENCH_CONCURRENCY, '1,16,64').map(Number),
-    engines: list(env.BENCH_PEERS_ENGINES, 'libsaga,dbos,restate') as Engine[],
+    concurrency: envList(env.BENCH_CONCURRENCY, '1,16,64').map(Number),
+    engines: envList(env.BENCH_PEERS_ENGINES, 'libsaga,dbos,restate') as Engine[],
     accounts: Number(env.BENCH_ACCOUNTS ?? 10_000),
     closedPercent: Number(env.BENCH_PEERS_CLOSED_PERCENT ?? 2),
     poolOrchestrator: Number(env.BENCH_POOL_ORCHESTRATOR ?? 16),
     poolParticipant: Number(env.BENCH_POOL_PARTICIPANT ?? 12),
-    postgres: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
-    nats: env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222',
+    postgres: serversFromEnv(env).postgres,
+    nats: serversFromEnv(env).nats,
   };
 }
 
@@ -604,14 +602,20 @@ class Peers {
 
   async point(engine: Engine, world: EngineWorld, concurrency: number): Promise<PeersPoint> {
     const { config } = this;
-    const latencies: number[] = [];
-    let errors = 0;
-    let windowStart = Infinity;
-    let windowEnd = Infinity;
-    let stop = false;
     const account = (letter: string) => `${letter}${1 + Math.floor(Math.random() * config.accounts)}`;
-    const worker = async () => {
-      while (!stop && !this.aborting) {
+    let failures = 0;
+    let cpuBefore!: CpuSnapshot;
+    let cpuAfter!: CpuSnapshot;
+    const loop = await closedLoop({
+      concurrency,
+      warmupMs: config.warmupSeconds * 1000,
+      measureMs: config.seconds * 1000,
+      aborted: () => this.aborting,
+      hooks: {
+        start: async () => void (cpuBefore = await this.cpu(world)),
+        end: async () => void (cpuAfter = await this.cpu(world)),
+      },
+      operation: async (): Promise<Sample> => {
         const transfer: BenchTransfer = {
           transferId: randomUUID(),
           from: account('a'),
@@ -619,30 +623,18 @@ class Peers {
           amountCents: 1,
         };
         const started = performance.now();
-        let latency = NaN;
         try {
           await world.transfer(transfer);
-          latency = performance.now() - started;
+          return { ms: performance.now() - started, outcome: 'ended', ok: true };
         } catch (error) {
-          if (errors === 0 && !this.aborting) log(`${engine} x${concurrency}: ${String(error)}`);
-          await sleep(10);
+          if (failures++ === 0 && !this.aborting) log(`${engine} x${concurrency}: ${String(error)}`);
+          return { ms: performance.now() - started, outcome: 'failed', ok: false };
         }
-        const now = performance.now();
-        if (now < windowStart || now >= windowEnd) continue;
-        if (Number.isNaN(latency)) errors++;
-        else latencies.push(latency);
-      }
-    };
-    const workers = Array.from({ length: concurrency }, worker);
-    await sleep(config.warmupSeconds * 1000);
-    const cpuBefore = await this.cpu(world);
-    windowStart = performance.now();
-    await sleep(config.seconds * 1000);
-    windowEnd = performance.now();
-    const cpuAfter = await this.cpu(world);
-    stop = true;
-    await Promise.all(workers);
-    const seconds = (windowEnd - windowStart) / 1000;
+      },
+    });
+    const latencies = loop.samples.filter((sample) => sample.ok).map((sample) => sample.ms);
+    const errors = loop.samples.length - latencies.length;
+    const { seconds } = loop;
     const cpuCores = cpuUsage(cpuBefore, cpuAfter, seconds);
     const sagasPerSecond = latencies.length / seconds;
     const engineCores = Object.entries(cpuCores)
