@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { GATEWAY_CONFIG } from '../gateway.config';
 import type { GatewayConfig } from '../gateway.config';
 import { FlashSaleGate } from './flash-sale-gate';
+import { waitAtMost } from './wait-at-most';
 
 /** Skus per snapshot request, and order ids: a request must fit one NATS message. */
 const SKUS_PER_SNAPSHOT = 200;
@@ -66,11 +67,8 @@ export class GateReconciler implements OnApplicationBootstrap, OnModuleDestroy {
    * its keys, the attempts that find no count wait for one round trip to the inventory
    * database together instead of all going through unweighed.
    */
-  async rebuilt(skus: string[]): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, REBUILD_WAIT_MS)));
-    await Promise.race([this.reconcileSoon(skus), waited]);
-    clearTimeout(timer);
+  rebuilt(skus: string[]): Promise<void> {
+    return waitAtMost(this.reconcileSoon(skus), REBUILD_WAIT_MS);
   }
 
   /** Reconciles every count the gate keeps, now. */

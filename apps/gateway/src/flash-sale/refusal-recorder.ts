@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { OrderRpc } from '@zhongtai/contracts';
 import type { GateRefusal, OrderLine, OrderView, RecordedRefusals, RecordRefusalsRequest } from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
+import { waitAtMost } from './wait-at-most';
 
 /** A batch is sent when it is this old or this large. */
 const BATCH_MS = 10;
@@ -75,10 +76,7 @@ export class RefusalRecorder implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.flush();
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
-    await Promise.race([Promise.all(this.sending), waited]);
-    clearTimeout(timer);
+    await waitAtMost(Promise.all(this.sending), SHUTDOWN_WAIT_MS);
   }
 
   private flush(): void {
