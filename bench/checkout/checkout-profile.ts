@@ -27,16 +27,19 @@ import { publishReport, runBenchmark } from '../lib/run-bench';
 import type { PublishableReport } from '../lib/run-bench';
 import { ALL_SERVICES, BenchStack, DATABASE_SERVICES, serversFromEnv } from '../lib/stack';
 import { formatTable, round } from '../lib/stats';
+import { checkoutConfigFromEnv } from './checkout.bench';
 import { buildWorld, randomCart, randomCustomer } from './workload';
 
 const env = process.env;
+// Carts and pools as the checkout benchmark makes them (its BENCH_CHECKOUT_* settings).
+const { couponShare, maxLines, poolSize } = checkoutConfigFromEnv(env);
 const config = {
   checkouts: Number(env.BENCH_PROFILE_CHECKOUTS ?? 1_000),
   warmup: Number(env.BENCH_PROFILE_WARMUP ?? 300),
   concurrency: Number(env.BENCH_PROFILE_CONCURRENCY ?? 32),
-  couponShare: Number(env.BENCH_CHECKOUT_COUPON_SHARE ?? 1 / 3),
-  maxLines: Number(env.BENCH_CHECKOUT_MAX_LINES ?? 4),
-  poolSize: Number(env.BENCH_POOL_SIZE ?? 10),
+  couponShare,
+  maxLines,
+  poolSize,
 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
