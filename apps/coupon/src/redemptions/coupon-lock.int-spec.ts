@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Coupon } from '../coupons/coupon.entity';
+import { discountFor } from '../coupons/discount';
 import { CouponTestKit } from '../testing/coupon-test-kit';
+import { CouponLockHandler } from './coupon-lock.handler';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const daysFromNow = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
@@ -98,6 +102,32 @@ describe('locking a coupon for an order', () => {
     });
   });
 
+  describe('a second lock of an order that already has a redemption', () => {
+    it('refuses COUPON_INVALID for another coupon, holding nothing of it', async () => {
+      const first = await bed.givenCoupon();
+      const other = await bed.givenCoupon();
+      const orderId = randomUUID();
+      const customerId = randomUUID();
+      await bed.lock(first, { orderId, customerId });
+
+      expect(await bed.lock(other, { orderId, customerId })).toMatchObject({ ok: false, reason: 'COUPON_INVALID' });
+      expect(await bed.held(other.code)).toBe(0);
+      expect(await bed.held(first.code)).toBe(1);
+    });
+
+    it('refuses COUPON_INVALID for the same coupon once the redemption was released, holding it no more', async () => {
+      const coupon = await bed.givenCoupon();
+      const orderId = randomUUID();
+      const customerId = randomUUID();
+      await bed.lock(coupon, { orderId, customerId });
+      await bed.release(orderId);
+
+      expect(await bed.lock(coupon, { orderId, customerId })).toMatchObject({ ok: false, reason: 'COUPON_INVALID' });
+      expect(await bed.held(coupon.code)).toBe(0);
+      expect(await bed.redemptionStatus(orderId)).toBe('RELEASED');
+    });
+  });
+
   it('makes the coupon usable again once a lock is released', async () => {
     const coupon = await bed.givenCoupon({ maxRedemptions: 1 });
     const first = randomUUID();
@@ -145,6 +175,51 @@ describe('locking a coupon for an order', () => {
       expect(await bed.held(coupon.code)).toBe(15);
       const stats = await bed.stats.couponStats();
       expect(stats.maxHeldByOneCustomer[coupon.code]).toBe(2);
+    });
+  });
+
+  /**
+   * The conditional update of `held` on its own: under the coupon's row lock the eligibility
+   * check in front of it has already refused an exhausted coupon, and the CHECK constraint
+   * behind it would turn an overrun into an error, so each of those hides the update's own
+   * condition. Here the eligibility check is shown the coupon with nothing held (as a stale
+   * read would show it), so only the update can refuse.
+   */
+  describe("the update's own condition", () => {
+    /** The manager the handler runs with, reading every coupon as if none of its redemptions were held. */
+    function readingNothingHeld(manager: EntityManager): EntityManager {
+      const findOne = (async (entity: unknown, options: unknown) => {
+        const found: unknown = await manager.findOne(entity as typeof Coupon, options as never);
+        return found instanceof Coupon ? Object.assign(found, { held: 0 }) : found;
+      }) as EntityManager['findOne'];
+      return Object.assign(Object.create(manager) as EntityManager, { findOne });
+    }
+
+    it('refuses COUPON_EXHAUSTED and writes nothing when every redemption is held', async () => {
+      const coupon = await bed.givenCoupon({ maxRedemptions: 1 });
+      await bed.lock(coupon);
+      const orderId = randomUUID();
+      const subtotalCents = 10_000;
+      const payload = {
+        orderId,
+        customerId: randomUUID(),
+        code: coupon.code,
+        subtotalCents,
+        discountCents: discountFor(coupon, subtotalCents),
+      };
+
+      const result = await bed.dataSource.transaction((manager) =>
+        new CouponLockHandler().lock(payload, {
+          manager: readingNothingHeld(manager),
+          sagaId: randomUUID(),
+          step: 0,
+          attempt: 1,
+        }),
+      );
+
+      expect(result).toEqual({ ok: false, reason: 'COUPON_EXHAUSTED' });
+      expect(await bed.held(coupon.code)).toBe(1);
+      expect(await bed.redemptionStatus(orderId)).toBeUndefined();
     });
   });
 
