@@ -77,3 +77,35 @@ describe('refunding an order', () => {
     expect((await ledger.stats.netCharges({ after: null, upTo: null })).netChargedByOrder[orderId]).toBe(0);
   });
 });
+
+/**
+ * The ledger's conditional debit protects the merchant account too: a refund whose charge the
+ * merchant no longer holds (only a bug or a hand edit can do that, nothing else pays out of it)
+ * throws, so that the saga is retried and parked where an operator sees it, instead of passing
+ * as refunded with nothing given back.
+ */
+describe('refunding an order the merchant account cannot pay back', () => {
+  let ledger: PaymentTestKit;
+
+  beforeAll(async () => {
+    ledger = await PaymentTestKit.open('pay_refund_broken');
+  });
+
+  afterAll(() => ledger.close());
+
+  it('throws and moves nothing', async () => {
+    const customerId = await ledger.customerWithWallet(10_000);
+    const orderId = randomUUID();
+    await ledger.charge({ orderId, customerId, amountCents: 4_200 });
+    // The broken invariant, by hand: the merchant's balance no longer holds the charge.
+    await ledger.dataSource.query(`UPDATE accounts SET balance_cents = 4199 WHERE id = 'merchant'`);
+
+    await expect(ledger.refund(orderId)).rejects.toThrow(
+      `the merchant account cannot return the charge of order ${orderId}`,
+    );
+
+    expect(await ledger.walletBalance(customerId)).toBe(5_800);
+    expect(await ledger.merchantBalance()).toBe(4_199);
+    expect(await ledger.postingCount('REFUND', orderId)).toBe(0);
+  });
+});
