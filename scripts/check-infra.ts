@@ -21,7 +21,9 @@ function adminUrl(url: string): string {
 }
 
 const postgresUrl = process.env.ORDER_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/zhongtai_order';
-const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4223';
+// The admin user of deploy/nats/authorization.conf: operators' tools, never a service.
+const natsAdmin = { user: 'admin', pass: process.env.NATS_ADMIN_PASSWORD };
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const checks: Check[] = [
@@ -44,15 +46,20 @@ const checks: Check[] = [
     server: 'NATS with JetStream',
     address: natsUrl,
     probe: async () => {
-      const nc = await connect({ servers: natsUrl, timeout: 2000, reconnect: false });
+      const nc = await connect({ servers: natsUrl, timeout: 2000, reconnect: false, ...natsAdmin });
       try {
         const account = await (await jetstreamManager(nc)).getAccountInfo();
-        return `nats-server ${nc.info?.version ?? '?'}, JetStream with ${account.streams} streams`;
+        const enforced = nc.info?.auth_required
+          ? 'users and permissions in force'
+          : 'WARNING: no authorization (not deploy/nats/nats-server.conf): every client may call every subject';
+        return `nats-server ${nc.info?.version ?? '?'}, JetStream with ${account.streams} streams, ${enforced}`;
       } finally {
         await nc.close();
       }
     },
-    remedy: 'install nats-server 2.9+ and start it with -js, or run `docker compose up -d nats`',
+    remedy:
+      'install nats-server 2.9+ (npm run up then starts it with deploy/nats/nats-server.conf), ' +
+      'or run `docker compose up -d nats`',
   },
   {
     server: 'Redis',

@@ -9,21 +9,41 @@ source scripts/lib/env.sh
 bash scripts/install.sh
 echo "building"
 npm run --silent build
-bash scripts/infra.sh
 
 services=(order inventory coupon payment gateway)
 mkdir -p .run/logs
 pids=()
+nats_pid=
 stop() {
   trap - INT TERM
   echo
   echo "stopping: ${services[*]}"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait "${pids[@]}" 2>/dev/null || true
+  if [ -n "$nats_pid" ]; then
+    kill -TERM "$nats_pid" 2>/dev/null || true
+    wait "$nats_pid" 2>/dev/null || true
+  fi
   echo "stopped"
-  exit 0
+  exit "${1:-0}"
 }
 trap stop INT TERM
+
+# The platform's own nats-server, with its users and permissions (deploy/nats), when nothing
+# listens at NATS_URL yet and nats-server is installed; its JetStream store is .run/nats.
+nats_address=${NATS_URL#*://}
+nats_host=${nats_address%:*}
+nats_port=${nats_address##*:}
+listening() { (exec 3<>"/dev/tcp/$nats_host/$nats_port") 2>/dev/null; }
+if ! listening && command -v nats-server >/dev/null 2>&1; then
+  mkdir -p .run/nats
+  nats-server -c deploy/nats/nats-server.conf -a "$nats_host" -p "$nats_port" -sd .run/nats \
+    -l .run/logs/nats-server.log &
+  nats_pid=$!
+  for _ in $(seq 1 40); do listening && break; sleep 0.25; done
+  echo "started nats-server on $NATS_URL (deploy/nats/nats-server.conf, log .run/logs/nats-server.log)"
+fi
+bash scripts/infra.sh || stop 1
 
 for service in "${services[@]}"; do
   node --enable-source-maps "dist/apps/$service/src/main.js" >>".run/logs/$service.log" 2>&1 &
@@ -38,16 +58,16 @@ for i in "${!services[@]}"; do
     if ! kill -0 "${pids[$i]}" 2>/dev/null; then
       echo "$service exited during start; last lines of .run/logs/$service.log:" >&2
       tail -n 20 ".run/logs/$service.log" >&2
-      stop
+      stop 1
     fi
     curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
     sleep 0.5
   done
-  curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "$service is not ready on port $port" >&2; stop; }
+  curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "$service is not ready on port $port" >&2; stop 1; }
   echo "  ready    $service on http://127.0.0.1:$port"
 done
 
-node dist/scripts/seed.js || stop
+node dist/scripts/seed.js || stop 1
 
 gateway="http://127.0.0.1:$GATEWAY_PORT"
 # /metrics and /docs of the gateway are on its internal port only (default 9464).
@@ -59,6 +79,7 @@ Zhongtai is up.
   OpenAPI and UI       $internal/docs   (internal port, GATEWAY_INTERNAL_PORT)
   Health and metrics   $gateway/health/ready   $internal/metrics
   Logs                 .run/logs/<service>.log (JSON, one line per event)
+  NATS                 $NATS_URL (each service as its own user: deploy/nats/authorization.conf)
 
 Demo logins (operator: $OPERATOR_EMAIL / $OPERATOR_PASSWORD):
   mei@zhongtai.local / mei-password   wallet 10,000.00 CNY

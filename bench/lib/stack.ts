@@ -17,6 +17,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
+import { SERVICE_NAMES } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
 import { dropDatabase, ensureDatabase, migrate } from '../../scripts/lib/databases';
 import { DATABASES } from '../../scripts/lib/services';
@@ -155,6 +156,9 @@ export class BenchStack {
       // Production mode refuses the development secrets of .env.example.
       JWT_SECRET: `bench-${randomBytes(24).toString('hex')}`,
       OPERATOR_PASSWORD: this.operator.password,
+      ...Object.fromEntries(
+        SERVICE_NAMES.map((service) => [`${service.toUpperCase()}_NATS_PASSWORD`, `bench-${randomBytes(12).toString('hex')}`]),
+      ),
       ...this.options.env,
     });
     for (const service of DATABASE_SERVICES) {

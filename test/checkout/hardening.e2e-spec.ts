@@ -401,7 +401,7 @@ describe('gateway hardening', () => {
   });
 
   describe('NODE_ENV=production', () => {
-    it('refuses to start with the development JWT secret and operator password of .env.example, naming them', async () => {
+    it('refuses to start with the development JWT secret, operator password and NATS password of .env.example, naming them', async () => {
       const env = {
         ...exampleDefaults(),
         PATH: process.env.PATH ?? '',
@@ -418,6 +418,7 @@ describe('gateway hardening', () => {
       expect(stderr).toMatch(/^gateway: Invalid configuration:/);
       expect(stderr).toMatch(/JWT_SECRET is the development value of \.env\.example/);
       expect(stderr).toMatch(/OPERATOR_PASSWORD is the development value of \.env\.example/);
+      expect(stderr).toMatch(/GATEWAY_NATS_PASSWORD is the development value of \.env\.example/);
     }, 30_000);
   });
 });

@@ -130,6 +130,12 @@ const environments = Object.fromEntries(
   Object.entries(services).map(([name, service]) => [name, keyValues(service.environment)]),
 );
 
+/** The passwords deploy/nats/authorization.conf reads from the server's environment. */
+function natsServerVariables(): string[] {
+  const authorization = readFileSync(join(ROOT, 'deploy', 'nats', 'authorization.conf'), 'utf8');
+  return [...authorization.matchAll(/password:\s*\$([A-Z_]+)/g)].map((match) => match[1]);
+}
+
 describe('the .env.example reader used by these tests', () => {
   it('finds the shared, port, database and gateway variables', () => {
     // Guards the helper itself: if the headings of .env.example change shape, the checks
@@ -145,10 +151,13 @@ describe('the .env.example reader used by these tests', () => {
     expect(variablesReadBy('gateway', example)).not.toContain('ORDER_PORT');
   });
 
-  it('assigns every variable of .env.example to at least one service', () => {
+  it('assigns every variable of .env.example to at least one service, or to the NATS server', () => {
     // A variable under a new heading (say `# --- auth ---`) would otherwise be required of no
     // service; put it under `shared` or a service's heading, or name it after the service.
-    const readBySomeone = new Set(APP_SERVICES.flatMap((service) => variablesReadBy(service, example)));
+    const readBySomeone = new Set([
+      ...APP_SERVICES.flatMap((service) => variablesReadBy(service, example)),
+      ...natsServerVariables(),
+    ]);
     expect([...exampleNames].filter((name) => !readBySomeone.has(name))).toEqual([]);
   });
 });
@@ -319,6 +328,27 @@ describe('docker-compose.yml', () => {
       expect.arrayContaining(name === 'gateway' ? ['nats', 'redis'] : ['nats', 'postgres', 'migrate']),
     );
     expect(dependenciesOf(services[name])).toMatchObject(expected);
+  });
+
+  it("runs NATS with the platform's server configuration, mounted from deploy/nats", () => {
+    const words = commandWords(services.nats.command);
+    const flag = words.findIndex((word) => word === '-c' || word === '--config');
+    const file = words[flag + 1] ?? '';
+    const mount = volumeMounts(services.nats).find((candidate) => file.startsWith(`${candidate.target}/`));
+    expect(mount).toBeDefined();
+    expect(resolve(ROOT, mount?.source ?? '')).toBe(join(ROOT, 'deploy', 'nats'));
+    expect(existsSync(join(ROOT, 'deploy', 'nats', file.slice((mount?.target.length ?? 0) + 1)))).toBe(true);
+  });
+
+  it('gives the NATS server every password of its users, and each service its own one only', () => {
+    const passwords = natsServerVariables();
+    expect(passwords).toHaveLength(APP_SERVICES.length + 1);
+    expect(passwords.filter((variable) => !(variable in environments.nats))).toEqual([]);
+    for (const service of APP_SERVICES) {
+      const own = Object.keys(environments[service]).filter((variable) => variable.endsWith('NATS_PASSWORD'));
+      expect([service, own]).toEqual([service, [`${service.toUpperCase()}_NATS_PASSWORD`]]);
+      expect(environments[service][own[0]]).toBe(environments.nats[own[0]]);
+    }
   });
 
   it('runs NATS with JetStream and its store directory on a named volume', () => {

@@ -2,11 +2,11 @@
  * Keeps the kustomize base and overlays under deploy/k8s honest against .env.example, the
  * ports the services listen on and their health routes. No cluster (nor kustomize) runs in CI:
  * this file builds each overlay itself, as far as these manifests use kustomize (resources,
- * directories as bases, configMapGenerator/secretGenerator with envs and literals, JSON 6902
+ * directories as bases, configMapGenerator/secretGenerator with envs, files and literals, JSON 6902
  * patches with a target, images, namespace), and checks the result.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { DEFAULT_INTERNAL_PORT, DEFAULT_PORTS } from '../../libs/platform/src/config/service-config';
 import { APP_SERVICES, readEnvExample, variablesReadBy } from './env-example';
@@ -22,6 +22,8 @@ const SECRET_VARIABLES = [
   'INVENTORY_DATABASE_URL',
   'COUPON_DATABASE_URL',
   'PAYMENT_DATABASE_URL',
+  ...APP_SERVICES.map((service) => `${service.toUpperCase()}_NATS_PASSWORD`),
+  'NATS_ADMIN_PASSWORD',
 ];
 const SECRET_NAME = 'zhongtai-secrets';
 
@@ -78,7 +80,12 @@ function generate(dir: string, generator: Generator, build: Build): Record<strin
     const equals = literal.indexOf('=');
     data[literal.slice(0, equals)] = literal.slice(equals + 1);
   }
-  if (generator.files?.length) build.problems.push(`${generator.name}: generator files are not checked by this test`);
+  for (const file of generator.files ?? []) {
+    const path = join(dir, file);
+    build.files.add(relative(K8S, path));
+    if (!existsSync(path)) build.problems.push(`${relative(K8S, dir)}: no such file ${file}`);
+    else data[basename(file)] = readFileSync(path, 'utf8');
+  }
   return data;
 }
 
@@ -518,6 +525,48 @@ describe.each(BUILDS)('overlay %s', (overlay, build) => {
   });
 });
 
+/** The files a volume of a pod puts in its mount directory, by name. */
+function filesOf(build: Build, volume: Resource): Record<string, string> {
+  const files: Record<string, string> = {};
+  const sources = volume.projected?.sources ?? (volume.configMap ? [{ configMap: volume.configMap }] : []);
+  for (const { configMap: ref } of sources) {
+    const data = get(build, 'ConfigMap', ref.name).data as Record<string, string>;
+    const items: Array<{ key: string; path: string }> =
+      ref.items ?? Object.keys(data).map((key) => ({ key, path: key }));
+    for (const { key, path } of items) files[path] = data[key];
+  }
+  return files;
+}
+
+describe.each(BUILDS)('overlay %s: NATS authorization', (_overlay, build) => {
+  const nats = get(build, 'StatefulSet', 'nats');
+  const [container] = nats.spec.template.spec.containers;
+  const mount = (container.volumeMounts as Resource[]).find((m) => m.mountPath === '/etc/nats')!;
+  const volume = (nats.spec.template.spec.volumes as Resource[]).find((v) => v.name === mount?.name)!;
+  const files = volume ? filesOf(build, volume) : {};
+  const configFile = /--config\s+\/etc\/nats\/(\S+)/.exec(container.args.join(' '))?.[1] ?? '';
+
+  it('runs the server with a configuration that includes deploy/nats/authorization.conf as it is', () => {
+    expect(files[configFile]).toMatch(/^include \.\/authorization\.conf$/m);
+    expect(files['authorization.conf']).toBe(readFileSync(join(ROOT, 'deploy', 'nats', 'authorization.conf'), 'utf8'));
+  });
+
+  it("gives the server each user's password from the Secret, the same key as the user's service", () => {
+    const needed = [...files['authorization.conf'].matchAll(/password:\s*\$([A-Z_]+)/g)].map((m) => m[1]);
+    expect(needed.sort()).toEqual(
+      [...APP_SERVICES.map((s) => `${s.toUpperCase()}_NATS_PASSWORD`), 'NATS_ADMIN_PASSWORD'].sort(),
+    );
+    const provided = environmentOf(build, container);
+    for (const variable of needed) {
+      expect([variable, provided.get(variable)]).toEqual([variable, `secret ${SECRET_NAME} ${variable}`]);
+    }
+    for (const service of APP_SERVICES) {
+      const variable = `${service.toUpperCase()}_NATS_PASSWORD`;
+      expect(environmentOf(build, appContainer(build, service)).get(variable)).toBe(provided.get(variable));
+    }
+  });
+});
+
 describe('overlay dev', () => {
   const dev = OVERLAYS.dev;
 
@@ -591,8 +640,8 @@ describe('overlay prod', () => {
     expect(headless.spec.clusterIP).toBe('None');
     expect(selects(headless.spec.selector, nats.spec.template.metadata.labels)).toBe(true);
 
-    const configVolume = nats.spec.template.spec.volumes.find((v: Resource) => v.configMap);
-    const configMap = get(prod, 'ConfigMap', configVolume.configMap.name);
+    const configVolume = nats.spec.template.spec.volumes.find((v: Resource) => v.projected);
+    const configMap = get(prod, 'ConfigMap', configVolume.projected.sources[0].configMap.name);
     const [container] = nats.spec.template.spec.containers;
     const mount = container.volumeMounts.find((m: Resource) => m.name === configVolume.name);
     const [file, text] = Object.entries(configMap.data as Record<string, string>)[0];

@@ -17,6 +17,7 @@ describe('configuration from the environment', () => {
     valid = {
       ORDER_PORT: String(await freePort()),
       NATS_URL: SHARED.nats,
+      ORDER_NATS_PASSWORD: 'order-password-of-this-test',
       ORDER_DATABASE_URL: `${SHARED.postgres}/zhongtai_never_reached`,
     };
   });
@@ -35,6 +36,7 @@ describe('configuration from the environment', () => {
     ['LOG_LEVEL', 'unknown', 'loud', /LOG_LEVEL is invalid \("loud"\): expected one of fatal, error/],
     ['SHUTDOWN_TIMEOUT_MS', 'negative', '-5', /SHUTDOWN_TIMEOUT_MS is invalid/],
     ['NATS_PREFIX', 'with a dot', 'a.b', /NATS_PREFIX is invalid/],
+    ['ORDER_NATS_PASSWORD', 'missing', undefined, /ORDER_NATS_PASSWORD is missing/],
   ])(
     'stops boot with exit code 1 naming %s when it is %s',
     async (variable, _case, value, message) => {
@@ -53,7 +55,7 @@ describe('configuration from the environment', () => {
     async () => {
       const { code, stderr } = await bootWith({ ORDER_PORT: 'x' });
       expect(code).toBe(1);
-      for (const variable of ['ORDER_PORT', 'NATS_URL', 'ORDER_DATABASE_URL']) expect(stderr).toContain(variable);
+      for (const variable of ['ORDER_PORT', 'NATS_URL', 'ORDER_NATS_PASSWORD', 'ORDER_DATABASE_URL']) expect(stderr).toContain(variable);
     },
     BOOT_MS,
   );

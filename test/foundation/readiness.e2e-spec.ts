@@ -32,6 +32,7 @@ describe('readiness when a dependency dies', () => {
       port,
       env: {
         INVENTORY_DATABASE_URL: url.toString(),
+        INVENTORY_NATS_PASSWORD: exampleDefaults().INVENTORY_NATS_PASSWORD,
         NATS_URL: `nats://127.0.0.1:${natsPort}`,
         NATS_PREFIX: uniqueName('ready').replace(/_/g, '-'),
       },

@@ -4,8 +4,10 @@ import { SERVICE_NAMES } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
 import { DATABASES } from '../../scripts/lib/services';
 import { exampleDefaults, removeRedisKeys, removeStreams, startServices } from './harness/stack';
+import { natsAdmin } from './harness/nats-users';
 import { ServiceProcess } from './harness/service-process';
 import { createTestDatabase, SHARED, TestDatabase, uniqueName } from './infrastructure';
+import { platformNats } from './platform-nats';
 
 export { exampleDefaults };
 
@@ -19,7 +21,8 @@ export interface PlatformOptions {
 }
 
 /**
- * Zhongtai as separate processes on the shared servers, isolated by fresh databases, a NATS
+ * Zhongtai as separate processes on the shared servers (NATS: the e2e run's own, with the
+ * platform's authorization), isolated by fresh databases, a NATS
  * prefix and a Redis key prefix of its own; `stop()` ends the processes and removes all of it.
  */
 export class TestPlatform {
@@ -77,7 +80,7 @@ export class TestPlatform {
     Object.assign(this.env, exampleDefaults(), {
       NODE_ENV: 'test',
       LOG_LEVEL: options.logLevel ?? 'info',
-      NATS_URL: SHARED.nats,
+      NATS_URL: platformNats(),
       NATS_PREFIX: this.natsPrefix,
       REDIS_URL: SHARED.redis,
       REDIS_PREFIX: this.redisPrefix,
@@ -105,7 +108,7 @@ export class TestPlatform {
   }
 
   private async removeNatsStreams(): Promise<void> {
-    const nc = await connect({ servers: SHARED.nats });
+    const nc = await connect({ servers: platformNats(), ...natsAdmin() });
     try {
       await removeStreams(nc, this.natsPrefix);
     } finally {

@@ -1,11 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { natsServerName, startOnOwnPort } from './own-server';
+import { natsServerEnv } from './nats-users';
 
 /** How a server binary is told its port, and how the harness recognises it on that port. */
 export interface ServerBinary {
   binary: string;
   args(port: number): string[];
+  /** Added to the harness's own environment. */
+  env?: Record<string, string>;
   isOurs(port: number, pid: number): Promise<boolean>;
 }
 
@@ -73,7 +77,10 @@ export class ServerProcess {
 
   private spawnOn(port: number): ChildProcess {
     const log = this.options.logFile ? openSync(this.options.logFile, 'a') : 'ignore';
-    const child = spawn(this.server.binary, this.server.args(port), { stdio: ['ignore', log, log] });
+    const child = spawn(this.server.binary, this.server.args(port), {
+      stdio: ['ignore', log, log],
+      env: { ...process.env, ...this.server.env },
+    });
     if (typeof log === 'number') closeSync(log);
     this.child = child;
     this.options.track?.(child.pid);
@@ -88,11 +95,16 @@ export class ServerProcess {
   }
 }
 
-/** nats-server with JetStream on `store`, known on its port by `name` (`-n`). */
+/**
+ * nats-server with JetStream on `store`, known on its port by `name` (`-n`), with the
+ * platform's one server configuration: its users and their permissions.
+ */
 export function natsServer(store: string, name: string): ServerBinary {
+  const config = resolve('deploy', 'nats', 'nats-server.conf');
   return {
     binary: process.env.NATS_SERVER_BIN ?? 'nats-server',
-    args: (port) => ['-a', '127.0.0.1', '-p', String(port), '-n', name, '-js', '-sd', store],
+    args: (port) => ['-c', config, '-a', '127.0.0.1', '-p', String(port), '-n', name, '-js', '-sd', store],
+    env: natsServerEnv(),
     isOurs: async (port) => (await natsServerName(port)) === name,
   };
 }

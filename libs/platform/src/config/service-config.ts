@@ -15,6 +15,11 @@ export interface ServiceConfig {
    */
   internalHttpPort?: number;
   natsUrl: string;
+  /**
+   * The service connects to NATS as the user named after it, with this password
+   * (`<SERVICE>_NATS_PASSWORD`); deploy/nats/authorization.conf gives each user its subjects.
+   */
+  natsPassword: string;
   /** Isolates every NATS subject and JetStream stream of one deployment (or one test run). */
   natsPrefix: string;
   databaseUrl?: string;
@@ -48,6 +53,24 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   payment: 3004,
 };
 
+/**
+ * The development values of .env.example: a process with NODE_ENV=production refuses to
+ * start with them (service-config.spec.ts checks that they still are the file's).
+ */
+export const DEVELOPMENT_NATS_PASSWORDS: Record<ServiceName, string> = {
+  gateway: 'gateway-nats-development-only',
+  order: 'order-nats-development-only',
+  inventory: 'inventory-nats-development-only',
+  coupon: 'coupon-nats-development-only',
+  payment: 'payment-nats-development-only',
+};
+
+/**
+ * nats-server reads the same variable through its configuration's lexer, which would take a
+ * value such as `1e5` or `true` for a number or a boolean: a password starts with a letter.
+ */
+const NATS_PASSWORD = /^[A-Za-z][A-Za-z0-9_-]{15,127}$/;
+
 export function envPrefix(service: ServiceName): string {
   return service.toUpperCase();
 }
@@ -68,6 +91,10 @@ export function loadServiceConfig(
     httpPort: env.port(`${prefix}_PORT`),
     internalHttpPort: needs.internalPort ? env.port(`${prefix}_INTERNAL_PORT`, DEFAULT_INTERNAL_PORT) : undefined,
     natsUrl: env.url('NATS_URL', ['nats:', 'tls:']),
+    natsPassword: env.string(`${prefix}_NATS_PASSWORD`, {
+      pattern: NATS_PASSWORD,
+      describe: '16 to 128 letters, digits, - or _, starting with a letter',
+    }),
     natsPrefix: env.string('NATS_PREFIX', {
       default: 'zt',
       pattern: /^[A-Za-z0-9_-]{1,32}$/,
@@ -87,6 +114,12 @@ export function loadServiceConfig(
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: env.int('SHUTDOWN_TIMEOUT_MS', { min: 100, max: 120_000, default: 10_000 }),
   };
+  if (source.NODE_ENV === 'production' && config.natsPassword === DEVELOPMENT_NATS_PASSWORDS[service]) {
+    env.reject(
+      `${prefix}_NATS_PASSWORD`,
+      'is the development value of .env.example: set a value of your own when NODE_ENV is production',
+    );
+  }
   if (config.internalHttpPort !== undefined && config.internalHttpPort === config.httpPort) {
     env.reject(`${prefix}_INTERNAL_PORT`, `is invalid: it must differ from ${prefix}_PORT`);
   }

@@ -5,6 +5,8 @@ import { ServiceConfig } from '../config/service-config';
 import { NATS_CONNECTION, SERVICE_CONFIG } from '../tokens';
 
 /**
+ * Connects as the service's own user, and hears replies on an inbox prefix of its own, the only
+ * one its permissions let it subscribe to (so that no service reads another's replies).
  * Reconnects forever: a NATS outage is something to wait out, not a reason to crash. No async
  * traces: the client would otherwise build an Error with a stack for every request and
  * JetStream publish, in case it times out, which the profile showed on the hot path.
@@ -13,6 +15,9 @@ export function natsConnectionOptions(config: ServiceConfig, role: string) {
   return {
     servers: config.natsUrl,
     name: `${config.service}-${role}`,
+    user: config.service,
+    pass: config.natsPassword,
+    inboxPrefix: `_INBOX_${config.service}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     waitOnFirstConnect: true,
