@@ -15,6 +15,8 @@ export const PaymentCommands = {
 export const PaymentRpc = {
   wallet: 'payment.wallets.get',
   credit: 'payment.wallets.credit',
+  /** The postings that moved money in or out of one wallet, newest first. */
+  entries: 'payment.wallets.entries',
   stats: 'payment.stats',
   netCharges: 'payment.stats.net-charges',
 } as const;
@@ -26,6 +28,26 @@ export interface WalletRequest {
 export interface WalletView {
   balanceCents: number;
   currency: 'CNY';
+}
+
+export interface WalletEntriesRequest {
+  customerId: string;
+  /** At most this many, 1 to 100. */
+  limit: number;
+}
+
+/** One movement of a wallet: a credit, a charge (negative) or a refund, with its reference. */
+export interface WalletEntryView {
+  kind: 'CREDIT' | 'CHARGE' | 'REFUND';
+  /** The operator's reference for a credit, the order id for a charge or a refund. */
+  reference: string;
+  /** Into the wallet (positive) or out of it (negative). */
+  amountCents: number;
+  createdAt: string;
+}
+
+export interface WalletEntriesView {
+  items: WalletEntryView[];
 }
 
 export interface CreditRequest {

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { CURRENCY } from '@zhongtai/contracts';
-import type { CreditRequest, WalletView } from '@zhongtai/contracts';
+import type { CreditRequest, WalletEntriesView, WalletView } from '@zhongtai/contracts';
 import { ProblemException } from '@zhongtai/platform';
 import { DataSource } from 'typeorm';
 import { Account } from '../ledger/account.entity';
@@ -17,6 +17,24 @@ export class WalletService {
   async showWallet(customerId: string): Promise<WalletView> {
     const wallet = await findWallet(this.dataSource.manager, customerId);
     return walletView(wallet?.balanceCents ?? 0);
+  }
+
+  /** The wallet's postings, newest first: credits and refunds in, charges out. */
+  async listEntries(customerId: string, limit: number): Promise<WalletEntriesView> {
+    const rows: { kind: 'CREDIT' | 'CHARGE' | 'REFUND'; reference: string; amount_cents: string; created_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT kind, reference, amount_cents, created_at FROM postings
+          WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [customerId.toLowerCase(), limit],
+      );
+    return {
+      items: rows.map((row) => ({
+        kind: row.kind,
+        reference: row.reference,
+        amountCents: row.kind === 'CHARGE' ? -Number(row.amount_cents) : Number(row.amount_cents),
+        createdAt: row.created_at.toISOString(),
+      })),
+    };
   }
 
   /**
