@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { createSecretKey } from 'node:crypto';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -15,6 +15,7 @@ import { CatalogueController } from './catalogue/catalogue.controller';
 import { CheckoutController } from './checkout/checkout.controller';
 import { CheckoutEdgeService } from './checkout/checkout-edge.service';
 import { IdempotencyService } from './checkout/idempotency.service';
+import { QuoteController } from './checkout/quote.controller';
 import { FlashSaleGate } from './flash-sale/flash-sale-gate';
 import { GateReconciler } from './flash-sale/gate-reconciler';
 import { GateSettlement } from './flash-sale/gate-settlement';
@@ -25,10 +26,16 @@ import { OrderWaiter } from './orders/order-waiter';
 import { OrdersController } from './orders/orders.controller';
 import { AddressRateLimitGuard, CustomerRateLimitGuard, RateLimiter } from './rate-limit/rate-limit.guard';
 import { WalletController } from './wallet/wallet.controller';
+import { webAppMiddleware, webRoot } from './web/web-app.middleware';
 
 /** The REST edge: thin controllers over NATS request/reply to the four services. */
 @Module({})
-export class GatewayModule {
+export class GatewayModule implements NestModule {
+  /** The storefront and the console, from the gateway's origin (web/web-app.middleware.ts). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(webAppMiddleware(webRoot())).forRoutes('{*path}');
+  }
+
   static register(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
@@ -45,6 +52,7 @@ export class GatewayModule {
         AuthController,
         CatalogueController,
         CheckoutController,
+        QuoteController,
         OrdersController,
         WalletController,
         AdminAccountsController,
