@@ -7,3 +7,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "installing dependencies (npm ci)"
   npm ci --no-audit --no-fund
 fi
+# The browser tests' Chromium (Debian's package), when missing.
+bash scripts/install-chromium.sh || echo "chromium could not be installed: the browser tests (test/web) need it" >&2

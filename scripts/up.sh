@@ -76,6 +76,8 @@ cat <<BANNER
 
 Zhongtai is up.
   Gateway (REST API)   $gateway
+  Storefront           $gateway/
+  Operator console     $gateway/console   (operator@zhongtai.local / operator)
   OpenAPI and UI       $internal/docs   (internal port, GATEWAY_INTERNAL_PORT)
   Health and metrics   $gateway/health/ready   $internal/metrics
   Logs                 .run/logs/<service>.log (JSON, one line per event)

@@ -8,7 +8,8 @@ import { PLATFORM_NATS_URL } from './platform-nats';
 
 /**
  * End-to-end tests run services (and test fixtures) as real processes, from a fresh SWC build
- * of the tree.
+ * of the tree; the gateway serves the web pages from a fresh Vite build (dist/web), and the
+ * browser tests need Debian's Chromium, installed here when it is missing.
  *
  * Test platforms run on a nats-server of the run's own with the platform's users and
  * permissions (deploy/nats), found in PLATFORM_NATS_URL: the machine's shared server has no
@@ -18,6 +19,10 @@ export default async function globalSetup(): Promise<void> {
   execFileSync('npx', ['swc', 'apps', 'libs', 'scripts', 'test', '-d', 'dist', '--config-file', '.swcrc', '--quiet'], {
     stdio: 'inherit',
   });
+  execFileSync('npx', ['vite', 'build', '--config', 'apps/web/vite.config.mjs', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  });
+  execFileSync('bash', ['scripts/install-chromium.sh'], { stdio: 'inherit' });
   const store = mkdtempSync(join(tmpdir(), 'zt-platform-nats-'));
   const server = new ServerProcess('nats-server', natsServer(store, uniqueName('platform_nats')), {
     logFile: join(store, 'nats-server.log'),
