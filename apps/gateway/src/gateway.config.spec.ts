@@ -124,7 +124,12 @@ describe('NODE_ENV=production and the development values of .env.example', () =>
 });
 
 describe('GATEWAY_INTERNAL_PORT', () => {
-  const base = { GATEWAY_PORT: '3000', NATS_URL: 'nats://127.0.0.1:4222', REDIS_URL: 'redis://127.0.0.1:6379' };
+  const base = {
+    GATEWAY_PORT: '3000',
+    NATS_URL: 'nats://127.0.0.1:4222',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    GATEWAY_NATS_PASSWORD: 'gateway-password-of-this-test',
+  };
   const needs = { database: false, redis: true, internalPort: true };
 
   it('defaults to 9464 and is read only by a service with an internal listener', () => {
