@@ -4,3 +4,4 @@ export * from './failure-reasons';
 export * from './inventory';
 export * from './payment';
 export * from './order';
+export * from './pricing';

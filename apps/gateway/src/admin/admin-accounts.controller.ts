@@ -5,8 +5,8 @@ import type { WalletEntriesView, WalletView } from '@zhongtai/contracts';
 import { InjectRpcClient, ProblemException, ServiceRpcClient } from '@zhongtai/platform';
 import { Audience } from '../auth/principal';
 import { ApiProblemResponses } from '../http/api-problem-responses';
-import { isUuid } from '../http/list-query';
-import { WalletEntriesQuery, WalletEntriesResponse, WalletResponse } from '../wallet/wallet.controller';
+import { isUuid, LimitQuery } from '../http/list-query';
+import { WalletEntriesResponse, WalletResponse } from '../wallet/wallet.controller';
 import { CreateCustomerRequest, CreditWalletRequest } from './admin.requests';
 
 class CreatedCustomer {
@@ -44,10 +44,7 @@ export class AdminAccountsController {
   @Get(':id/wallet/entries')
   @ApiOkResponse({ type: WalletEntriesResponse })
   @ApiProblemResponses(400, 401, 403, 404, 429)
-  async listWalletEntries(
-    @Param('id') customerId: string,
-    @Query() query: WalletEntriesQuery,
-  ): Promise<WalletEntriesView> {
+  async listWalletEntries(@Param('id') customerId: string, @Query() query: LimitQuery): Promise<WalletEntriesView> {
     await this.knownOr404(customerId);
     return this.payments.request<WalletEntriesView>(PaymentRpc.entries, { customerId, limit: query.limit });
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, PickType } from '@nestjs/swagger';
-import { CatalogueRpc, CouponRpc, CURRENCY } from '@zhongtai/contracts';
+import { CatalogueRpc, CouponRpc, CURRENCY, discountOf, priceLines, stockRefusal } from '@zhongtai/contracts';
 import type { CouponQuoteResponse, QuoteResponse } from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import { CurrentPrincipal } from '../auth/principal';
@@ -70,19 +70,9 @@ export class QuoteController {
       skus: body.items.map((line) => line.sku),
     });
     const catalogue = new Map(quoted.products.map((p) => [p.sku, p]));
-    const items = body.items.map(({ sku, quantity }) => {
-      const product = catalogue.get(sku);
-      const unitPriceCents = product?.priceCents ?? 0;
-      return {
-        sku,
-        name: product?.name ?? sku,
-        quantity,
-        unitPriceCents,
-        lineTotalCents: unitPriceCents * quantity,
-        available: product?.available ?? 0,
-      };
-    });
-    const subtotalCents = items.reduce((sum, item) => sum + item.lineTotalCents, 0);
+    const priced = priceLines(body.items, catalogue);
+    const items = priced.items.map((item) => ({ ...item, available: catalogue.get(item.sku)?.available ?? 0 }));
+    const { subtotalCents } = priced;
     let discountCents = 0;
     let coupon: QuoteCouponResponse | null = null;
     if (body.couponCode !== undefined) {
@@ -91,16 +81,11 @@ export class QuoteController {
         customerId: principal.subject,
         subtotalCents,
       });
-      if (answer.ok) discountCents = Math.min(answer.discountCents, subtotalCents);
+      discountCents = discountOf(answer, subtotalCents);
       coupon = answer.ok
         ? { code: body.couponCode, ok: true }
         : { code: body.couponCode, ok: false, reason: answer.reason };
     }
-    const stockRefusal = items.some((i) => !catalogue.has(i.sku))
-      ? 'UNKNOWN_SKU'
-      : items.some((i) => i.available < i.quantity)
-        ? 'OUT_OF_STOCK'
-        : null;
     return {
       items,
       subtotalCents,
@@ -108,7 +93,7 @@ export class QuoteController {
       totalCents: subtotalCents - discountCents,
       currency: CURRENCY,
       coupon,
-      stockRefusal,
+      stockRefusal: stockRefusal(body.items, catalogue),
     };
   }
 }

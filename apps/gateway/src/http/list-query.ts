@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-/** `limit` (1 to 100, default 20) and `cursor` of every list route. */
-export class PageQuery {
+/** `limit` (1 to 100, default 20) of every list route. */
+export class LimitQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
@@ -11,7 +11,10 @@ export class PageQuery {
   @Min(1)
   @Max(100)
   limit: number = 20;
+}
 
+/** `limit` and `cursor` of every paged list route. */
+export class PageQuery extends LimitQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()

@@ -1,13 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { PaymentRpc } from '@zhongtai/contracts';
 import type { WalletEntriesView, WalletEntryView, WalletView } from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import { CurrentPrincipal } from '../auth/principal';
 import type { Principal } from '../auth/principal';
 import { ApiProblemResponses } from '../http/api-problem-responses';
+import { LimitQuery } from '../http/list-query';
 
 export class WalletResponse implements WalletView {
   @ApiProperty({ example: 100000 }) balanceCents!: number;
@@ -27,17 +26,6 @@ export class WalletEntriesResponse implements WalletEntriesView {
   @ApiProperty({ type: [WalletEntryResponse], description: 'Newest first' }) items!: WalletEntryResponse[];
 }
 
-/** `limit` (1 to 100, default 20) of a wallet's statement. */
-export class WalletEntriesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-}
-
 @ApiTags('wallet')
 @ApiBearerAuth()
 @Controller('me/wallet')
@@ -55,10 +43,7 @@ export class WalletController {
   @Get('entries')
   @ApiOkResponse({ type: WalletEntriesResponse })
   @ApiProblemResponses(400, 401, 403, 429)
-  listEntries(
-    @CurrentPrincipal() principal: Principal,
-    @Query() query: WalletEntriesQuery,
-  ): Promise<WalletEntriesView> {
+  listEntries(@CurrentPrincipal() principal: Principal, @Query() query: LimitQuery): Promise<WalletEntriesView> {
     return this.payments.request<WalletEntriesView>(PaymentRpc.entries, {
       customerId: principal.subject,
       limit: query.limit,

@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogueRpc, CouponRpc } from '@zhongtai/contracts';
-import type {
-  CouponQuoteResponse,
-  FailureReason,
-  OrderLine,
-  PlaceOrderRequest,
-  QuoteResponse,
-} from '@zhongtai/contracts';
+import { CatalogueRpc, CouponRpc, discountOf, priceLines, stockRefusal } from '@zhongtai/contracts';
+import type { CouponQuoteResponse, OrderLine, PlaceOrderRequest, QuoteResponse } from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import type { OrderItem } from '../orders/order.entity';
 
@@ -15,12 +9,8 @@ export interface PricedOrder {
   subtotalCents: number;
   discountCents: number;
   totalCents: number;
-  /**
-   * Why the order cannot succeed as the catalogue stands now (an unknown sku, or a line with
-   * more units than nobody holds), or null. Only the reservation decides that stock is there:
-   * a quote that saw enough stock proves nothing, one that saw too little is a refusal.
-   */
-  stockRefusal: Extract<FailureReason, 'UNKNOWN_SKU' | 'OUT_OF_STOCK'> | null;
+  /** Why the order cannot succeed as the catalogue stands now (`stockRefusal`), or null. */
+  stockRefusal: ReturnType<typeof stockRefusal>;
 }
 
 /**
@@ -46,12 +36,7 @@ export class CheckoutPricing {
     const quoted = promised ? undefined : await this.quote(lines);
     const catalogue: Map<string, { name: string; priceCents: number }> =
       quoted ?? new Map(lines.map((line, i) => [line.sku, promised![i]]));
-    const items = lines.map(({ sku, quantity }) => {
-      const product = catalogue.get(sku);
-      const unitPriceCents = product?.priceCents ?? 0;
-      return { sku, name: product?.name ?? sku, quantity, unitPriceCents, lineTotalCents: unitPriceCents * quantity };
-    });
-    const subtotalCents = items.reduce((sum, item) => sum + item.lineTotalCents, 0);
+    const { items, subtotalCents } = priceLines(lines, catalogue);
     let discountCents = 0;
     if (couponCode !== null) {
       const coupon = await this.coupons.request<CouponQuoteResponse>(CouponRpc.quote, {
@@ -59,7 +44,7 @@ export class CheckoutPricing {
         customerId,
         subtotalCents,
       });
-      if (coupon.ok) discountCents = Math.min(coupon.discountCents, subtotalCents);
+      discountCents = discountOf(coupon, subtotalCents);
     }
     const totalCents = subtotalCents - discountCents;
     // Stock the gate promised is not refused here: the reservation decides, as for any order.
@@ -71,10 +56,4 @@ export class CheckoutPricing {
     const quote = await this.inventory.request<QuoteResponse>(CatalogueRpc.quote, { skus: lines.map((l) => l.sku) });
     return new Map(quote.products.map((p) => [p.sku, p]));
   }
-}
-
-function stockRefusal(lines: OrderLine[], catalogue: Map<string, { available: number }>): PricedOrder['stockRefusal'] {
-  if (lines.some((line) => !catalogue.has(line.sku))) return 'UNKNOWN_SKU';
-  if (lines.some((line) => catalogue.get(line.sku)!.available < line.quantity)) return 'OUT_OF_STOCK';
-  return null;
 }
