@@ -7,29 +7,38 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
- * One headless Chromium per suite, from a fresh profile (Playwright gives each launch a new
- * temporary user-data-dir and removes it on close): no sandbox when run as root (CI), and
- * nothing that reaches out of the machine (it has no outside network).
+ * The headless Chromium of one suite, launched before its tests and closed after them, from a
+ * fresh profile (Playwright gives each launch a new temporary user-data-dir and removes it on
+ * close): no sandbox when run as root (CI), and nothing that reaches out of the machine (it has
+ * no outside network).
  */
-export async function launchBrowser(): Promise<{ browser: Browser; close: () => Promise<void> }> {
-  const root = process.getuid?.() === 0;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      ...(root ? ['--no-sandbox'] : []),
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-dev-shm-usage',
-    ],
+export function suiteBrowser(): { readonly browser: Browser } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const root = process.getuid?.() === 0;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        ...(root ? ['--no-sandbox'] : []),
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-dev-shm-usage',
+      ],
+    });
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
   });
   return {
-    browser,
-    close: () => browser.close(),
+    get browser() {
+      if (!browser) throw new Error('the browser is not launched (outside a test?)');
+      return browser;
+    },
   };
 }
 

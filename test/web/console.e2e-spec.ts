@@ -1,27 +1,18 @@
-import type { Browser } from 'playwright-core';
 import { suitePlatform } from '../support/suite-platform';
-import { launchBrowser, newContext, screenshot, watchPage } from './browser';
+import { newContext, screenshot, suiteBrowser, watchPage } from './browser';
 
 /** The operator console in Chromium against a real platform: sign in, the sagas, one saga's timeline, the invariants. */
 jest.setTimeout(45_000);
 
 const suite = suitePlatform();
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ browser, close: closeBrowser } = await launchBrowser());
-}, 30_000);
-afterAll(async () => {
-  await closeBrowser?.();
-});
+const chromium = suiteBrowser();
 
 it('an operator signs in, finds a checkout saga and sees its timeline on the services’ lanes; the invariants are green', async () => {
   const sku = await suite.shop.productWithStock(10, 2_500);
   const customer = await suite.shop.customerWithWallet(10_000);
   const order = await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] });
   expect(order.body.status).toBe('PAID');
-  const context = await newContext(browser, suite.platform.gatewayUrl);
+  const context = await newContext(chromium.browser, suite.platform.gatewayUrl);
   const page = await context.newPage();
   const problems = watchPage(page);
   try {

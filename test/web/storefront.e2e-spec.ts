@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { suitePlatform } from '../support/suite-platform';
 import type { Customer } from '../support/storefront';
-import { launchBrowser, newContext, screenshot, watchPage } from './browser';
+import { newContext, screenshot, suiteBrowser, watchPage } from './browser';
 
 /**
  * The storefront in Chromium against a real platform (five services as processes, the pages
@@ -11,18 +11,10 @@ import { launchBrowser, newContext, screenshot, watchPage } from './browser';
 jest.setTimeout(45_000);
 
 const suite = suitePlatform();
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ browser, close: closeBrowser } = await launchBrowser());
-}, 30_000);
-afterAll(async () => {
-  await closeBrowser?.();
-});
+const chromium = suiteBrowser();
 
 async function signedIn(customer: Customer, options: { locale?: string; phone?: boolean } = {}) {
-  const context = await newContext(browser, suite.platform.gatewayUrl, options);
+  const context = await newContext(chromium.browser, suite.platform.gatewayUrl, options);
   const page = await context.newPage();
   const problems = watchPage(page);
   await page.goto('/signin?next=/');

@@ -1,4 +1,4 @@
-import { ReactNode, useEffect, useRef, useState } from 'react';
+import { FormEvent, ReactNode, useEffect, useRef, useState } from 'react';
 import { ApiError } from './api';
 import { useI18n } from './i18n';
 
@@ -94,5 +94,55 @@ export function Loading() {
     <p className="muted" role="status">
       {t('loading')}
     </p>
+  );
+}
+
+/**
+ * The sign-in form of both pages: `signIn` tries the email and password and answers the
+ * message to show, or null once signed in.
+ */
+export function SignInForm({
+  title,
+  signIn,
+}: {
+  title: string;
+  signIn: (email: string, password: string) => Promise<string | null>;
+}) {
+  const { t } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      setError(await signIn(String(form.get('email')), String(form.get('password'))));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="narrow">
+      <PageTitle>{title}</PageTitle>
+      <form onSubmit={submit} className="stack">
+        <label>
+          {t('email')}
+          <input name="email" type="email" autoComplete="username" required />
+        </label>
+        <label>
+          {t('password')}
+          <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {t('signIn')}
+        </button>
+      </form>
+    </section>
   );
 }

@@ -13,7 +13,7 @@ import {
   WalletEntry,
   Page,
 } from '../api';
-import { ErrorNote, Loading, PageTitle, useDate, useMoney, usePoll } from '../common';
+import { ErrorNote, Loading, PageTitle, SignInForm, useDate, useMoney, usePoll } from '../common';
 import { LanguageSwitch, useI18n } from '../i18n';
 import { Link, match } from '../router';
 import { WalletTable } from '../store/StoreApp';
@@ -69,47 +69,24 @@ export function ConsoleApp({ path }: { path: string }) {
 
 function OperatorSignIn() {
   const { t } = useI18n();
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setError(null);
+  const signInAsOperator = async (email: string, password: string): Promise<string | null> => {
     try {
-      await signIn('operator', String(form.get('email')), String(form.get('password')));
-      // A customer's token is refused by /admin: say so rather than showing empty pages.
-      try {
-        await get('/admin/sagas?limit=1', 'operator');
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 403) {
-          signOut('operator');
-          setError(t('notOperator'));
-        }
-      }
+      await signIn('operator', email, password);
     } catch (e) {
-      setError(e instanceof ApiError && e.code === 'LOGIN_THROTTLED' ? t('throttled') : t('signInFailed'));
+      return e instanceof ApiError && e.code === 'LOGIN_THROTTLED' ? t('throttled') : t('signInFailed');
     }
+    // A customer's token is refused by /admin: say so rather than showing empty pages.
+    try {
+      await get('/admin/sagas?limit=1', 'operator');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 403) {
+        signOut('operator');
+        return t('notOperator');
+      }
+    }
+    return null;
   };
-  return (
-    <section className="narrow">
-      <PageTitle>{t('operatorSignIn')}</PageTitle>
-      <form onSubmit={submit} className="stack">
-        <label>
-          {t('email')}
-          <input name="email" type="email" autoComplete="username" required />
-        </label>
-        <label>
-          {t('password')}
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <button type="submit">{t('signIn')}</button>
-      </form>
-    </section>
-  );
+  return <SignInForm title={t('operatorSignIn')} signIn={signInAsOperator} />;
 }
 
 export function SagaBadge({ status }: { status: string }) {

@@ -1,4 +1,4 @@
-import { FormEvent, ReactNode, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { ReactNode, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import {
   ApiError,
   get,
@@ -13,7 +13,7 @@ import {
   signOut,
   WalletEntry,
 } from '../api';
-import { ErrorNote, Loading, PageTitle, useDate, useMoney, usePoll } from '../common';
+import { ErrorNote, Loading, PageTitle, SignInForm, useDate, useMoney, usePoll } from '../common';
 import { dynamicKey, LanguageSwitch, useI18n } from '../i18n';
 import { Link, match, navigate } from '../router';
 import { attemptFor, cartActions, cartLines, endAttempt, useCart } from './cart';
@@ -78,51 +78,17 @@ export function StoreApp({ path }: { path: string }) {
 
 function SignIn({ next }: { next: string }) {
   const { t } = useI18n();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
+  const signInAsCustomer = async (email: string, password: string): Promise<string | null> => {
     try {
-      await signIn('customer', String(form.get('email')), String(form.get('password')));
-      if (location.pathname === '/signin') navigate(next.startsWith('/') ? next : '/', true);
+      await signIn('customer', email, password);
     } catch (e) {
-      setError(
-        e instanceof ApiError && e.code === 'LOGIN_THROTTLED'
-          ? t('throttled')
-          : e instanceof ApiError && e.status === 401
-            ? t('signInFailed')
-            : String((e as ApiError).detail ?? e),
-      );
-    } finally {
-      setBusy(false);
+      if (e instanceof ApiError && e.code === 'LOGIN_THROTTLED') return t('throttled');
+      return e instanceof ApiError && e.status === 401 ? t('signInFailed') : String((e as ApiError).detail ?? e);
     }
+    if (location.pathname === '/signin') navigate(next.startsWith('/') ? next : '/', true);
+    return null;
   };
-  return (
-    <section className="narrow">
-      <PageTitle>{t('signIn')}</PageTitle>
-      <form onSubmit={submit} className="stack">
-        <label>
-          {t('email')}
-          <input name="email" type="email" autoComplete="username" required />
-        </label>
-        <label>
-          {t('password')}
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {t('signIn')}
-        </button>
-      </form>
-    </section>
-  );
+  return <SignInForm title={t('signIn')} signIn={signInAsCustomer} />;
 }
 
 function Availability({ product }: { product: Product }) {
