@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { APP_SERVICES, readEnvExample, variablesReadBy } from './env-example';
+import { APP_SERVICES, natsServerVariables, readEnvExample, variablesReadBy } from './env-example';
 
 const ROOT = resolve(__dirname, '..', '..');
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
@@ -129,12 +129,6 @@ const services = compose.services;
 const environments = Object.fromEntries(
   Object.entries(services).map(([name, service]) => [name, keyValues(service.environment)]),
 );
-
-/** The passwords deploy/nats/authorization.conf reads from the server's environment. */
-function natsServerVariables(): string[] {
-  const authorization = readFileSync(join(ROOT, 'deploy', 'nats', 'authorization.conf'), 'utf8');
-  return [...authorization.matchAll(/password:\s*\$([A-Z_]+)/g)].map((match) => match[1]);
-}
 
 describe('the .env.example reader used by these tests', () => {
   it('finds the shared, port, database and gateway variables', () => {

@@ -43,3 +43,12 @@ export function variablesReadBy(service: AppService, example: ExampleVariable[])
     })
     .map((variable) => variable.name);
 }
+
+/** The passwords deploy/nats/authorization.conf reads from the NATS server's environment. */
+export function natsServerVariables(): string[] {
+  const authorization = readFileSync(
+    join(resolve(__dirname, '..', '..'), 'deploy', 'nats', 'authorization.conf'),
+    'utf8',
+  );
+  return [...authorization.matchAll(/password:\s*\$([A-Z_]+)/g)].map((match) => match[1]);
+}

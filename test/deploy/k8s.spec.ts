@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { DEFAULT_INTERNAL_PORT, DEFAULT_PORTS } from '../../libs/platform/src/config/service-config';
-import { APP_SERVICES, readEnvExample, variablesReadBy } from './env-example';
+import { APP_SERVICES, natsServerVariables, readEnvExample, variablesReadBy } from './env-example';
 import type { AppService } from './env-example';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -552,7 +552,7 @@ describe.each(BUILDS)('overlay %s: NATS authorization', (_overlay, build) => {
   });
 
   it("gives the server each user's password from the Secret, the same key as the user's service", () => {
-    const needed = [...files['authorization.conf'].matchAll(/password:\s*\$([A-Z_]+)/g)].map((m) => m[1]);
+    const needed = natsServerVariables();
     expect(needed.sort()).toEqual(
       [...APP_SERVICES.map((s) => `${s.toUpperCase()}_NATS_PASSWORD`), 'NATS_ADMIN_PASSWORD'].sort(),
     );
