@@ -12,7 +12,7 @@ export interface ApiResponse<T = Record<string, unknown>> {
  * fixture builder per concept (a customer with a funded wallet, a product with stock, a coupon).
  */
 export class Storefront {
-  private operatorToken?: { token: string; at: number };
+  private operatorToken?: { token: Promise<string>; at: number };
 
   /** `operator`: the operator account, the development one of .env.example unless told. */
   constructor(
@@ -50,11 +50,17 @@ export class Storefront {
     return response.body.accessToken;
   }
 
-  /** The operator's token, renewed well before it expires (JWT_TTL_SECONDS is 900 by default). */
+  /**
+   * The operator's token, renewed well before it expires (JWT_TTL_SECONDS is 900 by default).
+   * Concurrent callers share one login: the gateway counts a login as failed until it succeeds,
+   * so a burst of parallel logins of one account is throttled (LOGIN_THROTTLED).
+   */
   async operator(): Promise<string> {
     if (!this.operatorToken || Date.now() - this.operatorToken.at > 5 * 60_000) {
       const { email, password } = this.operatorAccount;
-      this.operatorToken = { token: await this.login(email, password), at: Date.now() };
+      const token = this.login(email, password);
+      this.operatorToken = { token, at: Date.now() };
+      token.catch(() => this.operatorToken?.token === token && (this.operatorToken = undefined));
     }
     return this.operatorToken.token;
   }
