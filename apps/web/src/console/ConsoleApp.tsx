@@ -460,9 +460,10 @@ function Live() {
   }, []);
   const last = samples.at(-1);
   const first = samples.find((s) => last && last.at - s.at <= 60_000) ?? samples[0];
+  // A count can also fall (retention removes old sagas, a retried saga leaves PARKED): a rate is never below 0.
   const perMinute = (pick: (s: Sample) => number) => {
     if (!first || !last || last === first) return '—';
-    return ((pick(last) - pick(first)) * (60_000 / (last.at - first.at))).toFixed(1);
+    return Math.max(0, (pick(last) - pick(first)) * (60_000 / (last.at - first.at))).toFixed(1);
   };
   const sum = (s: Sample) => Object.values(s.byStatus).reduce((a, b) => a + b, 0);
   const of = (status: string) => (s: Sample) => s.byStatus[status] ?? 0;
@@ -479,7 +480,7 @@ function Live() {
       <ErrorNote error={error} />
       <ul className="counters" aria-live="polite">
         {counters.map((c) => (
-          <li key={c.id} data-counter={c.id}>
+          <li key={c.id} data-counter={c.id} data-value={c.value}>
             <span className="counter-value">{c.value}</span>
             <span>
               {c.label} / {t('perMinute').toLowerCase()}
