@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { PaymentCommands } from '@zhongtai/contracts';
 import { failure, SagaCommandHandler, success } from '@zhongtai/saga';
 import type { OutputOf, ParticipantContext, PayloadOf, ReasonOf, StepResult } from '@zhongtai/saga';
-import { MERCHANT_ACCOUNT } from '../ledger/ledger-accounts';
+import { isUUID } from 'class-validator';
+import { MERCHANT_ACCOUNT, walletAccountId } from '../ledger/ledger-accounts';
 import { postEntries } from '../ledger/post-entries';
-import { findWallet } from '../wallets/wallet-accounts';
 
 type Charge = typeof PaymentCommands.charge;
 
@@ -33,15 +33,15 @@ export class PaymentChargeHandler {
       return failure('PAYMENT_DECLINED', 'the amount is not a whole number of cents');
     }
     if (amountCents === 0) return success({ postingId: NO_POSTING });
-    const wallet = await findWallet(manager, customerId);
-    if (!wallet) return failure('PAYMENT_DECLINED', 'the customer has no wallet');
+    if (!isUUID(customerId)) return failure('PAYMENT_DECLINED', 'the customer has no wallet');
 
+    const wallet = walletAccountId(customerId);
     const outcome = await postEntries(manager, {
       kind: 'CHARGE',
       reference: orderId,
       customerId,
       entries: [
-        { accountId: wallet.id, amountCents: -amountCents },
+        { accountId: wallet, amountCents: -amountCents },
         { accountId: MERCHANT_ACCOUNT, amountCents },
       ],
     });
@@ -50,6 +50,8 @@ export class PaymentChargeHandler {
         return success({ postingId: outcome.postingId });
       case 'insufficient-funds':
         return failure('INSUFFICIENT_FUNDS');
+      case 'no-account':
+        return failure('PAYMENT_DECLINED', 'the customer has no wallet');
       case 'already-posted': {
         const { posting } = outcome;
         if (posting.customerId !== customerId || posting.amountCents !== amountCents) {

@@ -30,9 +30,13 @@ export class PaymentRefundHandler {
         { accountId: walletAccountId(charge.customerId), amountCents: charge.amountCents },
       ],
     });
+    // The merchant received this charge, from this wallet, and nothing else takes money out of
+    // it: a broken invariant, not a refusal.
     if (outcome.status === 'insufficient-funds') {
-      // The merchant received this charge and nothing else takes money out of it: a broken invariant, not a refusal.
       throw new Error(`the merchant account cannot return the charge of order ${orderId}`);
+    }
+    if (outcome.status === 'no-account') {
+      throw new Error(`the wallet ${outcome.accountId} that paid order ${orderId} is gone`);
     }
     return success();
   }

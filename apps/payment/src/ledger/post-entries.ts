@@ -8,7 +8,7 @@ export interface PostingRequest {
   kind: PostingKind;
   /** Unique within the kind: the order for a charge or a refund, the operator's reference for a credit. */
   reference: string;
-  /** The customer whose wallet the posting concerns. */
+  /** The customer whose wallet the posting concerns (a UUID). */
   customerId: string;
   entries: EntryLine[];
 }
@@ -18,53 +18,73 @@ export type PostingOutcome =
   /** A posting of this kind and reference exists already (it is returned): nothing was moved. */
   | { status: 'already-posted'; posting: Posting }
   /** The entry would take this account below zero: nothing was written. */
-  | { status: 'insufficient-funds'; accountId: string };
+  | { status: 'insufficient-funds'; accountId: string }
+  /** No account has this id: nothing was written. */
+  | { status: 'no-account'; accountId: string };
+
+/**
+ * One statement: the accounts are locked in lock order and judged on their locked rows (does
+ * each exist, can each afford its entry); only if all can is the posting inserted (once per
+ * kind and reference), and only with it the balances moved and the entries written. So a
+ * refused posting writes nothing, with no savepoint to roll back to, in one round trip. The
+ * accounts' CHECK constraints stay the last line of defence against an overdraft.
+ */
+const POST = `
+  WITH line AS (
+    SELECT * FROM unnest($5::text[], $6::bigint[]) WITH ORDINALITY AS line (account_id, amount_cents, position)),
+  locked AS MATERIALIZED (
+    SELECT a.id, a.kind, a.balance_cents, line.amount_cents, line.position FROM line JOIN accounts a ON a.id = line.account_id
+    ORDER BY line.position FOR UPDATE OF a),
+  verdict AS (
+    SELECT
+      (SELECT array_agg(line.account_id ORDER BY line.position) FROM line
+        WHERE NOT EXISTS (SELECT 1 FROM locked WHERE locked.id = line.account_id)) AS missing,
+      (SELECT array_agg(id ORDER BY position) FROM locked
+        WHERE NOT (amount_cents > 0 OR kind = 'FUNDING' OR balance_cents + amount_cents >= 0)) AS short),
+  posting AS (
+    INSERT INTO postings (id, kind, reference, customer_id, amount_cents)
+    SELECT $1, $2, $3, $4, $7 FROM verdict WHERE missing IS NULL AND short IS NULL
+    ON CONFLICT (kind, reference) DO NOTHING RETURNING id),
+  moved AS (
+    UPDATE accounts a SET balance_cents = a.balance_cents + line.amount_cents FROM line, posting
+    WHERE a.id = line.account_id),
+  entry AS (
+    INSERT INTO ledger_entries (posting_id, account_id, amount_cents)
+    SELECT posting.id, line.account_id, line.amount_cents FROM posting, line ORDER BY line.position)
+  SELECT (SELECT id FROM posting) AS posted, missing, short FROM verdict`;
+
+interface PostRow {
+  posted: string | null;
+  missing: string[] | null;
+  short: string[] | null;
+}
 
 /**
  * Posts a balanced set of entries once per (kind, reference), in the caller's transaction: the
  * posting, its entries and the accounts' balances, or nothing at all. A debit only applies while
- * the account can afford it (a conditional update, evaluated on the locked row), so concurrent
- * postings can never overdraw a wallet or the merchant; the funding account alone may go negative.
+ * the account can afford it, judged on its locked row, so concurrent postings can never overdraw
+ * a wallet or the merchant; the funding account alone may go negative. Accounts are locked in
+ * one order (lockOrder) by every posting, so two postings never deadlock each other.
  */
 export async function postEntries(manager: EntityManager, request: PostingRequest): Promise<PostingOutcome> {
   const amountCents = amountMoved(request.entries);
   const { kind, reference, customerId } = request;
-
-  await manager.query('SAVEPOINT ledger_posting');
-  const inserted: { id: string }[] = await manager.query(
-    `INSERT INTO postings (id, kind, reference, customer_id, amount_cents) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (kind, reference) DO NOTHING RETURNING id`,
-    [randomUUID(), kind, reference, customerId, amountCents],
-  );
-  if (inserted.length === 0) {
-    await manager.query('RELEASE SAVEPOINT ledger_posting');
-    return { status: 'already-posted', posting: await manager.findOneByOrFail(Posting, { kind, reference }) };
-  }
-  const postingId = inserted[0].id;
-
   const entries = [...request.entries].sort((a, b) => lockOrder(a.accountId, b.accountId));
-  await manager.query(
-    `INSERT INTO ledger_entries (posting_id, account_id, amount_cents)
-     SELECT $1, account_id, amount_cents FROM unnest($2::text[], $3::bigint[]) AS line (account_id, amount_cents)`,
-    [postingId, entries.map((entry) => entry.accountId), entries.map((entry) => entry.amountCents)],
-  );
-  for (const entry of entries) {
-    if (!(await applyToBalance(manager, entry))) {
-      await manager.query('ROLLBACK TO SAVEPOINT ledger_posting');
-      await manager.query('RELEASE SAVEPOINT ledger_posting');
-      return { status: 'insufficient-funds', accountId: entry.accountId };
-    }
-  }
-  await manager.query('RELEASE SAVEPOINT ledger_posting');
-  return { status: 'posted', postingId };
-}
-
-/** False when the account cannot afford the debit; the account's CHECK constraints stay the last line of defence. */
-async function applyToBalance(manager: EntityManager, entry: EntryLine): Promise<boolean> {
-  const [, updated]: [unknown[], number] = await manager.query(
-    `UPDATE accounts SET balance_cents = balance_cents + $2::bigint
-     WHERE id = $1 AND ($2::bigint > 0 OR kind = 'FUNDING' OR balance_cents + $2::bigint >= 0)`,
-    [entry.accountId, entry.amountCents],
-  );
-  return updated === 1;
+  const [row]: PostRow[] = await manager.query(POST, [
+    randomUUID(),
+    kind,
+    reference,
+    customerId,
+    entries.map((entry) => entry.accountId),
+    entries.map((entry) => entry.amountCents),
+    amountCents,
+  ]);
+  if (row.posted) return { status: 'posted', postingId: row.posted };
+  // Refused or raced: a posting made for this reference is the answer either way, also one that
+  // committed while this statement waited for the accounts' locks (so read again, not in its snapshot).
+  const posting = await manager.findOneBy(Posting, { kind, reference });
+  if (posting) return { status: 'already-posted', posting };
+  if (row.missing) return { status: 'no-account', accountId: row.missing[0] };
+  if (!row.short) throw new Error(`posting ${kind} ${reference} neither made, refused nor found`);
+  return { status: 'insufficient-funds', accountId: row.short[0] };
 }

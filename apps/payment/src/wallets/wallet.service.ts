@@ -56,8 +56,8 @@ export class WalletService {
           { accountId: walletId, amountCents },
         ],
       });
-      if (outcome.status === 'insufficient-funds') {
-        throw new Error(`a credit was refused by ${outcome.accountId}: only the funding account is debited`);
+      if (outcome.status === 'insufficient-funds' || outcome.status === 'no-account') {
+        throw new Error(`a credit was refused (${outcome.status} ${outcome.accountId}): the wallet was just opened`);
       }
       if (
         outcome.status === 'already-posted' &&
