@@ -6,7 +6,7 @@ import type { ParticipantContext, PayloadOf, ReasonOf, StepResult } from '@zhong
 import type { EntityManager } from 'typeorm';
 import type { Reservation } from './reservation.entity';
 import { reservationLines } from './reservation-lines';
-import { findReservation, recordReservation } from './reservation-store';
+import { findReservation, findReservationOrFail, recordReservation } from './reservation-store';
 import { lockAvailableStock, moveStock } from './stock-movements';
 
 type Reserve = typeof InventoryCommands.reserve;
@@ -19,18 +19,22 @@ export class InventoryReserveHandler {
    * The products are locked (in sku order) and checked before anything is written, so a
    * refusal leaves no trace even without the barrier's savepoint, and no two reservations can
    * both take the last unit: the second waits for the lock and then sees what the first took.
+   * An order's reservation is looked for only when it may exist (the insert found one, or the
+   * stock is refused: an order that holds its stock keeps it), not before every reservation.
    */
   @SagaCommandHandler(InventoryCommands.reserve)
   async reserve({ orderId, lines }: PayloadOf<Reserve>, { manager }: ParticipantContext): Promise<ReserveResult> {
-    const existing = await findReservation(manager, orderId);
-    if (existing) return this.alreadyReserved(existing);
-
     const wanted = reservationLines(lines);
     const refusal = await this.refusal(manager, wanted);
-    if (refusal) return refusal;
+    if (refusal) {
+      const existing = await findReservation(manager, orderId);
+      return existing ? this.alreadyReserved(existing) : refusal;
+    }
+    const reservationId = await recordReservation(manager, orderId, wanted);
+    if (!reservationId) return this.alreadyReserved(await findReservationOrFail(manager, orderId));
 
     await moveStock(manager, 'hold', wanted);
-    return success({ reservationId: await recordReservation(manager, orderId, wanted) });
+    return success({ reservationId });
   }
 
   private async refusal(manager: EntityManager, wanted: OrderLine[]): Promise<ReserveResult | undefined> {

@@ -7,11 +7,22 @@ export function findReservation(manager: EntityManager, orderId: string): Promis
   return manager.findOneBy(Reservation, { orderId });
 }
 
-/** Records what an order holds; returns the reservation's id. */
-export async function recordReservation(manager: EntityManager, orderId: string, lines: OrderLine[]): Promise<string> {
-  const id = randomUUID();
-  await manager.insert(Reservation, { id, orderId, status: 'RESERVED', lines });
-  return id;
+export function findReservationOrFail(manager: EntityManager, orderId: string): Promise<Reservation> {
+  return manager.findOneByOrFail(Reservation, { orderId });
+}
+
+/** Records what an order holds; returns the reservation's id, or undefined if the order has one already. */
+export async function recordReservation(
+  manager: EntityManager,
+  orderId: string,
+  lines: OrderLine[],
+): Promise<string | undefined> {
+  const rows: { id: string }[] = await manager.query(
+    `INSERT INTO reservations (id, order_id, status, lines) VALUES ($1, $2, 'RESERVED', $3)
+     ON CONFLICT (order_id) DO NOTHING RETURNING id`,
+    [randomUUID(), orderId, JSON.stringify(lines)],
+  );
+  return rows[0]?.id;
 }
 
 /**
