@@ -59,6 +59,7 @@ export class SagaRuntime {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly background = new Set<Promise<unknown>>();
   private stopping = false;
+  private stopRemembering?: () => void;
   private readonly deliveryHook?: DeliveryHook;
 
   constructor(private readonly options: SagaRuntimeOptions) {
@@ -106,6 +107,7 @@ export class SagaRuntime {
       topology,
     );
     this.relay.start();
+    this.stopRemembering ??= this.orchestrator.listen();
     const js = jetstream(nats);
     const concurrency = this.options.concurrency ?? 64;
     if (participates) {
@@ -152,6 +154,8 @@ export class SagaRuntime {
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await Promise.all(this.background);
     await this.relay.stop();
+    this.stopRemembering?.();
+    this.stopRemembering = undefined;
   }
 
   /** Drives every saga past its deadline, batch after batch. */

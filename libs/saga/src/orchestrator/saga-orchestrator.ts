@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { AfterCommit } from '../after-commit';
 import type { StepResult } from '../definition/command';
 import type { AnySagaDefinition, SagaDefinition } from '../definition/saga-definition';
 import { crashPoint } from '../crash-points';
@@ -43,6 +44,12 @@ export class SagaOrchestrator {
   private readonly logger = new Logger('SagaOrchestrator');
   private readonly definitions = new Map<string, SagaDefinition<unknown>>();
   private readonly recent = new RecentInstances(RECENT_INSTANCES);
+  /**
+   * Instances written in a caller's or the sweeper's transaction (a start, a deadline, a
+   * re-drive), remembered once that transaction has committed: the reply to a checkout's first
+   * command then needs no read of the row it was started with.
+   */
+  private readonly committed = new AfterCommit<SagaInstance>('saga instances written in a transaction');
   /** Autocommit writes of replies, grouped under load (see sagaStore.writeMany). */
   private readonly transitions: GroupCommit<InstanceWrite, boolean>;
   /** Transitions that end a saga, each with its hooks, grouped into transactions under load. */
@@ -72,6 +79,11 @@ export class SagaOrchestrator {
       GROUPS_IN_FLIGHT,
       SAGAS_PER_GROUP,
     );
+  }
+
+  /** Remembers what committed transactions wrote (see `committed`); returns the function that stops. */
+  listen(): () => void {
+    return this.committed.listen(this.dataSource, (instances) => instances.forEach((i) => this.recent.remember(i)));
   }
 
   /** Registers a definition; several versions of one saga may be registered at once. */
@@ -197,6 +209,14 @@ export class SagaOrchestrator {
   private async writeLocked(manager: EntityManager, instance: SagaInstance, next: Transition): Promise<void> {
     if (!(await this.writeIn(manager, instance, next))) {
       throw new Error(`saga ${instance.id} changed although it was locked`);
+    }
+    if (!next.ended) {
+      this.committed.add(manager, {
+        ...instance,
+        state: next.state,
+        version: instance.version + 1,
+        updatedAt: new Date(),
+      });
     }
     this.record(instance, next);
   }
