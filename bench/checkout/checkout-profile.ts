@@ -65,11 +65,12 @@ async function streamSequences(jsm: JetStreamManager, prefix: string): Promise<R
   return sequences;
 }
 
-function sqlCounts(dir: string): Record<string, Record<string, number>> {
+/** The counts the preloaded counter wrote: by first word, or (`statements`) by text. */
+function sqlCounts(dir: string, file = ''): Record<string, Record<string, number>> {
   const counts: Record<string, Record<string, number>> = {};
   for (const service of ALL_SERVICES) {
     try {
-      counts[service] = JSON.parse(readFileSync(path.join(dir, `${service}.json`), 'utf8'));
+      counts[service] = JSON.parse(readFileSync(path.join(dir, `${service}${file}.json`), 'utf8'));
     } catch {
       counts[service] = {};
     }
@@ -148,6 +149,7 @@ async function profile(): Promise<{ report: PublishableReport; markdown: string 
     const jsm = await jetstreamManager(nats);
     const streamsBefore = await streamSequences(jsm, prefix);
     const sqlBefore = sqlCounts(countDir);
+    const statementsBefore = sqlCounts(countDir, '.statements');
     const txBefore = await stack.transactions();
     const cpuBefore = await stack.cpu();
     counting = true;
@@ -161,6 +163,7 @@ async function profile(): Promise<{ report: PublishableReport; markdown: string 
     const cpuAfter = await stack.cpu();
     const txAfter = await stack.transactions();
     const sqlAfter = sqlCounts(countDir);
+    const statementsAfter = sqlCounts(countDir, '.statements');
     for (const [stream, seq] of Object.entries(await streamSequences(jsm, prefix))) {
       messages[`saga messages on ${stream.slice(prefix.length + 1)}`] = seq - (streamsBefore[stream] ?? 0);
     }
@@ -185,6 +188,13 @@ async function profile(): Promise<{ report: PublishableReport; markdown: string 
       const total = kinds.reduce((sum, kind) => sum + delta(kind), 0);
       return [service, ...kinds.map((kind) => per(delta(kind))), per(total)];
     });
+    const statementRows = DATABASE_SERVICES.flatMap((service) =>
+      Object.entries(statementsAfter[service] ?? {})
+        .map(([text, n]) => [service, per(n - (statementsBefore[service]?.[text] ?? 0)), text] as const)
+        .filter(([, n]) => n >= 0.05)
+        .sort((a, b) => b[1] - a[1])
+        .map(([s, n, text]) => [s, n, `\`${text.replace(/\|/g, '\\|')}\``]),
+    );
     const commits = DATABASE_SERVICES.map(
       (service) => [service, per((txAfter[service]?.commits ?? 0) - (txBefore[service]?.commits ?? 0))] as const,
     );
@@ -213,6 +223,10 @@ async function profile(): Promise<{ report: PublishableReport; markdown: string 
       'SQL statements sent, by service and first word:',
       '',
       formatTable(['service', ...kinds, 'total'], sqlRows),
+      '',
+      'The statements, by service and text (the first 100 characters), at least 0.05 per checkout:',
+      '',
+      formatTable(['service', 'per checkout', 'statement'], statementRows),
       '',
       `PostgreSQL commits: ${commits.map(([s, n]) => `${s} ${n}`).join(', ')}; ` +
         `${per(commits.reduce((sum, [, n]) => sum + n * paid, 0))} in all.`,
