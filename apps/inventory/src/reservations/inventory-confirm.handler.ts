@@ -3,7 +3,6 @@ import { InventoryCommands } from '@zhongtai/contracts';
 import { SagaCommandHandler, success } from '@zhongtai/saga';
 import type { ParticipantContext, PayloadOf, StepResult } from '@zhongtai/saga';
 import { findReservation, moveReservation } from './reservation-store';
-import { moveStock } from './stock-movements';
 
 type Confirm = typeof InventoryCommands.confirm;
 
@@ -19,11 +18,7 @@ export class InventoryConfirmHandler {
    */
   @SagaCommandHandler(InventoryCommands.confirm)
   async confirm({ orderId }: PayloadOf<Confirm>, { manager }: ParticipantContext): Promise<StepResult<void, never>> {
-    const lines = await moveReservation(manager, orderId, 'RESERVED', 'COMMITTED');
-    if (lines) {
-      await moveStock(manager, 'sell', lines);
-      return success();
-    }
+    if (await moveReservation(manager, orderId, 'RESERVED', 'COMMITTED', 'sell')) return success();
     const reservation = await findReservation(manager, orderId);
     if (reservation?.status === 'COMMITTED') return success();
     throw new Error(`order ${orderId} has no held stock to sell (reservation ${reservation?.status ?? 'missing'})`);

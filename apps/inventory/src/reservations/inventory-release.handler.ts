@@ -3,7 +3,6 @@ import { InventoryCommands } from '@zhongtai/contracts';
 import { SagaCommandHandler, success } from '@zhongtai/saga';
 import type { ParticipantContext, PayloadOf, StepResult } from '@zhongtai/saga';
 import { moveReservation } from './reservation-store';
-import { moveStock } from './stock-movements';
 
 type Release = typeof InventoryCommands.release;
 
@@ -16,8 +15,7 @@ export class InventoryReleaseHandler {
    */
   @SagaCommandHandler(InventoryCommands.release)
   async release({ orderId }: PayloadOf<Release>, { manager }: ParticipantContext): Promise<StepResult<void, never>> {
-    const lines = await moveReservation(manager, orderId, 'RESERVED', 'RELEASED');
-    if (lines) await moveStock(manager, 'release', lines);
+    await moveReservation(manager, orderId, 'RESERVED', 'RELEASED', 'release');
     return success();
   }
 }

@@ -2,6 +2,7 @@ import type { OrderLine } from '@zhongtai/contracts';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Reservation, ReservationStatus } from './reservation.entity';
+import { movementStatement, requireMoved, StockMovement } from './stock-movements';
 
 export function findReservation(manager: EntityManager, orderId: string): Promise<Reservation | null> {
   return manager.findOneBy(Reservation, { orderId });
@@ -26,20 +27,27 @@ export async function recordReservation(
 }
 
 /**
- * Moves an order's reservation from one status to another and returns its lines, or null when
- * there is no reservation in `from` (never made, or already moved on). The row lock taken here
- * serialises every step on one order, so each transition happens once.
+ * Moves an order's reservation from one status to another and its stock by `movement`, in one
+ * statement; false when there is no reservation in `from` (never made, or already moved on),
+ * and then nothing moves. The row lock taken on the reservation serialises every step on one
+ * order, so each transition happens once.
  */
 export async function moveReservation(
   manager: EntityManager,
   orderId: string,
   from: ReservationStatus,
   to: ReservationStatus,
-): Promise<OrderLine[] | null> {
-  const [rows]: [{ lines: OrderLine[] }[], number] = await manager.query(
-    `UPDATE reservations SET status = $3, updated_at = now()
-     WHERE order_id = $1 AND status = $2 RETURNING lines`,
-    [orderId, from, to],
-  );
-  return rows[0]?.lines ?? null;
+  movement: StockMovement,
+): Promise<boolean> {
+  const lines = `reservation AS (
+       UPDATE reservations SET status = $3, updated_at = now() WHERE order_id = $1 AND status = $2 RETURNING lines),
+     line AS (
+       SELECT l.sku, l.quantity FROM reservation, jsonb_to_recordset(reservation.lines) AS l (sku text, quantity integer))`;
+  const [result]: { lines: number; moved: number }[] = await manager.query(movementStatement(movement, lines), [
+    orderId,
+    from,
+    to,
+  ]);
+  requireMoved(movement, result, `the reservation of order ${orderId}`);
+  return result.lines > 0;
 }

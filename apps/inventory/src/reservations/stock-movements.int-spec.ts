@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InventoryTestKit } from '../testing/inventory-test-kit';
 import { moveStock, StockMovement } from './stock-movements';
 
@@ -43,5 +44,20 @@ describe('stock movements refuse what the counters do not allow', () => {
     await move('release', sku, 1);
     await move('restock', sku, 1);
     expect(await kit.stockOf(sku)).toEqual({ sku, stockOnHand: 5, reserved: 0, sold: 0, available: 5 });
+  });
+
+  it('moves neither a reservation nor its stock when the counters disagree with it', async () => {
+    const sku = await kit.productWithStock(5);
+    const orderId = randomUUID();
+    await kit.reserve(orderId, [{ sku, quantity: 2 }]);
+    // A hand edit: the counters no longer hold what the reservation says it holds.
+    await kit.dataSource.query('UPDATE products SET reserved = 1 WHERE sku = $1', [sku]);
+    const counters = await kit.stockOf(sku);
+
+    await expect(kit.confirm(orderId)).rejects.toThrow(
+      `cannot sell the reservation of order ${orderId}: stock disagrees with reservations`,
+    );
+    expect(await kit.stockOf(sku)).toEqual(counters);
+    expect((await kit.reservationOf(orderId))?.status).toBe('RESERVED');
   });
 });

@@ -37,24 +37,37 @@ const MOVEMENTS = {
 export type StockMovement = keyof typeof MOVEMENTS;
 
 /**
- * Applies a movement to every line (each sku once) in one statement. Callers have already
- * decided that the movement is allowed, so a line it cannot apply to means the counters
- * disagree with the reservations: that is a bug, and it throws (rolling the whole transaction
- * back). The products are locked first, in sku order as `lockAvailableStock` locks them, so
- * that concurrent movements of orders naming the same skus queue instead of deadlocking.
+ * The statement of a movement, after CTEs that give its lines (`line`: sku, quantity): the
+ * products are locked first, in sku order as `lockAvailableStock` locks them, so that
+ * concurrent movements of orders naming the same skus queue instead of deadlocking. It returns
+ * how many lines there were and how many products moved.
  */
-export async function moveStock(manager: EntityManager, movement: StockMovement, lines: OrderLine[]): Promise<void> {
+export function movementStatement(movement: StockMovement, lines: string): string {
   const { set, allowed } = MOVEMENTS[movement];
-  const [, affected]: [unknown[], number] = await manager.query(
-    `WITH locked AS MATERIALIZED (
-       SELECT sku FROM products WHERE sku = ANY($1::text[]) ORDER BY sku COLLATE "C" FOR UPDATE)
-     UPDATE products SET ${set}, updated_at = now()
-     FROM locked JOIN unnest($1::text[], $2::integer[]) AS line (sku, quantity) USING (sku)
-     WHERE products.sku = line.sku AND ${allowed}`,
+  return `WITH ${lines},
+     locked AS MATERIALIZED (
+       SELECT sku FROM products WHERE sku IN (SELECT sku FROM line) ORDER BY sku COLLATE "C" FOR UPDATE),
+     moved AS (
+       UPDATE products SET ${set}, updated_at = now()
+       FROM locked JOIN line USING (sku)
+       WHERE products.sku = line.sku AND ${allowed} RETURNING products.sku)
+     SELECT (SELECT count(*) FROM line)::integer AS lines, (SELECT count(*) FROM moved)::integer AS moved`;
+}
+
+/**
+ * Callers have already decided that the movement is allowed, so a line it cannot apply to
+ * means the counters disagree with the reservations: that is a bug, and it throws (rolling the
+ * whole transaction back).
+ */
+export function requireMoved(movement: StockMovement, result: { lines: number; moved: number }, what: string): void {
+  if (result.moved !== result.lines) throw new Error(`cannot ${movement} ${what}: stock disagrees with reservations`);
+}
+
+/** Applies a movement to every line (each sku once) in one statement; see `movementStatement`. */
+export async function moveStock(manager: EntityManager, movement: StockMovement, lines: OrderLine[]): Promise<void> {
+  const [result]: { lines: number; moved: number }[] = await manager.query(
+    movementStatement(movement, 'line AS (SELECT * FROM unnest($1::text[], $2::integer[]) AS line (sku, quantity))'),
     [lines.map((line) => line.sku), lines.map((line) => line.quantity)],
   );
-  if (affected !== lines.length) {
-    const wanted = lines.map(({ sku, quantity }) => `${quantity} of ${sku}`).join(', ');
-    throw new Error(`cannot ${movement} ${wanted}: stock disagrees with reservations`);
-  }
+  requireMoved(movement, result, lines.map(({ sku, quantity }) => `${quantity} of ${sku}`).join(', '));
 }
