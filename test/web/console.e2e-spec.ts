@@ -91,7 +91,7 @@ it('an operator signs in, finds a checkout saga and sees its timeline on the ser
     await stock.getByRole('button', { name: 'Adjust stock' }).click();
     await stock
       .getByRole('status')
-      .filter({ hasText: `Done: ${sku} ${stockReference}` })
+      .filter({ hasText: `Done: ${sku} ${stockReference}: On hand 18, Reserved 0, 18 available` })
       .waitFor();
     expect((await suite.shop.product(sku)).available).toBe(18);
     const [adjustment] = await suite.platform.query<{ sku: string; delta: number }>(

@@ -535,7 +535,7 @@ function Operations() {
     setStockError(null);
     setStockDone(null);
     try {
-      const answer = await request<Record<string, unknown>>(
+      const answer = await request<{ stockOnHand: number; reserved: number; available: number }>(
         'POST',
         `/admin/products/${encodeURIComponent(sku)}/stock`,
         {
@@ -543,7 +543,10 @@ function Operations() {
           body: { delta: Number(form.get('delta')), reference: String(form.get('reference')) },
         },
       );
-      setStockDone(`${sku} ${String(form.get('reference'))}: ${JSON.stringify(answer.body)}`);
+      const stock = answer.body;
+      setStockDone(
+        `${sku} ${String(form.get('reference'))}: ${t('onHand')} ${stock.stockOnHand}, ${t('reserved')} ${stock.reserved}, ${t('available', { n: stock.available })}`,
+      );
       setStockRef(reference('adj'));
       stats.reload();
     } catch (e) {
