@@ -6,8 +6,8 @@ import type { ParticipantContext, PayloadOf, ReasonOf, StepResult } from '@zhong
 import type { EntityManager } from 'typeorm';
 import type { Reservation } from './reservation.entity';
 import { reservationLines } from './reservation-lines';
-import { findReservation, findReservationOrFail, recordReservation } from './reservation-store';
-import { lockAvailableStock, moveStock } from './stock-movements';
+import { findReservation, findReservationOrFail, holdReservation } from './reservation-store';
+import { lockAvailableStock } from './stock-movements';
 
 type Reserve = typeof InventoryCommands.reserve;
 type ReserveResult = StepResult<{ reservationId: string }, ReasonOf<Reserve>>;
@@ -30,10 +30,8 @@ export class InventoryReserveHandler {
       const existing = await findReservation(manager, orderId);
       return existing ? this.alreadyReserved(existing) : refusal;
     }
-    const reservationId = await recordReservation(manager, orderId, wanted);
+    const reservationId = await holdReservation(manager, orderId, wanted);
     if (!reservationId) return this.alreadyReserved(await findReservationOrFail(manager, orderId));
-
-    await moveStock(manager, 'hold', wanted);
     return success({ reservationId });
   }
 

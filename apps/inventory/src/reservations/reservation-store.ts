@@ -12,19 +12,29 @@ export function findReservationOrFail(manager: EntityManager, orderId: string): 
   return manager.findOneByOrFail(Reservation, { orderId });
 }
 
-/** Records what an order holds; returns the reservation's id, or undefined if the order has one already. */
-export async function recordReservation(
+/**
+ * Records what an order holds and holds that stock, in one statement; returns the
+ * reservation's id, or undefined if the order has a reservation already (then nothing moves).
+ */
+export async function holdReservation(
   manager: EntityManager,
   orderId: string,
   lines: OrderLine[],
 ): Promise<string | undefined> {
-  const rows: { id: string }[] = await manager.query(
-    `INSERT INTO reservations (id, order_id, status, lines) VALUES ($1, $2, 'RESERVED', $3)
-     ON CONFLICT (order_id) DO NOTHING RETURNING id`,
+  const reservation = `reservation AS (
+       INSERT INTO reservations (id, order_id, status, lines) VALUES ($1, $2, 'RESERVED', $3)
+       ON CONFLICT (order_id) DO NOTHING RETURNING id, lines),
+     ${LINES_OF_RESERVATION}`;
+  const [result]: { lines: number; moved: number; id: string | null }[] = await manager.query(
+    movementStatement('hold', reservation, ', (SELECT id FROM reservation) AS id'),
     [randomUUID(), orderId, JSON.stringify(lines)],
   );
-  return rows[0]?.id;
+  requireMoved('hold', result, `the reservation of order ${orderId}`);
+  return result.id ?? undefined;
 }
+
+const LINES_OF_RESERVATION = `line AS (
+       SELECT l.sku, l.quantity FROM reservation, jsonb_to_recordset(reservation.lines) AS l (sku text, quantity integer))`;
 
 /**
  * Moves an order's reservation from one status to another and its stock by `movement`, in one
@@ -41,8 +51,7 @@ export async function moveReservation(
 ): Promise<boolean> {
   const lines = `reservation AS (
        UPDATE reservations SET status = $3, updated_at = now() WHERE order_id = $1 AND status = $2 RETURNING lines),
-     line AS (
-       SELECT l.sku, l.quantity FROM reservation, jsonb_to_recordset(reservation.lines) AS l (sku text, quantity integer))`;
+     ${LINES_OF_RESERVATION}`;
   const [result]: { lines: number; moved: number }[] = await manager.query(movementStatement(movement, lines), [
     orderId,
     from,

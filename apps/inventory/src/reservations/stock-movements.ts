@@ -40,9 +40,9 @@ export type StockMovement = keyof typeof MOVEMENTS;
  * The statement of a movement, after CTEs that give its lines (`line`: sku, quantity): the
  * products are locked first, in sku order as `lockAvailableStock` locks them, so that
  * concurrent movements of orders naming the same skus queue instead of deadlocking. It returns
- * how many lines there were and how many products moved.
+ * how many lines there were and how many products moved (and `select`, columns of the lines' CTEs).
  */
-export function movementStatement(movement: StockMovement, lines: string): string {
+export function movementStatement(movement: StockMovement, lines: string, select = ''): string {
   const { set, allowed } = MOVEMENTS[movement];
   return `WITH ${lines},
      locked AS MATERIALIZED (
@@ -51,7 +51,7 @@ export function movementStatement(movement: StockMovement, lines: string): strin
        UPDATE products SET ${set}, updated_at = now()
        FROM locked JOIN line USING (sku)
        WHERE products.sku = line.sku AND ${allowed} RETURNING products.sku)
-     SELECT (SELECT count(*) FROM line)::integer AS lines, (SELECT count(*) FROM moved)::integer AS moved`;
+     SELECT (SELECT count(*) FROM line)::integer AS lines, (SELECT count(*) FROM moved)::integer AS moved${select}`;
 }
 
 /**
