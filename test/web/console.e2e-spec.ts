@@ -134,12 +134,23 @@ it('a checkout whose stock confirmation fails after the payment parks; with the 
   const customer = await suite.shop.customerWithWallet(10_000);
   // The fault: in the inventory database, selling this sku's reservation fails (the confirm
   // handler's transaction rolls back, as on a broken disk or a bug), until the trigger goes.
+  // A sequence, which no rollback undoes, counts the sales it refused.
   const fault = `fail_sale_${sku.toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+  await suite.platform.query('inventory', `CREATE SEQUENCE ${fault}`);
   await suite.platform.query(
     'inventory',
     `CREATE FUNCTION ${fault}() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN RAISE EXCEPTION 'the test refuses to sell %', TG_ARGV[0]; END $$`,
+     BEGIN PERFORM nextval('${fault}'); RAISE EXCEPTION 'the test refuses to sell %', TG_ARGV[0]; END $$`,
   );
+  const refusals = async () =>
+    Number(
+      (
+        await suite.platform.query<{ n: string }>(
+          'inventory',
+          `SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM ${fault}`,
+        )
+      )[0].n,
+    );
   await suite.platform.query(
     'inventory',
     `CREATE TRIGGER ${fault} BEFORE UPDATE OF status ON reservations FOR EACH ROW
@@ -148,7 +159,7 @@ it('a checkout whose stock confirmation fails after the payment parks; with the 
   const removeFault = () =>
     suite.platform.query(
       'inventory',
-      `DROP TRIGGER IF EXISTS ${fault} ON reservations; DROP FUNCTION IF EXISTS ${fault}()`,
+      `DROP TRIGGER IF EXISTS ${fault} ON reservations; DROP FUNCTION IF EXISTS ${fault}(); DROP SEQUENCE IF EXISTS ${fault}`,
     );
   let close: (() => Promise<void>) | undefined;
   try {
@@ -162,10 +173,12 @@ it('a checkout whose stock confirmation fails after the payment parks; with the 
       timeline: { stepName: string; outcome: string; attempt: number; reason?: string }[];
     };
     const saga = async () => (await suite.shop.admin<Saga>('GET', `/admin/sagas/${id}`)).body;
-    // The first attempt's deadline passes with no reply: the step really fails.
+    // The inventory service tries to sell and fails, and the first attempt's deadline passes with no reply.
     await eventually('confirmReservation timed out once', saga, (s) =>
       s.timeline.some((e) => e.stepName === 'confirmReservation' && e.outcome === 'timed-out'),
     );
+    const refusedBefore = await refusals();
+    expect(refusedBefore).toBeGreaterThanOrEqual(1);
     // Its 25 attempts would take about 100 minutes: each deadline is brought forward to now,
     // with the version bump the library makes on every write, and the orchestrator's sweeper
     // then times the attempt out, sends the next, and parks the saga when they run out.
@@ -201,6 +214,8 @@ it('a checkout whose stock confirmation fails after the payment parks; with the 
         )
       )[0];
     expect(await held()).toEqual({ status: 'RESERVED', reserved: 2, sold: 0, stock: 5 });
+    // The later attempts reached the service and were refused too.
+    expect(await refusals()).toBeGreaterThan(refusedBefore);
     expect(await suite.shop.wallet(customer)).toBe(10_000 - 2_400);
     expect((await suite.shop.admin<{ status: string }>('GET', `/admin/orders/${id}`)).body.status).toBe('PENDING');
 
