@@ -5,9 +5,8 @@ import { failure, SagaCommandHandler, success } from '@zhongtai/saga';
 import type { ParticipantContext, PayloadOf, StepResult } from '@zhongtai/saga';
 import { randomUUID } from 'node:crypto';
 import { judgeEligibility } from '../coupons/coupon-eligibility';
-import { Coupon } from '../coupons/coupon.entity';
-import { heldByCustomer } from './customer-holdings';
-import { CouponRedemption } from './redemption.entity';
+import type { CouponTerms } from '../coupons/coupon-eligibility';
+import { CouponRedemption, HELD_STATUSES } from './redemption.entity';
 
 type LockRequest = PayloadOf<typeof CouponCommands.lock>;
 type LockResult = StepResult<{ discountCents: number }, CouponRefusal>;
@@ -28,16 +27,17 @@ export class CouponLockHandler {
    */
   @SagaCommandHandler(CouponCommands.lock)
   async lock(request: LockRequest, { manager }: ParticipantContext): Promise<LockResult> {
-    const coupon = await manager.findOne(Coupon, {
-      where: { code: request.code },
-      lock: { mode: 'pessimistic_write' },
-    });
-    const earlier = await manager.findOneBy(CouponRedemption, { orderId: request.orderId });
+    const [coupon]: CouponTerms[] = await manager.query(LOCK_COUPON, [request.code]);
+    // Read after the lock, so that they include what the coupon's previous holder committed.
+    const [{ earlier, heldByCustomer }]: { earlier: Earlier | null; heldByCustomer: number }[] = await manager.query(
+      HOLDINGS,
+      [request.orderId, request.code, request.customerId, HELD_STATUSES],
+    );
     if (earlier) return sameLockAgain(earlier, request);
 
-    const eligibility = judgeEligibility(coupon, {
+    const eligibility = judgeEligibility(coupon ?? null, {
       subtotalCents: request.subtotalCents,
-      heldByCustomer: coupon ? await heldByCustomer(manager, coupon.code, request.customerId) : 0,
+      heldByCustomer: coupon ? heldByCustomer : 0,
       now: new Date(),
     });
     if (!eligibility.ok) return failure(eligibility.reason);
@@ -49,29 +49,44 @@ export class CouponLockHandler {
     }
 
     // Under the row lock this always raises held; the condition and the table's CHECK are the backstop.
-    const [, raised]: [unknown[], number] = await manager.query(
-      'UPDATE coupons SET held = held + 1 WHERE code = $1 AND held < max_redemptions',
-      [request.code],
-    );
-    if (raised !== 1) return failure('COUPON_EXHAUSTED');
-    await manager.insert(CouponRedemption, {
-      id: randomUUID(),
-      couponCode: request.code,
-      customerId: request.customerId,
-      orderId: request.orderId,
-      status: 'LOCKED',
-      discountCents: request.discountCents,
-    });
+    const locked: unknown[] = await manager.query(HOLD, [
+      request.code,
+      randomUUID(),
+      request.customerId,
+      request.orderId,
+      request.discountCents,
+    ]);
+    if (locked.length !== 1) return failure('COUPON_EXHAUSTED');
     return success({ discountCents: request.discountCents });
   }
 }
+
+/** The coupon, locked: the locks of one coupon run one at a time. */
+const LOCK_COUPON = `SELECT kind, value, min_subtotal_cents AS "minSubtotalCents", max_redemptions AS "maxRedemptions",
+    per_customer_limit AS "perCustomerLimit", valid_from AS "validFrom", valid_until AS "validUntil", held
+  FROM coupons WHERE code = $1 FOR UPDATE`;
+
+/** The order's redemption, if it has one, and how many of the coupon's redemptions the customer holds. */
+const HOLDINGS = `SELECT
+    (SELECT json_build_object('couponCode', coupon_code, 'status', status, 'discountCents', discount_cents)
+      FROM coupon_redemptions WHERE order_id = $1) AS earlier,
+    (SELECT count(*) FROM coupon_redemptions
+      WHERE coupon_code = $2 AND customer_id = $3 AND status = ANY($4::text[]))::integer AS "heldByCustomer"`;
+
+/** One more redemption held, and the order's redemption LOCKED, together or (no room left) neither. */
+const HOLD = `WITH raised AS (
+    UPDATE coupons SET held = held + 1 WHERE code = $1 AND held < max_redemptions RETURNING code)
+  INSERT INTO coupon_redemptions (id, coupon_code, customer_id, order_id, status, discount_cents)
+  SELECT $2, code, $3, $4, 'LOCKED', $5 FROM raised RETURNING id`;
+
+type Earlier = Pick<CouponRedemption, 'couponCode' | 'status' | 'discountCents'>;
 
 /**
  * The order already has a redemption (at most one per order). The barrier answers duplicates
  * of one saga step; this covers the order being locked again by another step or saga: the same
  * coupon still held is the same lock, anything else cannot be honoured.
  */
-function sameLockAgain(earlier: CouponRedemption, request: LockRequest): LockResult {
+function sameLockAgain(earlier: Earlier, request: LockRequest): LockResult {
   if (earlier.couponCode === request.code && earlier.status !== 'RELEASED') {
     return success({ discountCents: earlier.discountCents });
   }
