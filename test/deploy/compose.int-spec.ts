@@ -93,12 +93,29 @@ function portMappings(service: ComposeService): Array<{ host?: string; container
   });
 }
 
-function volumeMounts(service: ComposeService): Array<{ source?: string; target: string }> {
+function volumeMounts(service: ComposeService): Array<{ source?: string; target: string; readOnly: boolean }> {
   return (service.volumes ?? []).map((entry) => {
-    if (typeof entry === 'object') return { source: entry.source, target: entry.target ?? '' };
+    if (typeof entry === 'object') {
+      const readOnly = (entry as { read_only?: boolean }).read_only === true;
+      return { source: entry.source, target: entry.target ?? '', readOnly };
+    }
     const parts = entry.split(':');
-    return parts.length === 1 ? { target: parts[0] } : { source: parts[0], target: parts[1] };
+    return parts.length === 1
+      ? { target: parts[0], readOnly: false }
+      : { source: parts[0], target: parts[1], readOnly: (parts[2] ?? '').split(',').includes('ro') };
   });
+}
+
+/** A bind mount's source is a path (./deploy/...); anything else names a volume. */
+const isBind = (source: string | undefined): source is string => !!source && /^[./~]/.test(source);
+
+/** Where a path inside a service's container comes from on the host, through its bind mounts. */
+function hostPath(service: ComposeService, containerPath: string): string | undefined {
+  const mount = volumeMounts(service)
+    .filter((m) => isBind(m.source))
+    .filter((m) => containerPath === m.target || containerPath.startsWith(`${m.target.replace(/\/$/, '')}/`))
+    .sort((a, b) => b.target.length - a.target.length)[0];
+  return mount && join(resolve(ROOT, mount.source ?? ''), containerPath.slice(mount.target.length));
 }
 
 function commandWords(command: string | string[] | undefined): string[] {
@@ -362,6 +379,121 @@ describe('docker-compose.yml', () => {
     );
     expect(mount?.source).toBeDefined();
     expect(Object.keys(compose.volumes ?? {})).toContain(mount?.source);
+  });
+});
+
+describe('docker-compose.yml: Prometheus, Grafana and Jaeger', () => {
+  const prometheus = services.prometheus;
+  const grafana = services.grafana;
+  const jaeger = services.jaeger;
+  const metricsPort = (service: string) =>
+    environments[service][service === 'gateway' ? 'GATEWAY_INTERNAL_PORT' : `${service.toUpperCase()}_PORT`];
+
+  it('defines the three, from pinned images', () => {
+    expect(prometheus?.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(grafana?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+    expect(jaeger?.image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
+  });
+
+  it('mounts, in every service, files and directories that exist, and declares every named volume', () => {
+    const problems = Object.entries(services).flatMap(([name, service]) =>
+      volumeMounts(service).flatMap(({ source, target }) => {
+        if (isBind(source)) return existsSync(resolve(ROOT, source)) ? [] : [`${name}: no ${source}`];
+        if (source && !(source in (compose.volumes ?? {}))) return [`${name}: undeclared volume ${source}`];
+        return target.startsWith('/') ? [] : [`${name}: relative target ${target}`];
+      }),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('mounts the provisioning files of deploy/ read-only', () => {
+    const binds = [prometheus, grafana].flatMap((service) => volumeMounts(service).filter((m) => isBind(m.source)));
+    expect(binds.length).toBeGreaterThanOrEqual(4);
+    expect(binds.filter((m) => !m.readOnly).map((m) => m.source)).toEqual([]);
+    for (const { source } of binds) expect(resolve(ROOT, source ?? '')).toMatch(/\/deploy\/(prometheus|grafana)(\/|$)/);
+  });
+
+  it('runs Prometheus with deploy/prometheus/prometheus.yml, whose rule files are mounted', () => {
+    const words = commandWords(prometheus.command);
+    const configPath = words.find((word) => word.startsWith('--config.file='))?.split('=')[1] ?? '';
+    expect(hostPath(prometheus, configPath)).toBe(join(ROOT, 'deploy', 'prometheus', 'prometheus.yml'));
+    const config = parse(read('deploy/prometheus/prometheus.yml')) as { rule_files?: string[] };
+    expect(config.rule_files?.length).toBeGreaterThan(0);
+    for (const file of config.rule_files ?? []) {
+      const host = hostPath(prometheus, file);
+      expect([file, host !== undefined && existsSync(host)]).toEqual([file, true]);
+    }
+    expect(config.rule_files?.map((file) => hostPath(prometheus, file))).toContain(
+      join(ROOT, 'deploy', 'prometheus', 'alerts.yml'),
+    );
+  });
+
+  it('scrapes each of the five services once, as a job named after it, on the port that serves /metrics', () => {
+    const config = parse(read('deploy/prometheus/prometheus.yml')) as {
+      scrape_configs: Array<{ job_name: string; metrics_path?: string; static_configs?: Array<{ targets: string[] }> }>;
+    };
+    const jobs = Object.fromEntries(
+      config.scrape_configs.map((job) => [job.job_name, job.static_configs?.flatMap((c) => c.targets) ?? []]),
+    );
+    expect(Object.keys(jobs).sort()).toEqual([...APP_SERVICES].sort());
+    for (const service of APP_SERVICES) {
+      expect([service, jobs[service]]).toEqual([service, [`${service}:${metricsPort(service)}`]]);
+    }
+    expect(config.scrape_configs.every((job) => (job.metrics_path ?? '/metrics') === '/metrics')).toBe(true);
+    // The gateway's /metrics is on its internal port, which is never published.
+    const gatewayPorts = portMappings(services.gateway).map((mapping) => mapping.container);
+    expect(gatewayPorts).not.toContain(metricsPort('gateway'));
+  });
+
+  it('provisions Grafana with the data sources and dashboards of deploy/grafana, pointed at compose services', () => {
+    const provisioning = hostPath(grafana, '/etc/grafana/provisioning');
+    expect(provisioning).toBe(join(ROOT, 'deploy', 'grafana', 'provisioning'));
+
+    const datasources = readdirSync(join(provisioning ?? '', 'datasources')).flatMap(
+      (file) =>
+        (
+          parse(readFileSync(join(provisioning ?? '', 'datasources', file), 'utf8')) as {
+            datasources: Array<{ type: string; url: string }>;
+          }
+        ).datasources,
+    );
+    expect(datasources.map((d) => d.type).sort()).toEqual(['jaeger', 'prometheus']);
+    const listens: Record<string, string> = { prometheus: '9090', jaeger: '16686' };
+    for (const { type, url } of datasources) {
+      const address = new URL(url);
+      expect([type, address.hostname, address.port]).toEqual([type, type, listens[type]]);
+      expect(portMappings(services[type]).map((mapping) => mapping.container)).toContain(listens[type]);
+    }
+
+    const providers = readdirSync(join(provisioning ?? '', 'dashboards')).flatMap(
+      (file) =>
+        (
+          parse(readFileSync(join(provisioning ?? '', 'dashboards', file), 'utf8')) as {
+            providers: Array<{ options: { path: string } }>;
+          }
+        ).providers,
+    );
+    expect(providers.length).toBeGreaterThan(0);
+    for (const provider of providers) {
+      expect(hostPath(grafana, provider.options.path)).toBe(join(ROOT, 'deploy', 'grafana', 'dashboards'));
+    }
+    const home = environments.grafana.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
+    expect(existsSync(hostPath(grafana, home) ?? '')).toBe(true);
+    expect(dependenciesOf(grafana).prometheus).toBe('service_healthy');
+  });
+
+  it('runs Jaeger with its OTLP/HTTP receiver on 4318 and its UI on 16686, on the loopback address', () => {
+    expect(environments.jaeger.COLLECTOR_OTLP_ENABLED).toBe('true');
+    const mappings = portMappings(jaeger);
+    expect(mappings).toEqual(
+      expect.arrayContaining([
+        { host: '4318', container: '4318' },
+        { host: '16686', container: '16686' },
+      ]),
+    );
+    for (const entry of [...(jaeger.ports ?? []), ...(prometheus.ports ?? []), ...(grafana.ports ?? [])]) {
+      expect(String(entry)).toMatch(/^127\.0\.0\.1:/);
+    }
   });
 });
 
