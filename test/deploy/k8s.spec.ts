@@ -2,8 +2,9 @@
  * Keeps the kustomize base and overlays under deploy/k8s honest against .env.example, the
  * ports the services listen on and their health routes. No cluster (nor kustomize) runs in CI:
  * this file builds each overlay itself, as far as these manifests use kustomize (resources,
- * directories as bases, configMapGenerator/secretGenerator with envs, files and literals, JSON 6902
- * patches with a target, images, namespace), and checks the result.
+ * directories as bases, configMapGenerator/secretGenerator with envs, files (`key=path` too) and
+ * literals, JSON 6902 patches with a target, images, namespace, RoleBinding subjects of the
+ * default namespace), and checks the result.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
@@ -80,11 +81,14 @@ function generate(dir: string, generator: Generator, build: Build): Record<strin
     const equals = literal.indexOf('=');
     data[literal.slice(0, equals)] = literal.slice(equals + 1);
   }
-  for (const file of generator.files ?? []) {
+  for (const entry of generator.files ?? []) {
+    // `key=path` names the key; a plain path is keyed by its file name.
+    const equals = entry.indexOf('=');
+    const file = equals < 0 ? entry : entry.slice(equals + 1);
     const path = join(dir, file);
     build.files.add(relative(K8S, path));
     if (!existsSync(path)) build.problems.push(`${relative(K8S, dir)}: no such file ${file}`);
-    else data[basename(file)] = readFileSync(path, 'utf8');
+    else data[equals < 0 ? basename(file) : entry.slice(0, equals)] = readFileSync(path, 'utf8');
   }
   return data;
 }
@@ -206,6 +210,14 @@ function buildKustomization(dir: string, build: Build = { resources: [], files: 
     }
     if (kustomization.namespace && resource.kind !== 'Namespace') {
       resource.metadata = { ...resource.metadata, namespace: kustomization.namespace };
+      // Like kustomize: a ServiceAccount subject of the default namespace moves with the rest.
+      if (resource.kind === 'RoleBinding' || resource.kind === 'ClusterRoleBinding') {
+        for (const subject of resource.subjects ?? []) {
+          if (subject.kind === 'ServiceAccount' && subject.namespace === 'default') {
+            subject.namespace = kustomization.namespace;
+          }
+        }
+      }
     }
   }
   build.resources.push(...own.resources);
@@ -563,6 +575,137 @@ describe.each(BUILDS)('overlay %s: NATS authorization', (_overlay, build) => {
     for (const service of APP_SERVICES) {
       const variable = `${service.toUpperCase()}_NATS_PASSWORD`;
       expect(environmentOf(build, appContainer(build, service)).get(variable)).toBe(provided.get(variable));
+    }
+  });
+});
+
+describe.each(BUILDS)('overlay %s: Prometheus and Grafana', (_overlay, build) => {
+  const namespace = build.resources.find((r) => r.kind === 'Namespace')?.metadata?.name;
+  const podOf = (name: string) => get(build, 'Deployment', name).spec.template.spec;
+  /** The files a container sees under `dir`, from the ConfigMap volume mounted there. */
+  const mounted = (name: string, dir: string): Record<string, string> => {
+    const pod = podOf(name);
+    const mount = (pod.containers[0].volumeMounts as Resource[]).find((m) => m.mountPath === dir);
+    const volume = (pod.volumes as Resource[]).find((v) => v.name === mount?.name);
+    if (!volume) throw new Error(`${name} mounts nothing at ${dir}`);
+    return filesOf(build, volume);
+  };
+  const file = (...path: string[]) => readFileSync(join(ROOT, 'deploy', ...path), 'utf8');
+
+  it('runs Prometheus with prometheus-kubernetes.yml and the alert rules of deploy/prometheus, as they are', () => {
+    const [container] = podOf('prometheus').containers;
+    const configPath = (container.args as string[]).find((a) => a.startsWith('--config.file='))?.split('=')[1] ?? '';
+    const dir = configPath.slice(0, configPath.lastIndexOf('/'));
+    const files = mounted('prometheus', dir);
+    const configFile = configPath.slice(dir.length + 1);
+    expect(files[configFile]).toBe(file('prometheus', 'prometheus-kubernetes.yml'));
+    const config = parse(files[configFile]) as Resource;
+    expect(config.rule_files.length).toBeGreaterThan(0);
+    for (const rules of config.rule_files as string[]) {
+      expect(rules.startsWith(`${dir}/`)).toBe(true);
+      expect(files[rules.slice(dir.length + 1)]).toBe(file('prometheus', 'alerts.yml'));
+    }
+  });
+
+  it("scrapes the annotated Services' pods as jobs named after the five services", () => {
+    const config = parse(file('prometheus', 'prometheus-kubernetes.yml')) as Resource;
+    const [job] = config.scrape_configs;
+    expect(job.kubernetes_sd_configs).toEqual([{ role: 'endpoints', namespaces: { own_namespace: true } }]);
+    const relabel = (source: string) =>
+      (job.relabel_configs as Resource[]).find((r) => (r.source_labels as string[]).includes(source));
+    expect(relabel('__meta_kubernetes_service_annotation_prometheus_io_scrape')).toMatchObject({
+      action: 'keep',
+      regex: 'true',
+    });
+    expect(relabel('__meta_kubernetes_service_annotation_prometheus_io_port')?.target_label).toBe('__address__');
+    expect(relabel('__meta_kubernetes_service_annotation_prometheus_io_path')?.target_label).toBe('__metrics_path__');
+    const jobLabel = relabel('__meta_kubernetes_service_label_app_kubernetes_io_name');
+    expect(jobLabel?.target_label).toBe('job');
+    // The Services that would be scraped, and the job each would get.
+    const scraped = build.resources
+      .filter((r) => r.kind === 'Service' && r.metadata.annotations?.['prometheus.io/scrape'] === 'true')
+      .map((r) => r.metadata.labels?.['app.kubernetes.io/name']);
+    expect(scraped.sort()).toEqual([...APP_SERVICES].sort());
+  });
+
+  it('lets Prometheus discover the endpoints, Services and pods of its own namespace only', () => {
+    const pod = podOf('prometheus');
+    const binding = build.resources.find(
+      (r) =>
+        r.kind === 'RoleBinding' &&
+        (r.subjects as Resource[]).some((s) => s.kind === 'ServiceAccount' && s.name === pod.serviceAccountName),
+    );
+    expect(binding).toBeDefined();
+    expect(get(build, 'ServiceAccount', pod.serviceAccountName)).toBeDefined();
+    expect(binding?.subjects[0].namespace).toBe(namespace);
+    expect(binding?.metadata.namespace).toBe(namespace);
+    const role = get(build, 'Role', binding?.roleRef.name);
+    const granted = (role.rules as Resource[]).filter((rule) => rule.apiGroups.includes(''));
+    for (const resource of ['endpoints', 'services', 'pods']) {
+      const rule = granted.find((r) => r.resources.includes(resource));
+      expect([resource, rule?.verbs]).toEqual([resource, expect.arrayContaining(['get', 'list', 'watch'])]);
+    }
+    expect(build.resources.filter((r) => r.kind === 'ClusterRoleBinding')).toEqual([]);
+  });
+
+  it('provisions Grafana with the data source, provider and every dashboard of deploy/grafana, as they are', () => {
+    expect(mounted('grafana', '/etc/grafana/provisioning/datasources')).toEqual({
+      'prometheus.yml': file('grafana', 'provisioning', 'datasources', 'prometheus.yml'),
+    });
+    const providers = mounted('grafana', '/etc/grafana/provisioning/dashboards');
+    expect(providers).toEqual({ 'zhongtai.yml': file('grafana', 'provisioning', 'dashboards', 'zhongtai.yml') });
+    const [provider] = (parse(providers['zhongtai.yml']) as Resource).providers;
+    const dashboards = mounted('grafana', provider.options.path);
+    const expected = Object.fromEntries(
+      readdirSync(join(ROOT, 'deploy', 'grafana', 'dashboards')).map((name) => [
+        name,
+        file('grafana', 'dashboards', name),
+      ]),
+    );
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    expect(dashboards).toEqual(expected);
+    const home = (podOf('grafana').containers[0].env as Resource[]).find(
+      (e) => e.name === 'GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH',
+    )?.value;
+    expect(Object.keys(dashboards).map((name) => `${provider.options.path}/${name}`)).toContain(home);
+  });
+
+  it("points Grafana's data source at the Prometheus Service, on Prometheus' port", () => {
+    const [datasource] = (parse(file('grafana', 'provisioning', 'datasources', 'prometheus.yml')) as Resource)
+      .datasources;
+    const url = new URL(datasource.url);
+    const service = get(build, 'Service', url.hostname);
+    const port = (service.spec.ports as Resource[]).find((p) => p.port === Number(url.port));
+    expect(port).toBeDefined();
+    const deployment = get(build, 'Deployment', 'prometheus');
+    expect(selects(service.spec.selector, deployment.spec.template.metadata.labels)).toBe(true);
+    expect(containerPort(deployment.spec.template.spec.containers[0], port?.targetPort)).toBe(9090);
+  });
+
+  it.each(['prometheus', 'grafana'])(
+    'runs %s as non-root, read-only, without capabilities, within limits, probed for readiness',
+    (name) => {
+      const pod = podOf(name);
+      const [container] = pod.containers;
+      const effective = { ...pod.securityContext, ...container.securityContext };
+      expect(effective).toMatchObject({
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+      });
+      expect(effective.runAsUser).toBeGreaterThan(0);
+      expect(effective.capabilities?.drop).toContain('ALL');
+      expect(container.resources?.limits?.memory).toBeDefined();
+      expect(containerPort(container, container.readinessProbe?.httpGet?.port)).toBeDefined();
+      // Not scaled with the services: the prod patch selects component=service only.
+      expect(get(build, 'Deployment', name).spec.replicas).toBe(1);
+    },
+  );
+
+  it('keeps every generated ConfigMap small enough for kubectl apply (256 KiB of annotation)', () => {
+    for (const configMap of build.resources.filter((r) => r.kind === 'ConfigMap')) {
+      const size = Object.values((configMap.data ?? {}) as Record<string, string>).reduce((n, v) => n + v.length, 0);
+      expect([configMap.metadata.name, size < 200 * 1024]).toEqual([configMap.metadata.name, true]);
     }
   });
 });
