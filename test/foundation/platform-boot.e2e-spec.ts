@@ -87,6 +87,31 @@ describe('the platform as five processes on the real servers', () => {
     expect(line).toMatchObject({ service: 'inventory', msg: 'catalogue listed' });
   });
 
+  it('logs a request by its id, method and URL, never with its headers', async () => {
+    const correlationId = `headers-${Date.now()}`;
+    const secrets = [
+      'Bearer token-that-must-not-be-logged',
+      'key-that-must-not-be-logged',
+      'cookie-that-must-not-be-logged',
+    ];
+    await fetch(`${platform.gatewayUrl}/products?limit=1`, {
+      headers: {
+        'X-Request-Id': correlationId,
+        authorization: secrets[0],
+        'idempotency-key': secrets[1],
+        cookie: secrets[2],
+      },
+    }).then((response) => response.arrayBuffer());
+    const gateway = platform.service('gateway');
+    const logged = () => gateway.logs.find((l) => l.correlationId === correlationId && l.req);
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && !logged()) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logged()).toMatchObject({ req: { method: 'GET', url: '/products?limit=1' } });
+    expect(Object.keys(logged()!.req as object).sort()).toEqual(['id', 'method', 'url']);
+    const everything = JSON.stringify(gateway.logs);
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+  });
+
   it('generates a correlation id when the client sends none', async () => {
     const response = await fetch(`${platform.gatewayUrl}/products`);
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

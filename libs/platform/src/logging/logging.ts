@@ -1,10 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import { stdTimeFunctions } from 'pino';
+import { stdSerializers, stdTimeFunctions } from 'pino';
 import { ServiceConfig } from '../config/service-config';
 import { currentCorrelationId } from '../correlation/correlation';
 
 const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
+
+function requestForLogs(req: IncomingMessage & { id?: unknown; originalUrl?: string }) {
+  return { id: req.id, method: req.method, url: req.originalUrl ?? req.url };
+}
 
 /**
  * Structured JSON logs. Every line carries the service name and, while a request or message
@@ -22,7 +26,11 @@ export function loggingModule(config: ServiceConfig) {
         return correlationId ? { correlationId } : {};
       },
       autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.includes(req.url ?? '') },
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
+      // The request as every line of it shows it. pino serializes a request logger's bindings
+      // when the request arrives, logged or not, so this runs per request: no headers (none of
+      // Authorization, Cookie or Idempotency-Key can reach a log), nothing to redact.
+      wrapSerializers: false,
+      serializers: { req: requestForLogs, res: stdSerializers.res, err: stdSerializers.err },
     },
   });
 }
