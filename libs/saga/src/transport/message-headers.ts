@@ -45,7 +45,21 @@ export function readAddress(get: (name: string) => string | undefined): CommandA
  */
 export function childTraceparent(parent: string | undefined): string {
   const match = parent && /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(parent);
-  const traceId = match ? match[1] : randomBytes(16).toString('hex');
+  const traceId = match ? match[1] : randomHex(16);
   const flags = match ? match[2] : '01';
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
+  return `00-${traceId}-${randomHex(8)}-${flags}`;
+}
+
+/**
+ * Random bytes as hex, cut from a pool filled 4 KiB at a time: ids need to be unique, not
+ * secret, and a call into the system's generator for every message showed in the profile.
+ */
+const pool = { bytes: Buffer.alloc(0), offset: 0 };
+function randomHex(length: number): string {
+  if (pool.offset + length > pool.bytes.length) {
+    pool.bytes = randomBytes(4096);
+    pool.offset = 0;
+  }
+  pool.offset += length;
+  return pool.bytes.toString('hex', pool.offset - length, pool.offset);
 }
