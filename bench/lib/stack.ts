@@ -184,7 +184,7 @@ export class BenchStack {
           port,
           env: { ...this.env, ...env },
           output: new SummaryOutput(name),
-          nodeArgs: this.profileArgs(name),
+          nodeArgs: this.nodeArgs(name),
           orphanGuard: true,
         });
         this.services.set(name, child);
@@ -194,13 +194,18 @@ export class BenchStack {
     );
   }
 
-  /** BENCH_CPU_PROF=order,gateway: those processes run under `node --cpu-prof` (profiles in <results>/prof). */
-  private profileArgs(name: string): string[] {
+  /**
+   * BENCH_NODE_ARGS (e.g. `--max-semi-space-size=32`): Node options of every service process.
+   * BENCH_CPU_PROF=order,gateway: those processes run under `node --cpu-prof` (profiles in <results>/prof).
+   */
+  private nodeArgs(name: string): string[] {
+    const common = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const wanted = (process.env.BENCH_CPU_PROF ?? '').split(',').map((s) => s.trim());
-    if (!wanted.includes(name)) return [];
+    if (!wanted.includes(name)) return common;
     const dir = path.join(resultsDir(), 'prof');
     mkdirSync(dir, { recursive: true });
     return [
+      ...common,
       '--cpu-prof',
       '--cpu-prof-dir',
       dir,
