@@ -849,3 +849,110 @@ describe('the kustomize reader used by these tests', () => {
     );
   });
 });
+
+describe('deploy/k8s/README.md, checked against the manifests', () => {
+  const readme = readFileSync(join(K8S, 'README.md'), 'utf8');
+  /** The shell commands of the README's sh blocks, continuation lines joined, comments dropped. */
+  const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((block) => block[1].replace(/\s*\\\n\s*/g, ' ').split('\n'))
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line && !line.startsWith('#'));
+  const namespaces = new Map(
+    BUILDS.map(([, build]) => [build.resources.find((r) => r.kind === 'Namespace')?.metadata?.name as string, build]),
+  );
+  const KINDS: Record<string, string> = {
+    deployment: 'Deployment',
+    statefulset: 'StatefulSet',
+    job: 'Job',
+    svc: 'Service',
+    hpa: 'HorizontalPodAutoscaler',
+  };
+  const kubectl = commands.filter((line) => /^kubectl -n /.test(line));
+  /** Every key of zhongtai-secrets a workload (Deployment, StatefulSet, Job) of prod reads, and whether optionally. */
+  const referenced = new Map<string, boolean>();
+  for (const resource of OVERLAYS.prod.resources) {
+    for (const spec of podSpecs(resource)) {
+      for (const container of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+        for (const variable of container.env ?? []) {
+          const ref = variable.valueFrom?.secretKeyRef;
+          if (ref?.name === SECRET_NAME) {
+            referenced.set(ref.key, (referenced.get(ref.key) ?? true) && ref.optional === true);
+          }
+        }
+      }
+    }
+  }
+  const createSecret = commands.filter((line) => line.includes('create secret generic'));
+  const secretKeys = createSecret.flatMap((line) =>
+    [...line.matchAll(/--from-literal=([A-Z0-9_]+)=/g)].map((m) => m[1]),
+  );
+
+  it('creates zhongtai-secrets in the prod namespace, once', () => {
+    expect(createSecret).toHaveLength(1);
+    expect(createSecret[0]).toMatch(
+      new RegExp(
+        `^kubectl -n ${OVERLAYS.prod.resources.find((r) => r.kind === 'Namespace')?.metadata?.name} create secret generic ${SECRET_NAME} `,
+      ),
+    );
+  });
+
+  it('names in `kubectl create secret` only keys that a Deployment, StatefulSet or Job reads', () => {
+    expect(secretKeys.length).toBeGreaterThan(0);
+    expect(new Set(secretKeys).size).toBe(secretKeys.length);
+    expect(secretKeys.filter((key) => !referenced.has(key))).toEqual([]);
+  });
+
+  it('names in `kubectl create secret` every key that is read without `optional`', () => {
+    const required = [...referenced].filter(([, optional]) => !optional).map(([key]) => key);
+    expect(required.filter((key) => !secretKeys.includes(key))).toEqual([]);
+    expect([...required].sort()).toEqual([...SECRET_VARIABLES].sort());
+  });
+
+  it('names only namespaces, workloads and Services of an overlay, and Service ports that exist', () => {
+    expect(kubectl.length).toBeGreaterThan(10);
+    for (const line of kubectl) {
+      const namespace = /^kubectl -n (\S+)/.exec(line)![1];
+      if (namespace === 'kube-system') continue;
+      const build = namespaces.get(namespace);
+      expect([line, build !== undefined]).toEqual([line, true]);
+      for (const [, kind, name] of line.matchAll(/\b(deployment|statefulset|job|svc|hpa)\/([a-z0-9-]+)/g)) {
+        expect([line, !!find(build!, KINDS[kind], name)]).toEqual([line, true]);
+      }
+      const hpa = /\bpatch hpa ([a-z0-9-]+)/.exec(line);
+      if (hpa) expect([line, !!find(build!, 'HorizontalPodAutoscaler', hpa[1])]).toEqual([line, true]);
+      const forward = /port-forward svc\/([a-z0-9-]+) \d+:(\d+)/.exec(line);
+      if (forward) {
+        const ports = get(build!, 'Service', forward[1]).spec.ports.map((p: Resource) => p.port);
+        expect([line, ports.includes(Number(forward[2]))]).toEqual([line, true]);
+      }
+      const image = /set image deployment\/([a-z0-9-]+) ([a-z0-9-]+)=([a-z0-9-]+):/.exec(line);
+      if (image) {
+        const containers = get(build!, 'Deployment', image[1]).spec.template.spec.containers;
+        expect([line, containers.map((c: Resource) => c.name)]).toEqual([line, [image[2]]]);
+        expect([line, containers[0].image.split(':')[0]]).toEqual([line, image[3]]);
+      }
+    }
+  });
+
+  it('forwards the gateway API port, not the internal one, for the checkout', () => {
+    const forward = kubectl.find((line) => line.includes('port-forward svc/gateway '));
+    expect(forward).toBe(`kubectl -n zhongtai-dev port-forward svc/gateway 3000:${DEFAULT_PORTS.gateway}`);
+    expect(readme).toContain('curl -s -X POST http://127.0.0.1:3000/checkout');
+  });
+
+  it('builds and loads into kind every image the dev overlay runs', () => {
+    const images = new Set<string>();
+    for (const resource of OVERLAYS.dev.resources) {
+      for (const spec of podSpecs(resource)) {
+        for (const container of spec.containers ?? []) {
+          if (container.image.startsWith('zhongtai-')) images.add(container.image);
+        }
+      }
+    }
+    const load = commands.find((line) => line.startsWith('kind load docker-image --name zhongtai zhongtai-gateway '));
+    expect(load).toBeDefined();
+    for (const image of images) expect([image, load!.split(' ').includes(image)]).toEqual([image, true]);
+    expect(commands).toContain('kubectl apply -k deploy/k8s/overlays/dev');
+    expect(commands).toContain('kubectl -n zhongtai-dev wait --for=condition=complete job/migrate --timeout=300s');
+  });
+});
