@@ -4,4 +4,5 @@ export * from './failure-reasons';
 export * from './inventory';
 export * from './payment';
 export * from './order';
+export * from './outbox';
 export * from './pricing';

@@ -1,7 +1,13 @@
 import { Controller, HttpStatus } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { OrderRpc } from '@zhongtai/contracts';
-import type { ExpectedChargesPage, ExpectedChargesRequest, OrderStats, OrderStatus } from '@zhongtai/contracts';
+import type {
+  ExpectedChargesPage,
+  ExpectedChargesRequest,
+  OrderStats,
+  OrderStatus,
+  WithOutboxBacklog,
+} from '@zhongtai/contracts';
 import { ProblemException } from '@zhongtai/platform';
 import { decodeCursor, SagaOrchestrator, SagaQueries } from '@zhongtai/saga';
 import type { SagaDetail, SagaFilter, SagaPage } from '@zhongtai/saga';
@@ -41,7 +47,7 @@ export class OperationsController {
   }
 
   @MessagePattern(OrderRpc.stats)
-  async stats(): Promise<OrderStats> {
+  async stats(): Promise<WithOutboxBacklog<OrderStats>> {
     const orders: { status: OrderStatus; n: string; total: string }[] = await this.dataSource.query(
       `SELECT status, count(*) AS n, coalesce(sum(total_cents), 0) AS total FROM orders GROUP BY status`,
     );
@@ -56,6 +62,7 @@ export class OperationsController {
       sagasByStatus: await this.sagas.countByStatus(),
       paidQuantityBySku: Object.fromEntries(sold.map((s) => [s.sku, Number(s.quantity)])),
       paidTotalCents: Number(orders.find((row) => row.status === 'PAID')?.total ?? 0),
+      outboxBacklog: await this.sagas.outboxBacklog(),
     };
   }
 

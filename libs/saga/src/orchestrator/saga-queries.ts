@@ -43,6 +43,14 @@ export interface LiveSagas {
   live: number;
 }
 
+/** The messages of this database's outbox that the relay has not yet published. */
+export interface OutboxBacklog {
+  /** Rows not yet marked sent. */
+  unsent: number;
+  /** Seconds since the oldest of them was written (to the millisecond); null when there is none. */
+  oldestAgeSeconds: number | null;
+}
+
 type Row = Record<string, never>;
 
 /**
@@ -122,6 +130,20 @@ export class SagaQueries {
     const counts = Object.fromEntries(SAGA_STATUSES.map((status) => [status, 0])) as Record<SagaStatus, number>;
     for (const row of rows) counts[row.status] = Number(row.n);
     return counts;
+  }
+
+  /**
+   * The outbox's backlog, read in one statement from the partial index of unsent rows
+   * (saga_outbox_unsent, on created_at WHERE sent_at IS NULL): its size grows with the backlog,
+   * not with the messages already sent. A lag the relay's histogram only shows once a message
+   * is finally sent is visible here while it waits.
+   */
+  async outboxBacklog(): Promise<OutboxBacklog> {
+    const [row]: { n: string; age: string | null }[] = await this.dataSource.query(
+      `SELECT count(*) AS n, round(extract(epoch FROM now() - min(created_at)), 3) AS age
+       FROM saga_outbox WHERE sent_at IS NULL`,
+    );
+    return { unsent: Number(row.n), oldestAgeSeconds: row.age === null ? null : Math.max(0, Number(row.age)) };
   }
 
   /** Instances not ended, per saga type and definition version (types and versions with none are absent). */
