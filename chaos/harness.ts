@@ -10,17 +10,20 @@ import { FaultRecord, injectFault } from './faults/inject';
 import { createFixtures, Fixtures } from './fixtures';
 import { gateSettings } from './gate';
 import { History } from './history';
-import { RedeliveryScraper } from './metrics';
+import { RedeliveryScraper, ReplicaWorkScraper } from './metrics';
+import { replicaChecks } from './checks/replica-checks';
 import { Rng, sleep } from './random';
 import { buildReport, Report } from './report';
 import { ChaosCluster } from './servers/cluster';
 import { latestOpenDeadline, settleBound, waitForRest } from './settle';
-import { TIERS, TierName } from './tiers';
+import { tierOf, TIERS, TierName, Topology } from './tiers';
 import { Workload } from './workload';
 
 export interface ChaosOptions {
   tier: TierName;
   seed: number;
+  /** single (default) or cluster: see chaos/README.md. */
+  topology?: Topology;
   /** Where the report, the history and the logs go (default .run/chaos/<tier>-seed<seed>-<time>). */
   resultsDir?: string;
   /** Overrides the soak tier's fault phase. */
@@ -36,7 +39,7 @@ const CLIENT_TIMEOUT_MS = 20_000;
  * heal, settle, check, report. Everything it started is stopped whatever happens.
  */
 export async function runChaos(options: ChaosOptions): Promise<Report> {
-  const tier = { ...TIERS[options.tier] };
+  const tier = tierOf(options.tier, options.topology);
   if (options.faultPhaseMs) tier.faultPhaseMs = options.faultPhaseMs;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const startedAt = new Date();
@@ -52,8 +55,13 @@ export async function runChaos(options: ChaosOptions): Promise<Report> {
   const phases: Record<string, number> = {};
   let cluster: ChaosCluster | undefined;
   try {
-    stamp(`tier ${tier.name}, seed ${options.seed}: starting PostgreSQL, NATS, Redis and the five services`);
+    stamp(
+      tier.topology === 'cluster'
+        ? `tier ${tier.name}, cluster topology, seed ${options.seed}: starting PostgreSQL, three NATS nodes, Redis, two replicas of each of the five services and a load balancer`
+        : `tier ${tier.name}, seed ${options.seed}: starting PostgreSQL, NATS, Redis and the five services`,
+    );
     cluster = await ChaosCluster.start({
+      topology: tier.topology,
       label: `${tier.name}-${options.seed}-${randomBytes(2).toString('hex')}`,
       postgresFsync: tier.postgresFsync,
       logDir: join(resultsDir, 'logs'),
@@ -71,8 +79,10 @@ export async function runChaos(options: ChaosOptions): Promise<Report> {
     const client = new RecordingClient(cluster.gatewayUrl, history, CLIENT_TIMEOUT_MS);
     const workload = new Workload(client, fixtures, tier, rng.fork('workload'), clock, await shop.operator());
     const redeliveries = new RedeliveryScraper(cluster);
+    const replicaWork = new ReplicaWorkScraper(cluster);
     workload.start();
     redeliveries.start();
+    replicaWork.start();
     await sleep(tier.warmupMs);
 
     phases.faultsStartMs = clock();
@@ -84,6 +94,7 @@ export async function runChaos(options: ChaosOptions): Promise<Report> {
     phases.workloadStoppedMs = clock();
     await cluster.heal();
     await redeliveries.stop();
+    await replicaWork.stop();
     phases.healedMs = clock();
 
     const bound = settleBound(await latestOpenDeadline(query));
@@ -106,9 +117,26 @@ export async function runChaos(options: ChaosOptions): Promise<Report> {
       stock: workload.stock,
       couponProbes,
       faults,
-      exits: [...cluster.services.values()].flatMap((s) => s.exits),
+      exits: cluster.allExits(),
       gate: { ...gateSettings(cluster.env), redisPort: cluster.redis.port },
     });
+    if (cluster.natsCluster) {
+      const streams = await cluster.natsCluster.withJetStream(async (jsm) => {
+        const found: { name: string; replicas: number }[] = [];
+        for await (const info of jsm.streams.list())
+          found.push({ name: info.config.name, replicas: info.config.num_replicas });
+        return found;
+      });
+      results.push(
+        ...replicaChecks({
+          work: replicaWork.work,
+          faults,
+          settleBoundMs: bound.ms,
+          streams,
+          natsNodes: cluster.natsCluster.nodes.length,
+        }),
+      );
+    }
     phases.checkedMs = clock();
     const [{ n: stepTimeouts }] = await query<{ n: number }>(
       'order',
@@ -123,13 +151,19 @@ export async function runChaos(options: ChaosOptions): Promise<Report> {
       phases,
       operations: history.operations,
       faults,
-      exits: [...cluster.services.values()].flatMap((s) => s.exits),
+      exits: cluster.allExits(),
       settle: { ...bound, ...rest },
       checks: results,
       orders: snapshot.orders,
       redeliveries: redeliveries.total,
       stepTimeouts,
-      proxies: { postgresDropped: cluster.pgProxy.dropped, natsDropped: cluster.natsProxy.dropped },
+      proxies: {
+        postgresDropped: cluster.pgProxy.dropped,
+        natsDropped: cluster.natsProxies.reduce((sum, proxy) => sum + proxy.dropped, 0),
+      },
+      ...(cluster.natsCluster
+        ? { replicas: { work: replicaWork.work, balancedConnections: cluster.balancedConnections } }
+        : {}),
     });
   } finally {
     stamp('stopping every process of the run');

@@ -5,6 +5,7 @@ import type { OrderRow } from './checks/snapshot';
 import type { FaultRecord } from './faults/inject';
 import type { Operation } from './history';
 import type { ExitRecord } from '../test/support/harness';
+import type { ReplicaWork } from './metrics';
 import type { Quiet, SettleBound } from './settle';
 import type { Tier } from './tiers';
 
@@ -12,6 +13,8 @@ type Tally = { ok: number; fail: number; info: number };
 
 export interface Report {
   tier: string;
+  /** single or cluster (three NATS nodes, two replicas of each service). */
+  topology: string;
   seed: number;
   startedAt: string;
   durationMs: number;
@@ -34,6 +37,8 @@ export interface Report {
   orders: Record<string, number>;
   duplicates: Record<string, number>;
   checks: CheckResult[];
+  /** Cluster topology: what each replica did, and the gateway connections the balancer handed out. */
+  replicas?: { work: ReplicaWork[]; balancedConnections: Record<string, number> };
 }
 
 export interface ReportInputs {
@@ -52,6 +57,7 @@ export interface ReportInputs {
   redeliveries: number;
   stepTimeouts: number;
   proxies: { postgresDropped: number; natsDropped: number };
+  replicas?: Report['replicas'];
 }
 
 export function buildReport(inputs: ReportInputs): Report {
@@ -91,6 +97,7 @@ export function buildReport(inputs: ReportInputs): Report {
   }
   return {
     tier: tier.name,
+    topology: tier.topology,
     seed: inputs.seed,
     startedAt: inputs.startedAt.toISOString(),
     durationMs: inputs.durationMs,
@@ -131,6 +138,7 @@ export function buildReport(inputs: ReportInputs): Report {
       sagaDeliveryCopies: inputs.faults.reduce((sum, fault) => sum + (fault.copies ?? 0), 0),
     },
     checks: inputs.checks,
+    ...(inputs.replicas ? { replicas: inputs.replicas } : {}),
   };
 }
 
@@ -147,7 +155,7 @@ const padLeft = (text: string | number, width: number) => String(text).padStart(
 export function formatReport(report: Report): string {
   const out: string[] = [];
   out.push(
-    `Chaos run: tier ${report.tier}, seed ${report.seed}, ${s(report.durationMs)}, ${report.passed ? 'PASSED' : `FAILED with ${report.violations} violations`}`,
+    `Chaos run: tier ${report.tier}, topology ${report.topology}, seed ${report.seed}, ${s(report.durationMs)}, ${report.passed ? 'PASSED' : `FAILED with ${report.violations} violations`}`,
   );
   out.push('', 'Operations           ok   fail   info');
   for (const [kind, t] of Object.entries(report.operations.byKind))
@@ -193,6 +201,19 @@ export function formatReport(report: Report): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', '),
   );
+  if (report.replicas) {
+    out.push(
+      '',
+      'Replicas: ' +
+        report.replicas.work
+          .map((w) =>
+            w.service === 'gateway'
+              ? `${w.service}-${w.replica} http ${w.http}`
+              : `${w.service}-${w.replica} rpc ${w.rpc} saga ${w.saga}`,
+          )
+          .join(', '),
+    );
+  }
   out.push('', 'Checks');
   for (const c of report.checks) {
     out.push(`  ${c.passed ? 'PASS' : 'FAIL'}  ${pad(c.name, 20)} ${padLeft(c.examined, 6)} examined  ${c.invariant}`);
@@ -210,7 +231,7 @@ export function formatReport(report: Report): string {
   if (!report.passed)
     out.push(
       '',
-      `VIOLATIONS FOUND with seed ${report.seed}: rerun with npm run chaos -- --tier ${report.tier} --seed ${report.seed}`,
+      `VIOLATIONS FOUND with seed ${report.seed}: rerun with npm run chaos -- --tier ${report.tier}${report.topology === 'cluster' ? ' --topology cluster' : ''} --seed ${report.seed}`,
     );
   return out.join('\n');
 }

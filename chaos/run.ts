@@ -3,15 +3,24 @@ import { dirname, join } from 'node:path';
 import { runChaos } from './harness';
 import { formatReport, writeReport } from './report';
 import { installExitHandlers, runCleanupsNow } from './servers/last-resort';
-import { TIERS, TierName } from './tiers';
+import { TIERS, TierName, TOPOLOGIES, Topology } from './tiers';
 
-const USAGE = `usage: npm run chaos -- --tier ci|soak [--seed N] [--minutes M] [--report path.json]
+const USAGE = `usage: npm run chaos -- --tier ci|soak [--topology single|cluster] [--seed N] [--minutes M] [--report path.json]
   --tier     ci: each fault class of the ci tier once (2 to 4 minutes); soak: every class, 30 minutes or more
+  --topology single (default): one nats-server, one process per service; cluster: three nats-server
+             nodes as one JetStream cluster, two replicas of each service, a load balancer in front
+             of the two gateways, and the cluster's own fault classes (chaos/README.md)
   --seed     the seed of the workload and the fault schedule (default 1 for ci, random for soak)
   --minutes  length of the soak's fault phase (default 30)
   --report   also write the JSON report there (it is always written under .run/chaos/)`;
 
-function parse(argv: string[]): { tier: TierName; seed: number; minutes?: number; report?: string } {
+function parse(argv: string[]): {
+  tier: TierName;
+  topology: Topology;
+  seed: number;
+  minutes?: number;
+  report?: string;
+} {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 2) {
     if (!argv[i].startsWith('--') || argv[i + 1] === undefined) throw new Error(USAGE);
@@ -19,10 +28,12 @@ function parse(argv: string[]): { tier: TierName; seed: number; minutes?: number
   }
   const tier = (args.get('tier') ?? 'ci') as TierName;
   if (!(tier in TIERS)) throw new Error(USAGE);
+  const topology = (args.get('topology') ?? 'single') as Topology;
+  if (!TOPOLOGIES.includes(topology)) throw new Error(USAGE);
   const seed = args.has('seed') ? Number(args.get('seed')) : tier === 'ci' ? 1 : Math.floor(Math.random() * 2 ** 31);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer\n${USAGE}`);
   const minutes = args.has('minutes') ? Number(args.get('minutes')) : undefined;
-  return { tier, seed, minutes, report: args.get('report') };
+  return { tier, topology, seed, minutes, report: args.get('report') };
 }
 
 /** The repository root (npm runs scripts there; a test may not): services start from its dist/. */
@@ -46,6 +57,7 @@ async function main(): Promise<number> {
   installExitHandlers(async () => runCleanupsNow());
   const report = await runChaos({
     tier: options.tier,
+    topology: options.topology,
     seed: options.seed,
     faultPhaseMs: options.minutes ? options.minutes * 60_000 : undefined,
   });

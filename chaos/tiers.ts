@@ -14,13 +14,25 @@ export const FAULT_CLASSES = [
   'proxy-drop',
 ] as const;
 
-export type FaultClass = (typeof FAULT_CLASSES)[number];
+/**
+ * The faults only the clustered topology has: one replica of a service killed while the other
+ * serves, one NATS node of three killed while the other two keep the streams' quorum, and a
+ * rolling restart of every replica, one after another.
+ */
+export const CLUSTER_FAULT_CLASSES = ['replica-kill', 'nats-node-kill', 'rolling-restart'] as const;
+
+export type FaultClass = (typeof FAULT_CLASSES)[number] | (typeof CLUSTER_FAULT_CLASSES)[number];
 
 export type TierName = 'ci' | 'soak';
+
+/** single: one nats-server and one process per service; cluster: see chaos/README.md. */
+export type Topology = 'single' | 'cluster';
+export const TOPOLOGIES: readonly Topology[] = ['single', 'cluster'];
 
 /** How big and how long a run is. */
 export interface Tier {
   name: TierName;
+  topology: Topology;
   /** The classes this tier injects; each at least once. */
   faultClasses: FaultClass[];
   /** Stop starting faults after this long (the soak tier); the ci tier runs each class once. */
@@ -46,6 +58,7 @@ export interface Tier {
 export const TIERS: Record<TierName, Tier> = {
   ci: {
     name: 'ci',
+    topology: 'single',
     faultClasses: [...FAULT_CLASSES],
     workers: 3,
     thinkMs: [150, 500],
@@ -59,6 +72,7 @@ export const TIERS: Record<TierName, Tier> = {
   },
   soak: {
     name: 'soak',
+    topology: 'single',
     faultClasses: [...FAULT_CLASSES],
     faultPhaseMs: 30 * 60_000,
     workers: 8,
@@ -72,3 +86,30 @@ export const TIERS: Record<TierName, Tier> = {
     postgresFsync: true,
   },
 };
+
+/**
+ * The clustered topology's tiers. ci: a replica of each of the five services killed, two NATS
+ * nodes killed (one at a time) and one rolling restart; the single topology's classes are left
+ * to its own ci run. soak: every class of both, with the single topology's classes aimed at the
+ * first replica (or the first NATS node, and its proxy).
+ */
+export const CLUSTER_TIERS: Record<TierName, Tier> = {
+  ci: {
+    ...TIERS.ci,
+    topology: 'cluster',
+    faultClasses: [
+      ...Array<FaultClass>(5).fill('replica-kill'),
+      ...Array<FaultClass>(2).fill('nats-node-kill'),
+      'rolling-restart',
+    ],
+  },
+  soak: {
+    ...TIERS.soak,
+    topology: 'cluster',
+    faultClasses: [...FAULT_CLASSES, ...CLUSTER_FAULT_CLASSES],
+  },
+};
+
+export function tierOf(name: TierName, topology: Topology = 'single'): Tier {
+  return { ...(topology === 'cluster' ? CLUSTER_TIERS : TIERS)[name] };
+}

@@ -29,6 +29,8 @@ export interface FaultPlan {
   /** How long the fault lasts before it is removed. */
   holdMs: number;
   crashPoint?: CrashPoint;
+  /** replica-kill: which replica (0 or 1); nats-node-kill: which node (0, 1 or 2). */
+  index?: number;
   latencyMs?: number;
   dropShare?: number;
   deliveryChaos?: { duplicates: number; maxDelayMs: number };
@@ -110,6 +112,17 @@ export class FaultPlanner {
         return { faultClass, target: 'redis', holdMs: rng.int(1_000, 4_000) };
       case 'gate-skew':
         return { faultClass, ...this.gateSkew(), holdMs: rng.int(2_000, 5_000) };
+      case 'replica-kill': {
+        const service = this.deal('replica-kill', SERVICE_NAMES);
+        const index = rng.int(0, 1);
+        return { faultClass, target: `${service} replica ${index + 1}`, index, holdMs: rng.int(500, 3_000) };
+      }
+      case 'nats-node-kill': {
+        const index = this.deal('nats-node', [0, 1, 2]);
+        return { faultClass, target: `nats-${index + 1}`, index, holdMs: rng.int(2_000, 8_000) };
+      }
+      case 'rolling-restart':
+        return { faultClass, target: 'every replica', holdMs: 0 };
       case 'proxy-latency':
         return {
           faultClass,

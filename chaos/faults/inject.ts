@@ -1,4 +1,6 @@
+import { SERVICE_NAMES } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
+import { ownServiceReady } from '../../test/support/harness';
 import { Redis } from 'ioredis';
 import { gateKeys, gateSettings, scanKeys } from '../gate';
 import type { ChaosCluster } from '../servers/cluster';
@@ -72,7 +74,7 @@ async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: 
       await cluster.nats.stop(signal);
       await sleep(plan.holdMs);
       removed();
-      await cluster.nats.start();
+      await cluster.startNats();
       return { injected: true, detail: `nats-server pid ${pid} ${signal}, restarted on its store` };
     }
     case 'pg-stop':
@@ -101,6 +103,12 @@ async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: 
     }
     case 'gate-skew':
       return skewGate(cluster, plan, removed);
+    case 'replica-kill':
+      return killReplica(cluster, plan, removed);
+    case 'nats-node-kill':
+      return killNatsNode(cluster, plan, removed);
+    case 'rolling-restart':
+      return rollingRestart(cluster, removed);
     case 'proxy-latency': {
       const proxy = proxyOf(cluster, plan.target);
       const before = proxy.delayedChunks;
@@ -245,4 +253,153 @@ async function skewGate(cluster: ChaosCluster, plan: FaultPlan, removed: () => v
 
 function proxyOf(cluster: ChaosCluster, target: string): FaultyProxy {
   return target === 'postgres-proxy' ? cluster.pgProxy : cluster.natsProxy;
+}
+
+/**
+ * SIGKILL of one replica of a service, restarted after the hold; meanwhile the other replica
+ * must keep serving: it is probed (its own pid ready) every 250 ms of the hold. Injected only if
+ * the kill landed and the other replica answered ready at every probe.
+ */
+async function killReplica(cluster: ChaosCluster, plan: FaultPlan, removed: () => void): Promise<Applied> {
+  const service = plan.target.split(' ')[0] as ServiceName;
+  const replicas = cluster.replicas.get(service)!;
+  const index = plan.index! % replicas.length;
+  const victim = replicas[index];
+  const other = replicas[(index + 1) % replicas.length];
+  if (other === victim) throw new Error(`replica-kill needs two replicas of ${service}`);
+  victim.signal('SIGKILL');
+  const exit = await victim.exitWithin(10_000);
+  let probes = 0;
+  let readyProbes = 0;
+  for (const until = Date.now() + plan.holdMs; Date.now() < until || probes === 0;) {
+    probes++;
+    if (await ownServiceReady(other.url, other.pid)) readyProbes++;
+    await sleep(250);
+  }
+  removed();
+  victim.start();
+  const served = probes > 0 && readyProbes === probes;
+  return {
+    injected: exit?.signal === 'SIGKILL' && served,
+    detail:
+      `${service} replica ${index + 1} pid ${exit?.pid} killed, restarted; the other (pid ${other.pid}) ready at ` +
+      `${readyProbes} of ${probes} probes during the hold`,
+  };
+}
+
+interface StreamState {
+  name: string;
+  replicas: number;
+  lastSeq: number;
+  leader?: string;
+  /** The nodes a stream has, leader included, and whether each is current. */
+  peers: { name: string; current: boolean }[];
+}
+
+async function streamStates(cluster: ChaosCluster): Promise<StreamState[]> {
+  return cluster.natsCluster!.withJetStream(async (jsm) => {
+    const states: StreamState[] = [];
+    for await (const info of jsm.streams.list()) {
+      states.push({
+        name: info.config.name,
+        replicas: info.config.num_replicas,
+        lastSeq: info.state.last_seq,
+        leader: info.cluster?.leader,
+        peers: [
+          ...(info.cluster?.leader ? [{ name: info.cluster.leader, current: true }] : []),
+          ...(info.cluster?.replicas ?? []).map((r) => ({ name: r.name, current: r.current })),
+        ],
+      });
+    }
+    return states;
+  });
+}
+
+/** Polls `streamStates` until `ok` holds for every stream, at most `timeoutMs`; the last states read. */
+async function streamsUntil(
+  cluster: ChaosCluster,
+  ok: (state: StreamState) => boolean,
+  timeoutMs: number,
+): Promise<{ ok: boolean; states: StreamState[]; ms: number }> {
+  const started = Date.now();
+  let states: StreamState[] = [];
+  while (Date.now() - started < timeoutMs) {
+    try {
+      states = await streamStates(cluster);
+      if (states.length > 0 && states.every(ok)) return { ok: true, states, ms: Date.now() - started };
+    } catch {
+      // no leader for the JetStream API yet: ask again
+    }
+    await sleep(250);
+  }
+  return { ok: false, states, ms: Date.now() - started };
+}
+
+/**
+ * SIGKILL of one NATS node of three, restarted on its store after the hold. The other two must
+ * keep every saga stream's quorum (each stream has a leader again within 30 s, on another
+ * node: an election takes a few seconds, longer on a loaded machine) and lose nothing (no stream's last sequence goes back); after the restart the node must
+ * catch up (current in every stream) within 30 s. Injected only if all of that held.
+ */
+async function killNatsNode(cluster: ChaosCluster, plan: FaultPlan, removed: () => void): Promise<Applied> {
+  const nodes = cluster.natsCluster?.nodes;
+  if (!nodes) throw new Error('nats-node-kill needs the cluster topology');
+  const node = nodes[plan.index! % nodes.length];
+  const before = (await streamsUntil(cluster, (s) => s.leader !== undefined, 15_000)).states;
+  const lastBefore = new Map(before.map((s) => [s.name, s.lastSeq]));
+  const pid = node.process.pid;
+  const killedAt = Date.now();
+  await node.stop('SIGKILL');
+  const quorum = await streamsUntil(
+    cluster,
+    (s) => s.leader !== undefined && s.leader !== node.name && s.lastSeq >= (lastBefore.get(s.name) ?? 0),
+    30_000,
+  );
+  const held = Date.now() - killedAt;
+  if (held < plan.holdMs) await sleep(plan.holdMs - held);
+  removed();
+  await node.start();
+  const caughtUp = await streamsUntil(
+    cluster,
+    (s) => s.peers.some((p) => p.name === node.name && p.current) && s.lastSeq >= (lastBefore.get(s.name) ?? 0),
+    30_000,
+  );
+  const streams = quorum.states.map((s) => `${s.name} R${s.replicas} leader ${s.leader ?? 'none'} seq ${s.lastSeq}`);
+  const replicated = before.length > 0 && before.every((s) => s.replicas === nodes.length);
+  return {
+    injected: quorum.ok && caughtUp.ok && replicated,
+    detail:
+      `nats-${node.index + 1} pid ${pid} SIGKILL; ` +
+      (quorum.ok
+        ? `every stream led by another node after ${quorum.ms} ms`
+        : 'a stream had no leader on the other two nodes for 30 s') +
+      ` (${streams.join(', ')}); restarted on its store, ` +
+      (caughtUp.ok ? `current in every stream after ${caughtUp.ms} ms` : 'NOT current in every stream after 30 s') +
+      (replicated
+        ? ''
+        : `; streams not replicated ${nodes.length} times: ${before.map((s) => `${s.name} R${s.replicas}`).join(', ')}`),
+  };
+}
+
+/**
+ * Every replica of every service replaced one after another, as a Deployment's rolling update
+ * does it (a new process, ready, then the old one drained with SIGTERM). Injected if every
+ * replacement became ready.
+ */
+async function rollingRestart(cluster: ChaosCluster, removed: () => void): Promise<Applied> {
+  const steps: string[] = [];
+  let slowest = 0;
+  for (const service of SERVICE_NAMES) {
+    const replicas = cluster.replicas.get(service)!;
+    for (let index = 0; index < replicas.length; index++) {
+      const readyMs = await cluster.replaceReplica(service, index, READY_TIMEOUT_MS);
+      slowest = Math.max(slowest, readyMs);
+      steps.push(`${service}-${index + 1}`);
+    }
+  }
+  removed();
+  return {
+    injected: true,
+    detail: `${steps.length} replicas replaced one after another (${steps.join(', ')}); slowest ready after ${(slowest / 1000).toFixed(1)} s`,
+  };
 }

@@ -1,15 +1,25 @@
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { SERVICE_NAMES } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
 import { ensureDatabase, migrate } from '../../scripts/lib/databases';
 import { DATABASES } from '../../scripts/lib/services';
-import { exampleDefaults, FileOutput, ServerProcess, ServiceProcess, startServices } from '../../test/support/harness';
+import {
+  exampleDefaults,
+  FileOutput,
+  LoadBalancer,
+  NatsCluster,
+  ServerProcess,
+  ServiceProcess,
+  startServices,
+} from '../../test/support/harness';
+import { freePort } from '../../test/support/infrastructure';
 import { TcpProxy } from '../../test/support/tcp-proxy';
 import { FaultyProxy } from '../faults/faulty-proxy';
+import type { Topology } from '../tiers';
 import { registerCleanup, startReaper, trackPid } from './last-resort';
-import { privateNats, privateRedis } from './nats-redis';
+import { privateNats, privateRedis, serverOfTheRun } from './nats-redis';
 import { PrivatePostgres } from './postgres';
 
 export interface ClusterOptions {
@@ -19,7 +29,19 @@ export interface ClusterOptions {
   /** Where the logs of every process go (kept after the run). */
   logDir: string;
   clock: () => number;
+  /**
+   * single (default): one nats-server, one process per service. cluster: three nats-server
+   * nodes as one JetStream cluster (the saga streams with three replicas), two replicas of each
+   * service, and a load balancer in front of the two gateways.
+   */
+  topology?: Topology;
 }
+
+/** How many replicas of each service, and NATS nodes, each topology runs. */
+export const TOPOLOGY_SIZE: Record<Topology, { replicas: number; natsNodes: number }> = {
+  single: { replicas: 1, natsNodes: 1 },
+  cluster: { replicas: 2, natsNodes: 3 },
+};
 
 export const databaseName = (service: ServiceName) => `zhongtai_${service}`;
 
@@ -32,18 +54,37 @@ export const databaseName = (service: ServiceName) => `zhongtai_${service}`;
  * and Redis through relays, and clients reach the gateway through `gatewayFront`.
  */
 export class ChaosCluster {
+  /** The first replica of each service (the only one in the single topology). */
   readonly services = new Map<ServiceName, ServiceProcess<FileOutput>>();
+  /** Every replica of each service, by replica index (0 is the one in `services`). */
+  readonly replicas = new Map<ServiceName, ServiceProcess<FileOutput>[]>();
+  /** Processes a rolling restart replaced, kept for their exits. */
+  readonly retired: ServiceProcess<FileOutput>[] = [];
   readonly env: Record<string, string> = {};
   readonly runDir: string;
+  readonly topology: Topology;
   postgres!: PrivatePostgres;
+  /** The NATS server (single), or the first node of the cluster. */
   nats!: ServerProcess;
+  /** The three nodes, in the cluster topology. */
+  natsCluster?: NatsCluster;
   redis!: ServerProcess;
   pgProxy!: FaultyProxy;
+  /** The proxy in front of `nats`; in the cluster topology, of its first node. */
   natsProxy!: FaultyProxy;
+  /** One proxy per NATS node (just `natsProxy` in the single topology). */
+  natsProxies: FaultyProxy[] = [];
   private readonly redisFront = new TcpProxy('127.0.0.1', () => this.redis.port);
-  private readonly gatewayFront = new TcpProxy('127.0.0.1', () => this.service('gateway').port);
+  private readonly gatewayFront: TcpProxy | LoadBalancer;
+  private readonly replicaEnv = new Map<string, Record<string, string>>();
+  private processCount = 0;
 
   private constructor(private readonly options: ClusterOptions) {
+    this.topology = options.topology ?? 'single';
+    this.gatewayFront =
+      this.topology === 'cluster'
+        ? new LoadBalancer(() => this.replicas.get('gateway') ?? [])
+        : new TcpProxy('127.0.0.1', () => this.service('gateway').port);
     this.runDir = mkdtempSync(join(tmpdir(), `zt-chaos-${options.label}-`));
     // PostgreSQL runs as the postgres user, which must reach its directory inside this one.
     chmodSync(this.runDir, 0o755);
@@ -60,6 +101,48 @@ export class ChaosCluster {
     return this.services.get(name)!;
   }
 
+  /** Every service process that is part of the platform now, replicas included. */
+  allServices(): ServiceProcess<FileOutput>[] {
+    return [...this.replicas.values()].flat();
+  }
+
+  /** The exits of every process the run started, replaced ones included. */
+  allExits() {
+    return [...this.allServices(), ...this.retired].flatMap((s) => s.exits);
+  }
+
+  /** Connections the gateway load balancer handed to each gateway port (cluster topology). */
+  get balancedConnections(): Record<string, number> {
+    return this.gatewayFront instanceof LoadBalancer ? Object.fromEntries(this.gatewayFront.connections) : {};
+  }
+
+  /** Starts the NATS server that is down (single) or every node that is down (cluster). */
+  async startNats(): Promise<void> {
+    if (this.natsCluster) {
+      await Promise.all(this.natsCluster.nodes.map((node) => node.start()));
+    } else if (!this.nats.running) {
+      await this.nats.start();
+    }
+  }
+
+  /**
+   * A rolling update's step for one replica, as a Deployment with maxSurge 1 and
+   * maxUnavailable 0 does it: a new process is started and, once it is ready, the old one is
+   * sent SIGTERM and drains. Resolves with how long the new one took to be ready.
+   */
+  async replaceReplica(service: ServiceName, index: number, readyTimeoutMs = 90_000): Promise<number> {
+    const list = this.replicas.get(service)!;
+    const old = list[index];
+    const started = Date.now();
+    const fresh = this.makeReplica(service, index, await freePort()).start();
+    await fresh.waitReady(readyTimeoutMs);
+    const readyMs = Date.now() - started;
+    list[index] = fresh;
+    if (index === 0) this.services.set(service, fresh);
+    await old.stop(15_000, 'fault');
+    this.retired.push(old);
+    return readyMs;
+  }
   /** The gateway's address for the whole run, wherever the gateway process listens. */
   get gatewayUrl(): string {
     return `http://127.0.0.1:${this.gatewayFront.port}`;
@@ -73,11 +156,11 @@ export class ChaosCluster {
   /** Brings back whatever is down, paused or slowed, and waits until every service is ready. */
   async heal(readyTimeoutMs = 90_000): Promise<void> {
     this.pgProxy.heal();
-    this.natsProxy.heal();
+    for (const proxy of this.natsProxies) proxy.heal();
     if (!this.postgres.running) await this.postgres.start();
-    if (!this.nats.running) await this.nats.start();
+    await this.startNats();
     if (!this.redis.running) await this.redis.start();
-    for (const service of this.services.values()) {
+    for (const service of this.allServices()) {
       if (service.running) service.signal('SIGCONT');
       else service.start();
     }
@@ -85,18 +168,23 @@ export class ChaosCluster {
   }
 
   async waitAllReady(timeoutMs = 90_000): Promise<void> {
-    await Promise.all([...this.services.values()].map((s) => s.waitReady(timeoutMs)));
+    await Promise.all(this.allServices().map((s) => s.waitReady(timeoutMs)));
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.services.values()].map((s) => s.stop(10_000)));
+    await Promise.allSettled([...this.allServices(), ...this.retired].map((s) => s.stop(10_000)));
     await Promise.allSettled([
       this.pgProxy?.stop(),
-      this.natsProxy?.stop(),
+      ...this.natsProxies.map((proxy) => proxy.stop()),
       this.redisFront.stop(),
       this.gatewayFront.stop(),
     ]);
-    await Promise.allSettled([this.nats?.stop('SIGTERM', 5_000), this.redis?.stop('SIGTERM', 5_000)]);
+    await Promise.allSettled([
+      ...(this.natsCluster
+        ? this.natsCluster.nodes.map((n) => n.stop('SIGTERM', 5_000))
+        : [this.nats?.stop('SIGTERM', 5_000)]),
+      this.redis?.stop('SIGTERM', 5_000),
+    ]);
     if (this.postgres) {
       await this.postgres.stopFast().catch(() => undefined);
       try {
@@ -119,14 +207,29 @@ export class ChaosCluster {
       await ensureDatabase(url);
       await migrate(url, definition);
     }
-    this.nats = privateNats(this.runDir, logDir);
     this.redis = privateRedis(this.runDir, logDir);
-    await Promise.all([this.nats.start(), this.redis.start()]);
+    if (this.topology === 'cluster') {
+      // The node names carry the run directory's unique name, as the single server's does.
+      const cluster = new NatsCluster({
+        dir: this.runDir,
+        name: `chaos-${basename(this.runDir)}`,
+        size: TOPOLOGY_SIZE.cluster.natsNodes,
+        make: (name, binary) => serverOfTheRun(name, binary, logDir),
+      });
+      this.natsCluster = cluster;
+      this.nats = cluster.nodes[0].process;
+      await Promise.all([cluster.start(), this.redis.start()]);
+      this.natsProxies = cluster.nodes.map((node, i) => new FaultyProxy(`nats-${i + 1}`, () => node.port));
+    } else {
+      this.nats = privateNats(this.runDir, logDir);
+      await Promise.all([this.nats.start(), this.redis.start()]);
+      this.natsProxies = [new FaultyProxy('nats', () => this.nats.port)];
+    }
+    this.natsProxy = this.natsProxies[0];
     this.pgProxy = new FaultyProxy('postgres', () => this.postgres.port);
-    this.natsProxy = new FaultyProxy('nats', () => this.nats.port);
     await Promise.all([
       this.pgProxy.start(),
-      this.natsProxy.start(),
+      ...this.natsProxies.map((proxy) => proxy.start()),
       this.redisFront.start(),
       this.gatewayFront.start(),
     ]);
@@ -144,6 +247,8 @@ export class ChaosCluster {
       RATE_LIMIT_PER_CUSTOMER: '1000000',
       // A soak outlives the default 15 minutes of a token.
       JWT_TTL_SECONDS: '86400',
+      // The saga streams on every NATS node (libs/saga's topology.replicas, as the prod overlay sets it).
+      SAGA_STREAM_REPLICAS: String(TOPOLOGY_SIZE[this.topology].natsNodes),
     });
     for (const service of SERVICE_NAMES) {
       if (DATABASES[service]) {
@@ -151,21 +256,43 @@ export class ChaosCluster {
           `postgres://postgres@127.0.0.1:${this.pgProxy.port}/${databaseName(service)}`;
       }
     }
-    await startServices(
-      SERVICE_NAMES,
-      (service, port) => {
-        const process = new ServiceProcess(service, {
-          port,
-          env: this.env,
-          output: new FileOutput(join(logDir, `${service}.log`)),
-          supervise: { clock: this.options.clock },
-          track: (pid) => trackPid(service, pid),
-        });
-        registerCleanup(service, () => process.killNow());
-        this.services.set(service, process);
-        return process;
-      },
-      { readyTimeoutMs: 120_000 },
-    );
+    // Replica by replica (every service's first, then every second one): ten processes
+    // starting at once on a small machine would each take longer than the lot in two waves.
+    for (let index = 0; index < TOPOLOGY_SIZE[this.topology].replicas; index++) {
+      await startServices(SERVICE_NAMES, (service, port) => this.makeReplica(service, index, port), {
+        readyTimeoutMs: 120_000,
+      });
+    }
+  }
+
+  /**
+   * A supervised process for replica `index` of `service` (not started). In the cluster
+   * topology each replica reaches NATS through the proxy of its own node (spread so that the
+   * two replicas of a service use different nodes); the NATS client learns the other nodes
+   * from the cluster and moves to one of them when its own goes away.
+   */
+  private makeReplica(service: ServiceName, index: number, port: number): ServiceProcess<FileOutput> {
+    const label = index === 0 ? service : `${service}-${index + 1}`;
+    let env = this.replicaEnv.get(label);
+    if (!env) {
+      const node = (SERVICE_NAMES.indexOf(service) + index) % this.natsProxies.length;
+      env = { ...this.env, NATS_URL: `nats://127.0.0.1:${this.natsProxies[node].port}` };
+      this.replicaEnv.set(label, env);
+    }
+    const key = `${label}#${this.processCount++}`;
+    const process = new ServiceProcess(service, {
+      port,
+      env,
+      output: new FileOutput(join(this.options.logDir, `${label}.log`)),
+      supervise: { clock: this.options.clock },
+      // One key per process: a replacement runs beside the process it replaces for a while.
+      track: (pid) => trackPid(key, pid),
+    });
+    registerCleanup(label, () => process.killNow());
+    const list = this.replicas.get(service) ?? [];
+    list[index] = process;
+    this.replicas.set(service, list);
+    if (index === 0) this.services.set(service, process);
+    return process;
   }
 }

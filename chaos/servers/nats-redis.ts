@@ -4,7 +4,7 @@ import { natsServer, redisProcessId, ServerProcess } from '../../test/support/ha
 import { registerCleanup, trackPid } from './last-resort';
 
 /** A server of the run, killed by the last resort if the run ends abruptly. */
-function serverOfTheRun(
+export function serverOfTheRun(
   name: string,
   server: ConstructorParameters<typeof ServerProcess>[1],
   logDir: string,

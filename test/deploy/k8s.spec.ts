@@ -805,6 +805,23 @@ describe('overlay prod', () => {
     );
   });
 
+  it("runs, in its three-node NATS cluster, the configuration the chaos harness's cluster topology runs", () => {
+    // deploy/nats/cluster.conf (npm run chaos -- --topology cluster) includes nats-server.conf,
+    // which includes authorization.conf: the file prod mounts beside its nats.conf, as it is.
+    const nats = get(prod, 'StatefulSet', 'nats');
+    const configVolume = nats.spec.template.spec.volumes.find((v: Resource) => v.projected);
+    const files = filesOf(prod, configVolume);
+    const deployNats = (file: string) => readFileSync(join(ROOT, 'deploy', 'nats', file), 'utf8');
+    expect(files['authorization.conf']).toBe(deployNats('authorization.conf'));
+    const chaosCluster = deployNats('cluster.conf');
+    expect(chaosCluster).toMatch(/^include \.\/nats-server\.conf$/m);
+    expect(deployNats('nats-server.conf')).toMatch(/^include \.\/authorization\.conf$/m);
+    const clusterName = (text: string) => /cluster\s*\{[^}]*?name:\s*(\S+)/s.exec(text)?.[1];
+    const prodConfig = Object.values(files).find((text) => /cluster\s*\{/.test(text)) ?? '';
+    expect(clusterName(chaosCluster)).toBe(clusterName(prodConfig));
+    expect(clusterName(chaosCluster)).toBeDefined();
+  });
+
   it('runs PostgreSQL as a CloudNativePG cluster of three that creates the four databases', () => {
     const clusters = prod.resources.filter((r) => r.kind === 'Cluster' && r.apiVersion === 'postgresql.cnpg.io/v1');
     expect(clusters).toHaveLength(1);

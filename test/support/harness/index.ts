@@ -14,6 +14,9 @@
  *   nats-server and redis-server that way (PostgreSQL is chaos/servers/postgres.ts, pg_ctl).
  * - stack.ts: what TestPlatform, ChaosCluster and BenchStack share (environment defaults,
  *   starting a set of services, removing a run's streams and keys).
+ * - nats-cluster.ts: three nats-server nodes as one JetStream cluster on loopback routes
+ *   (deploy/nats/cluster.conf), for the clustered chaos topology.
+ * - load-balancer.ts: a round-robin TCP balancer over the ready replicas of a service.
  */
 export { natsServerName, redisProcessId, startOnOwnPort } from './own-server';
 export type { OwnServerAttempt } from './own-server';
@@ -25,3 +28,7 @@ export type { ExitCause, ExitRecord, ServiceProcessOptions } from './service-pro
 export { exampleDefaults, removeRedisKeys, removeStreams, startServices } from './stack';
 export { natsServer, ServerProcess } from './server-process';
 export type { ServerBinary, ServerProcessOptions } from './server-process';
+export { NatsCluster, NatsClusterNode } from './nats-cluster';
+export type { NatsClusterOptions } from './nats-cluster';
+export { LoadBalancer } from './load-balancer';
+export type { Backend } from './load-balancer';
