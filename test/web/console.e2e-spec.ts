@@ -42,6 +42,37 @@ const counter = (page: Page, id: string) =>
     .getAttribute('data-value')
     .then((v) => Number(v));
 
+const SERVICES = ['order', 'inventory', 'payment', 'coupon'] as const;
+
+/** The unsent saga messages of each service's outbox, as its database holds them now. */
+async function unsentInDatabases(): Promise<Record<string, number>> {
+  const counts = await Promise.all(
+    SERVICES.map(async (service) => {
+      const [row] = await suite.platform.query<{ n: string }>(
+        service,
+        'SELECT count(*) AS n FROM saga_outbox WHERE sent_at IS NULL',
+      );
+      return [service, Number(row.n)] as const;
+    }),
+  );
+  return Object.fromEntries(counts);
+}
+
+/** The Live page's outbox table: each service's unsent messages and the oldest one's age (null for none). */
+async function outboxOnPage(page: Page): Promise<Record<string, { unsent: number; oldest: number | null }>> {
+  const rows = await Promise.all(
+    SERVICES.map(async (service) => {
+      const row = page.getByTestId('outbox').locator(`tr[data-service="${service}"]`);
+      const [unsent, oldest] = await Promise.all([row.getAttribute('data-unsent'), row.getAttribute('data-oldest')]);
+      return [service, { unsent: Number(unsent), oldest: oldest ? Number(oldest) : null }] as const;
+    }),
+  );
+  return Object.fromEntries(rows);
+}
+
+const unsentOf = (figures: Record<string, { unsent: number }>) =>
+  Object.fromEntries(Object.entries(figures).map(([service, f]) => [service, f.unsent]));
+
 it('an operator signs in, finds a checkout saga and sees its timeline on the services’ lanes; the invariants are green; the counters move with a checkout; stock and credits take references', async () => {
   const sku = await suite.shop.productWithStock(10, 2_500);
   const customer = await suite.shop.customerWithWallet(10_000);
@@ -81,6 +112,14 @@ it('an operator signs in, finds a checkout saga and sees its timeline on the ser
       (r) => r.started > 0 && r.completed > 0,
     );
     expect(await counter(page, 'compensated')).toBe(0);
+    // The outbox lag: each service's unsent messages, as its database has them (none once the checkouts have settled).
+    await page.getByRole('table', { name: 'Outbox lag' }).waitFor();
+    await eventually(
+      'the outbox figures of the Live page equal the unsent rows of each database, all sent',
+      async () => ({ page: unsentOf(await outboxOnPage(page)), databases: await unsentInDatabases() }),
+      (v) => JSON.stringify(v.page) === JSON.stringify(v.databases) && Object.values(v.page).every((n) => n === 0),
+    );
+    expect(Object.values(await outboxOnPage(page)).map((f) => f.oldest)).toEqual([null, null, null, null]);
     await screenshot(page, 'console-live');
 
     await page.getByRole('link', { name: 'Operations' }).click();
@@ -100,6 +139,12 @@ it('an operator signs in, finds a checkout saga and sees its timeline on the ser
       [stockReference],
     );
     expect(adjustment).toEqual({ sku, delta: 10 });
+    // The list of past adjustments next to the form shows it, with its reference and the stock it left.
+    const listed = page.getByTestId('adjustments').locator(`tr[data-reference="${stockReference}"]`);
+    await listed.waitFor();
+    const cells = await listed.locator('td').allTextContents();
+    expect(cells.slice(0, 4)).toEqual([stockReference, sku, '+10', '18']);
+    expect(cells[4]).not.toBe('');
 
     // A credit under its reference, then the customer's statement lists it with that reference.
     const credit = page.getByRole('form', { name: 'Wallet credit' });
@@ -128,6 +173,76 @@ it('an operator signs in, finds a checkout saga and sees its timeline on the ser
     await close();
   }
 });
+
+it('the Live page shows an outbox backlog as the database holds it: messages published but not recorded as sent stay unsent, and go once the relay can record them', async () => {
+  const sku = await suite.shop.productWithStock(5, 900);
+  const customer = await suite.shop.customerWithWallet(5_000);
+  // The fault: in the inventory database, no outbox row may be marked sent. The relay still
+  // publishes each reply (the saga goes on), but cannot record it, as after a crash between the
+  // two: the rows stay unsent and the poller publishes them again (JetStream drops the copies).
+  const fault = 'keep_outbox_unsent';
+  await suite.platform.query(
+    'inventory',
+    `CREATE FUNCTION ${fault}() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN RAISE EXCEPTION 'the test keeps outbox rows unsent'; END $$`,
+  );
+  await suite.platform.query(
+    'inventory',
+    `CREATE TRIGGER ${fault} BEFORE UPDATE OF sent_at ON saga_outbox FOR EACH ROW
+     WHEN (NEW.sent_at IS NOT NULL) EXECUTE FUNCTION ${fault}()`,
+  );
+  const removeFault = () =>
+    suite.platform.query(
+      'inventory',
+      `DROP TRIGGER IF EXISTS ${fault} ON saga_outbox; DROP FUNCTION IF EXISTS ${fault}()`,
+    );
+  let close: (() => Promise<void>) | undefined;
+  try {
+    const order = await suite.shop.checkout(customer, { items: [{ sku, quantity: 1 }] });
+    expect(order.body.status).toBe('PAID');
+    const browser = await signedIn();
+    close = browser.close;
+    const { page, problems } = browser;
+    await page.getByRole('link', { name: 'Live' }).click();
+    await page.getByRole('table', { name: 'Outbox lag' }).waitFor();
+    // The reservation's and the sale's replies, at least, wait in the inventory outbox.
+    const seen = await eventually(
+      'the Live page shows the inventory outbox backlog the database holds, the others empty',
+      async () => {
+        const before = await unsentInDatabases();
+        const figures = await outboxOnPage(page);
+        return { before, page: unsentOf(figures), oldest: figures.inventory.oldest, after: await unsentInDatabases() };
+      },
+      (v) =>
+        v.before.inventory >= 2 &&
+        JSON.stringify(v.page) === JSON.stringify(v.before) &&
+        JSON.stringify(v.after) === JSON.stringify(v.before) &&
+        v.page.order + v.page.payment + v.page.coupon === 0,
+    );
+    // Its age is that of a row written before the page sampled it, and not older than the oldest row now.
+    const [{ age }] = await suite.platform.query<{ age: number }>(
+      'inventory',
+      'SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM saga_outbox WHERE sent_at IS NULL',
+    );
+    expect(seen.oldest).toBeGreaterThan(0);
+    expect(seen.oldest).toBeLessThanOrEqual(age);
+    const row = page.getByTestId('outbox').locator('tr[data-service="inventory"]');
+    expect(await row.locator('td').first().textContent()).toBe(String(seen.page.inventory));
+
+    await removeFault();
+    await eventually(
+      'the backlog gone from the database and the Live page once the relay can mark its rows sent',
+      async () => ({ page: unsentOf(await outboxOnPage(page)), databases: await unsentInDatabases() }),
+      (v) => v.databases.inventory === 0 && v.page.inventory === 0,
+      30_000,
+    );
+    expect((await outboxOnPage(page)).inventory).toEqual({ unsent: 0, oldest: null });
+    expect(problems.filter((p) => /Content Security Policy|page error/.test(p))).toEqual([]);
+  } finally {
+    await removeFault();
+    await close?.();
+  }
+}, 60_000);
 
 it('a checkout whose stock confirmation fails after the payment parks; with the fault gone, Retry on its page completes it: PAID, the stock sold once, charged once', async () => {
   const sku = await suite.shop.productWithStock(5, 1_200);

@@ -231,4 +231,19 @@ export interface Stats {
     redeemed: number;
     maxHeldByOneCustomer: number;
   }[];
+  /** Each service's saga outbox: messages not yet published, and the age of the oldest (s). */
+  outbox: Record<string, OutboxBacklog>;
+}
+
+export interface OutboxBacklog {
+  unsent: number;
+  oldestAgeSeconds: number | null;
+}
+
+export interface StockAdjustment {
+  reference: string;
+  sku: string;
+  delta: number;
+  stockOnHandAfter: number | null;
+  createdAt: string;
 }

@@ -27,6 +27,8 @@ export const InventoryRpc = {
   /** What the gateway's flash-sale gate rebuilds its counts from. */
   promisableStock: 'inventory.stock.promisable',
   stats: 'inventory.stats',
+  /** Operators' stock adjustments, newest first. */
+  listAdjustments: 'inventory.stock.adjustments',
 } as const;
 
 export interface PromisableStockRequest {
@@ -60,4 +62,25 @@ export interface StockView {
 export interface InventoryStats {
   products: StockView[];
   reservations: Record<'RESERVED' | 'COMMITTED' | 'RELEASED', number>;
+}
+
+export interface StockAdjustmentsRequest {
+  limit: number;
+  /** nextCursor of the previous page. */
+  cursor?: string;
+}
+
+/** One operator's stock adjustment, as recorded under its reference. */
+export interface StockAdjustmentView {
+  reference: string;
+  sku: string;
+  delta: number;
+  /** Stock on hand once applied; null for adjustments recorded before it was kept. */
+  stockOnHandAfter: number | null;
+  createdAt: string;
+}
+
+export interface StockAdjustmentPage {
+  items: StockAdjustmentView[];
+  nextCursor: string | null;
 }

@@ -1,12 +1,13 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CatalogueRpc, CouponRpc, InventoryRpc } from '@zhongtai/contracts';
-import type { ProductView, StockView } from '@zhongtai/contracts';
+import type { ProductView, StockAdjustmentPage, StockAdjustmentView, StockView } from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import { Audience } from '../auth/principal';
 import { ProductResponse } from '../catalogue/product.response';
 import { GateReconciler } from '../flash-sale/gate-reconciler';
 import { ApiProblemResponses } from '../http/api-problem-responses';
+import { PageQuery } from '../http/list-query';
 import { AdjustStockRequest, CreateCouponRequest, CreateProductRequest } from './admin.requests';
 
 class StockResponse implements StockView {
@@ -15,6 +16,24 @@ class StockResponse implements StockView {
   @ApiProperty() reserved!: number;
   @ApiProperty() sold!: number;
   @ApiProperty() available!: number;
+}
+
+class StockAdjustmentResponse implements StockAdjustmentView {
+  @ApiProperty({ example: 'adj-20261203-0001' }) reference!: string;
+  @ApiProperty() sku!: string;
+  @ApiProperty({ description: 'Units added (positive) or removed (negative)' }) delta!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Stock on hand once applied (null for adjustments recorded before it was kept)',
+  })
+  stockOnHandAfter!: number | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+class StockAdjustmentPageResponse implements StockAdjustmentPage {
+  @ApiProperty({ type: [StockAdjustmentResponse] }) items!: StockAdjustmentResponse[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
 class CouponResponse extends CreateCouponRequest {}
@@ -52,6 +71,17 @@ export class AdminCatalogueController {
     const stock = await this.inventory.request<StockView>(InventoryRpc.adjustStock, { sku, ...request });
     await this.gate.rebuilt([sku]);
     return stock;
+  }
+
+  /** The stock adjustments made under their references, newest first, cursor-paginated. */
+  @Get('stock-adjustments')
+  @ApiOkResponse({ type: StockAdjustmentPageResponse })
+  @ApiProblemResponses(400, 401, 403, 429)
+  listStockAdjustments(@Query() query: PageQuery): Promise<StockAdjustmentPage> {
+    return this.inventory.request<StockAdjustmentPage>(InventoryRpc.listAdjustments, {
+      limit: query.limit,
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+    });
   }
 
   @Post('coupons')

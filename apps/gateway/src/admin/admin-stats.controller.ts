@@ -1,7 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CouponRpc, InventoryRpc, OrderRpc, PaymentRpc } from '@zhongtai/contracts';
-import type { CouponStats, InventoryStats, OrderStats, PaymentStats } from '@zhongtai/contracts';
+import type {
+  CouponStats,
+  InventoryStats,
+  OrderStats,
+  OutboxBacklog,
+  PaymentStats,
+  WithOutboxBacklog,
+} from '@zhongtai/contracts';
 import { InjectRpcClient, ServiceRpcClient } from '@zhongtai/platform';
 import { Audience } from '../auth/principal';
 import { ApiProblemResponses } from '../http/api-problem-responses';
@@ -27,6 +34,23 @@ class CouponStatsResponse {
   @ApiProperty({ description: 'The most redemptions one customer holds' }) maxHeldByOneCustomer!: number;
 }
 
+class OutboxBacklogResponse implements OutboxBacklog {
+  @ApiProperty({ description: 'Saga messages written and not yet published' }) unsent!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Seconds since the oldest of them was written; null when there is none',
+  })
+  oldestAgeSeconds!: number | null;
+}
+
+class OutboxStatsResponse {
+  @ApiProperty() order!: OutboxBacklogResponse;
+  @ApiProperty() inventory!: OutboxBacklogResponse;
+  @ApiProperty() payment!: OutboxBacklogResponse;
+  @ApiProperty() coupon!: OutboxBacklogResponse;
+}
+
 class StatsResponse {
   @ApiProperty({ example: { PENDING: 0, PAID: 12, CANCELLED: 3, CANCELLING: 0, REFUNDED: 1 } })
   ordersByStatus!: Record<string, number>;
@@ -38,6 +62,8 @@ class StatsResponse {
   })
   money!: Record<string, unknown>;
   @ApiProperty({ type: [CouponStatsResponse] }) coupons!: CouponStatsResponse[];
+  @ApiProperty({ description: "Each service's saga outbox: messages not yet published, and the age of the oldest" })
+  outbox!: OutboxStatsResponse;
 }
 
 /**
@@ -62,10 +88,10 @@ export class AdminStatsController {
   async stats(): Promise<StatsResponse> {
     // Whole-table figures: after a long run they take seconds, longer than a checkout may wait.
     const [orders, stock, money, coupons, netCharges] = await Promise.all([
-      this.orders.request<OrderStats>(OrderRpc.stats, {}, STATS_TIMEOUT_MS),
-      this.inventory.request<InventoryStats>(InventoryRpc.stats, {}, STATS_TIMEOUT_MS),
-      this.payments.request<PaymentStats>(PaymentRpc.stats, {}, STATS_TIMEOUT_MS),
-      this.coupons.request<CouponStats>(CouponRpc.stats, {}, STATS_TIMEOUT_MS),
+      this.orders.request<WithOutboxBacklog<OrderStats>>(OrderRpc.stats, {}, STATS_TIMEOUT_MS),
+      this.inventory.request<WithOutboxBacklog<InventoryStats>>(InventoryRpc.stats, {}, STATS_TIMEOUT_MS),
+      this.payments.request<WithOutboxBacklog<PaymentStats>>(PaymentRpc.stats, {}, STATS_TIMEOUT_MS),
+      this.coupons.request<WithOutboxBacklog<CouponStats>>(CouponRpc.stats, {}, STATS_TIMEOUT_MS),
       reconcileNetCharges(this.orders, this.payments, STATS_TIMEOUT_MS),
     ]);
     return {
@@ -82,6 +108,12 @@ export class AdminStatsController {
         ordersWithWrongNetCharge: netCharges.firstMismatches,
       },
       coupons: coupons.coupons.map((c) => ({ ...c, maxHeldByOneCustomer: coupons.maxHeldByOneCustomer[c.code] ?? 0 })),
+      outbox: {
+        order: orders.outboxBacklog,
+        inventory: stock.outboxBacklog,
+        payment: money.outboxBacklog,
+        coupon: coupons.outboxBacklog,
+      },
     };
   }
 }

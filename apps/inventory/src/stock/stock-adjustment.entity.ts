@@ -12,6 +12,10 @@ export class StockAdjustment {
   @Column({ type: 'integer' })
   delta!: number;
 
+  /** Stock on hand once applied; null for adjustments recorded before it was kept. */
+  @Column({ name: 'stock_on_hand_after', type: 'integer', nullable: true })
+  stockOnHandAfter!: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

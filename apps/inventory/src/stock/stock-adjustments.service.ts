@@ -29,7 +29,13 @@ export class StockAdjustmentsService {
          RETURNING sku, stock_on_hand AS "stockOnHand", reserved, sold`,
         [request.sku, request.delta],
       );
-      if (rows[0]) return toStockView(rows[0]);
+      if (rows[0]) {
+        await manager.query('UPDATE stock_adjustments SET stock_on_hand_after = $2 WHERE reference = $1', [
+          request.reference,
+          rows[0].stockOnHand,
+        ]);
+        return toStockView(rows[0]);
+      }
       throw await this.refusal(manager, request);
     });
   }

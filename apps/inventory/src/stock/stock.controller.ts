@@ -1,8 +1,16 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { InventoryRpc } from '@zhongtai/contracts';
-import type { InventoryStats, PromisableStock, StockView } from '@zhongtai/contracts';
+import type {
+  InventoryStats,
+  PromisableStock,
+  StockAdjustmentPage,
+  StockView,
+  WithOutboxBacklog,
+} from '@zhongtai/contracts';
+import { SagaQueries } from '@zhongtai/saga';
 import { AdjustStockDto } from './adjust-stock.dto';
+import { StockAdjustmentHistory, StockAdjustmentsDto } from './stock-adjustment-history';
 import { PromisableStockDto } from './promisable-stock.dto';
 import { PromisableStockService } from './promisable-stock.service';
 import { StockAdjustmentsService } from './stock-adjustments.service';
@@ -16,6 +24,8 @@ export class StockController {
     private readonly adjustments: StockAdjustmentsService,
     private readonly report: StockReportService,
     private readonly promisable: PromisableStockService,
+    private readonly history: StockAdjustmentHistory,
+    private readonly sagas: SagaQueries,
   ) {}
 
   @MessagePattern(InventoryRpc.adjustStock)
@@ -30,8 +40,14 @@ export class StockController {
     return this.promisable.promisableStock(request);
   }
 
+  @MessagePattern(InventoryRpc.listAdjustments)
+  listAdjustments(@Payload() request: StockAdjustmentsDto): Promise<StockAdjustmentPage> {
+    return this.history.list(request);
+  }
+
   @MessagePattern(InventoryRpc.stats)
-  stats(): Promise<InventoryStats> {
-    return this.report.stats();
+  async stats(): Promise<WithOutboxBacklog<InventoryStats>> {
+    const [stats, outboxBacklog] = await Promise.all([this.report.stats(), this.sagas.outboxBacklog()]);
+    return { ...stats, outboxBacklog };
   }
 }

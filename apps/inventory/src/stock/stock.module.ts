@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Product } from '../catalogue/product.entity';
 import { Reservation } from '../reservations/reservation.entity';
+import { StockAdjustmentHistory } from './stock-adjustment-history';
 import { StockAdjustmentsService } from './stock-adjustments.service';
 import { StockController } from './stock.controller';
 import { PromisableStockService } from './promisable-stock.service';
@@ -11,6 +12,6 @@ import { StockReportService } from './stock-report.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Product, Reservation])],
   controllers: [StockController],
-  providers: [StockAdjustmentsService, StockReportService, PromisableStockService],
+  providers: [StockAdjustmentsService, StockReportService, PromisableStockService, StockAdjustmentHistory],
 })
 export class StockModule {}

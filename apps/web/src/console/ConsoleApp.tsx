@@ -10,6 +10,7 @@ import {
   signIn,
   signOut,
   Stats,
+  StockAdjustment,
   WalletEntry,
   Page,
 } from '../api';
@@ -428,6 +429,7 @@ const SAMPLE_S = 5;
 interface Sample {
   at: number;
   byStatus: Record<string, number>;
+  outbox: Stats['outbox'];
 }
 
 function Live() {
@@ -445,7 +447,7 @@ function Live() {
         setError(null);
         setSamples((all) => [
           ...all.filter((s) => Date.now() - s.at < 70_000),
-          { at: Date.now(), byStatus: stats.sagasByStatus },
+          { at: Date.now(), byStatus: stats.sagasByStatus, outbox: stats.outbox },
         ]);
       } catch (e) {
         setError(e as ApiError);
@@ -488,7 +490,35 @@ function Live() {
           </li>
         ))}
       </ul>
-      <p className="muted">{t('outboxLag')}</p>
+      <h2 id="outbox-h">{t('outboxLag')}</h2>
+      <p className="muted">{t('outboxLagNote')}</p>
+      {last && (
+        <div className="table-wrap">
+          <table aria-labelledby="outbox-h" data-testid="outbox">
+            <thead>
+              <tr>
+                <th scope="col">{t('service')}</th>
+                <th scope="col">{t('unsent')}</th>
+                <th scope="col">{t('oldestAge')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(last.outbox).map(([service, backlog]) => (
+                <tr
+                  key={service}
+                  data-service={service}
+                  data-unsent={backlog.unsent}
+                  data-oldest={backlog.oldestAgeSeconds ?? ''}
+                >
+                  <th scope="row">{service}</th>
+                  <td>{backlog.unsent}</td>
+                  <td>{backlog.oldestAgeSeconds === null ? '—' : backlog.oldestAgeSeconds.toFixed(1)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       {last && (
         <div className="table-wrap">
           <table>
@@ -519,6 +549,11 @@ function Operations() {
   const money = useMoney();
   const date = useDate();
   const stats = usePoll((signal) => get<Stats>('/admin/stats', 'operator', signal), [], 15_000);
+  const adjustments = usePoll(
+    (signal) => get<Page<StockAdjustment>>('/admin/stock-adjustments?limit=20', 'operator', signal),
+    [],
+    15_000,
+  );
   const [stockDone, setStockDone] = useState<string | null>(null);
   const [stockError, setStockError] = useState<ApiError | null>(null);
   const [creditDone, setCreditDone] = useState<string | null>(null);
@@ -549,6 +584,7 @@ function Operations() {
       );
       setStockRef(reference('adj'));
       stats.reload();
+      adjustments.reload();
     } catch (e) {
       setStockError(e as ApiError);
     }
@@ -623,6 +659,17 @@ function Operations() {
           </p>
           <ErrorNote error={stockError} />
         </form>
+        <section className="stack panel" aria-labelledby="adjustments-h">
+          <h2 id="adjustments-h">{t('pastAdjustments')}</h2>
+          <ErrorNote error={adjustments.error} onRetry={adjustments.reload} />
+          {!adjustments.value ? (
+            <Loading />
+          ) : adjustments.value.items.length ? (
+            <AdjustmentTable adjustments={adjustments.value.items} date={date} />
+          ) : (
+            <p>{t('noAdjustments')}</p>
+          )}
+        </section>
         <form onSubmit={credit} className="stack panel" aria-labelledby="credit-h">
           <h2 id="credit-h">{t('walletCredit')}</h2>
           <label>
@@ -704,5 +751,36 @@ function Operations() {
         </div>
       )}
     </section>
+  );
+}
+
+function AdjustmentTable({ adjustments, date }: { adjustments: StockAdjustment[]; date: (s: string) => string }) {
+  const { t } = useI18n();
+  return (
+    <div className="table-wrap">
+      <table data-testid="adjustments">
+        <caption className="sr-only">{t('pastAdjustments')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('reference')}</th>
+            <th scope="col">{t('sku')}</th>
+            <th scope="col">{t('change')}</th>
+            <th scope="col">{t('stockAfter')}</th>
+            <th scope="col">{t('when')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {adjustments.map((a) => (
+            <tr key={a.reference} data-reference={a.reference}>
+              <td className="mono">{a.reference}</td>
+              <td>{a.sku}</td>
+              <td className={a.delta < 0 ? 'bad' : 'ok'}>{a.delta > 0 ? `+${a.delta}` : `−${-a.delta}`}</td>
+              <td>{a.stockOnHandAfter ?? '—'}</td>
+              <td>{date(a.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
