@@ -42,4 +42,34 @@ describe('saga message headers', () => {
     }
     expect(childTraceparent(undefined).slice(3, 35)).not.toBe(childTraceparent(undefined).slice(3, 35));
   });
+
+  it.each([
+    ['text before it', 'x00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00'],
+    ['text after it', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00x'],
+    ['another version', '01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00'],
+    ['upper-case hex', '00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-00'],
+    ['a short span id', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b716920333-00'],
+    ['one-digit flags', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-0'],
+    ['nothing', ''],
+  ])('starts a new trace from a parent with %s', (_case, parent) => {
+    const root = childTraceparent(parent);
+    expect(root).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(root.slice(3, 35).toLowerCase()).not.toBe('0af7651916cd43dd8448eb211c80319c');
+  });
+
+  it('keeps the flags of its parent', () => {
+    expect(childTraceparent('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01')).toMatch(/-01$/);
+    expect(childTraceparent('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-a3')).toMatch(
+      /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-a3$/,
+    );
+  });
+
+  it('reads step 0 and attempt 1 as they are, and a saga id whatever its text', () => {
+    const headers = addressHeaders({ sagaId: 's', step: 0, phase: 'action', attempt: 1 });
+    expect(readAddress((name) => headers[name])).toStrictEqual({ sagaId: 's', step: 0, phase: 'action', attempt: 1 });
+    const empty: Record<string, string> = { ...headers, 'Saga-Id': '' };
+    expect(readAddress((name) => empty[name])).toBeUndefined();
+    const noAttempt: Record<string, string | undefined> = { ...headers, 'Saga-Attempt': undefined };
+    expect(readAddress((name) => noAttempt[name])).toBeUndefined();
+  });
 });
