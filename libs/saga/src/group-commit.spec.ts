@@ -30,6 +30,24 @@ describe('GroupCommit', () => {
     expect(await Promise.all(waiting)).toEqual(['c done', 'a done', 'b done']);
   });
 
+  it.each([
+    [['d', 'b', 'e', 'a', 'c']],
+    [['e', 'd', 'c', 'b', 'a']],
+    [['a', 'b', 'c', 'd', 'e']],
+    [['b', 'a', 'e', 'c', 'd']],
+  ])('hands a group over in key order whatever the order of arrival (%p)', async (keys) => {
+    const { groups, commit, done } = commits();
+    const group = new GroupCommit(keyOf, commit, 1, 10);
+    const first = group.submit('m');
+    const waiting = keys.map((item) => group.submit(item));
+    groups[0].finish(done(['m']));
+    await first;
+    await settled();
+    expect(groups[1].keys).toEqual(['a', 'b', 'c', 'd', 'e']);
+    groups[1].finish(done(groups[1].keys));
+    expect(await Promise.all(waiting)).toEqual(keys.map((key) => `${key} done`));
+  });
+
   it('never puts two items of one key, or more than the limit, in one group', async () => {
     const { groups, commit, done } = commits();
     const group = new GroupCommit(keyOf, commit, 1, 2);
