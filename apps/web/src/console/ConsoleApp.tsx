@@ -659,7 +659,7 @@ function Operations() {
           </p>
           <ErrorNote error={stockError} />
         </form>
-        <section className="stack panel" aria-labelledby="adjustments-h">
+        <section className="stack panel span-2" aria-labelledby="adjustments-h">
           <h2 id="adjustments-h">{t('pastAdjustments')}</h2>
           <ErrorNote error={adjustments.error} onRetry={adjustments.reload} />
           {!adjustments.value ? (
