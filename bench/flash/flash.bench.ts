@@ -35,14 +35,12 @@ import { ALL_SERVICES, BenchStack, DATABASE_SERVICES, serversFromEnv } from '../
 import type { DatabaseService, ServerFacts } from '../lib/stack';
 import { formatTable, round } from '../lib/stats';
 import { envList } from '../lib/env-list';
-
-/** FLASH_SALE_GATE of the gateway: `off` is the baseline (every attempt to the order service). */
-export type GateMode = 'off' | 'on';
-export const GATE_MODES: readonly GateMode[] = ['off', 'on'];
+import { parseSale, saleName } from './flash-sales';
+import type { FlashSale } from './flash-sales';
 
 export interface FlashConfig {
   /** The sales to run, in this order, each on a fresh stack. */
-  modes: GateMode[];
+  modes: FlashSale[];
   units: number;
   attempts: number;
   customers: number;
@@ -54,12 +52,8 @@ export interface FlashConfig {
 }
 
 export function flashConfigFromEnv(env = process.env): FlashConfig {
-  const modes = envList(env.BENCH_FLASH_MODES, 'off,on');
-  for (const mode of modes) {
-    if (!GATE_MODES.includes(mode as GateMode)) throw new Error(`BENCH_FLASH_MODES: ${mode} is neither off nor on`);
-  }
   return {
-    modes: modes as GateMode[],
+    modes: envList(env.BENCH_FLASH_MODES, 'off,on,on*2').map(parseSale),
     units: Number(env.BENCH_FLASH_UNITS ?? 100),
     attempts: Number(env.BENCH_FLASH_ATTEMPTS ?? 10_000),
     customers: Number(env.BENCH_FLASH_CUSTOMERS ?? 1_000),
@@ -72,8 +66,7 @@ export function flashConfigFromEnv(env = process.env): FlashConfig {
 }
 
 /** One sale, on a stack of its own, with the gate off or on. */
-export interface FlashModeReport {
-  gate: GateMode;
+export interface FlashModeReport extends FlashSale {
   /** How busy the machine was in the 3 s before this sale's stack started, %. */
   machineBusyBeforeRun?: number;
   setUpSeconds: number;
@@ -208,12 +201,12 @@ export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
   let machine: ServerFacts | undefined;
   const logs: Record<string, unknown> = {};
   const cleanupProblems: string[] = [];
-  for (const gate of config.modes) {
-    const { report, facts } = await runFlashSale(config, gate);
+  for (const sale of config.modes) {
+    const { report, facts } = await runFlashSale(config, sale);
     machine ??= facts;
     modes.push({ ...report, machineBusyBeforeRun: facts.machineBusyBeforeRun });
-    for (const [name, summary] of Object.entries(report.logs)) logs[`${name} (gate ${gate})`] = summary;
-    cleanupProblems.push(...report.cleanupProblems.map((p) => `gate ${gate}: ${p}`));
+    for (const [name, summary] of Object.entries(report.logs)) logs[`${name} (${saleName(sale)})`] = summary;
+    cleanupProblems.push(...report.cleanupProblems.map((p) => `${saleName(sale)}: ${p}`));
   }
   return {
     benchmark: 'flash',
@@ -226,10 +219,14 @@ export async function runFlashBench(config: FlashConfig): Promise<FlashReport> {
   };
 }
 
-/** One sale on a stack of its own, the gateway's FLASH_SALE_GATE set to `gate`. */
+/**
+ * One sale on a stack of its own, the gateway's FLASH_SALE_GATE set to `gate`; with several
+ * gateways, the clients take turns over them (client i sends to gateway i mod n), as a
+ * Kubernetes Service spreads connections over replicas.
+ */
 async function runFlashSale(
   config: FlashConfig,
-  gate: GateMode,
+  { gate, gateways }: FlashSale,
 ): Promise<{ report: Omit<FlashModeReport, 'machineBusyBeforeRun'>; facts: ServerFacts }> {
   const stack = new BenchStack({
     label: 'flash',
@@ -242,10 +239,13 @@ async function runFlashSale(
   let logs: Record<string, unknown>;
   let cleanupProblems: string[];
   try {
-    log(`flash (gate ${gate}): databases zt_bench_flash_*_${stack.id}, NATS prefix ${stack.natsPrefix}`);
+    const name = saleName({ gate, gateways });
+    log(`flash (${name}): databases zt_bench_flash_*_${stack.id}, NATS prefix ${stack.natsPrefix}`);
     await stack.prepare();
     facts = await stack.facts();
     await stack.startServices(ALL_SERVICES);
+    const replicas = Array.from({ length: gateways - 1 }, (_, i) => `gateway-${i + 2}`);
+    for (const replica of replicas) await stack.startServices(['gateway'], {}, () => replica);
     const gateway = stack.service('gateway').url;
     const storefront = new Storefront(gateway, stack.operator);
 
@@ -297,7 +297,9 @@ async function runFlashSale(
       })),
     );
     const body = { items: [{ sku: flashSku, quantity: 1 }] };
-    const http = new HttpTarget(gateway, config.concurrency);
+    const targets = ['gateway', ...replicas].map(
+      (replica) => new HttpTarget(stack.service(replica).url, Math.ceil(config.concurrency / gateways)),
+    );
     const samples: CheckoutSample[] = [];
     let next = 0;
     const placedBefore = await placements(stack);
@@ -308,7 +310,8 @@ async function runFlashSale(
     );
     const first = performance.now();
     await Promise.all(
-      Array.from({ length: config.concurrency }, async () => {
+      Array.from({ length: config.concurrency }, async (_, client) => {
+        const http = targets[client % targets.length];
         while (next < attempts.length && !stack.aborting) {
           const attempt = attempts[next++];
           samples.push(await checkout(http, attempt.token, body, config.waitSeconds, attempt.key));
@@ -319,7 +322,7 @@ async function runFlashSale(
     const lastAnswer = Date.now();
     const txAfter = await stack.transactions();
     const cpuAfter = await stack.cpu();
-    http.close();
+    for (const target of targets) target.close();
     const settleSeconds = await settle(stack);
     const ordersOfFlashSku = await recorded(stack, flashSku, samples.length);
     const recordedSeconds = (Date.now() - lastAnswer) / 1000;
@@ -330,6 +333,11 @@ async function runFlashSale(
     );
 
     const cpuCores = stack.cpuCores(cpuBefore, cpuAfter, seconds);
+    // The replicas together, as one column.
+    for (const replica of replicas) {
+      cpuCores.gateway = round(cpuCores.gateway + (cpuCores[replica] ?? 0), 2);
+      delete cpuCores[replica];
+    }
     const perSecond = samples.length / seconds;
     const cpuMsPerAttempt: Record<string, number> = {};
     let total = 0;
@@ -456,6 +464,7 @@ async function runFlashSale(
     const answered = samples.filter((s) => Number.isFinite(s.ms));
     report = {
       gate,
+      gateways,
       setUpSeconds,
       warmup: {
         seconds: config.warmupSeconds,
@@ -502,7 +511,7 @@ async function runFlashSale(
     logs = stack.logs();
     cleanupProblems = await stack.cleanUp();
   }
-  if (!report || !facts) throw new Error(`flash (gate ${gate}) did not finish`);
+  if (!report || !facts) throw new Error(`flash (${saleName({ gate, gateways })}) did not finish`);
   return { report: { ...report, logs, cleanupProblems }, facts };
 }
 
@@ -523,8 +532,6 @@ const CPU_ORDER = [
   'rest of machine',
 ];
 
-const modeName = (gate: GateMode) => (gate === 'off' ? 'gate off (baseline)' : 'gate on');
-
 export function flashMarkdown(report: FlashReport): string {
   const { config, modes } = report;
   const groups = CPU_ORDER.filter((g) => modes.some((m) => g in m.run.cpuCores));
@@ -536,7 +543,8 @@ export function flashMarkdown(report: FlashReport): string {
     `One sku with ${config.units} units; ${config.attempts} checkout attempts of one unit from ${config.customers} customers ` +
       `(funded wallets), random order, ${config.concurrency} concurrent clients, \`Prefer: wait=${config.waitSeconds}\`; ` +
       `after a ${config.warmupSeconds} s warm-up of ordinary checkouts. Each sale on a fresh stack of its own: ` +
-      `${modes.map((m) => `FLASH_SALE_GATE=${m.gate}`).join(', then ')}.`,
+      `${modes.map((m) => `FLASH_SALE_GATE=${m.gate}${m.gateways > 1 ? ` with ${m.gateways} gateways` : ''}`).join(', then ')}. ` +
+      'Several gateways share Redis (the gate, the idempotency keys); client i sends to gateway i mod n.',
     '',
     formatTable(
       [
@@ -560,7 +568,7 @@ export function flashMarkdown(report: FlashReport): string {
         'checks',
       ],
       modes.map((m) => [
-        modeName(m.gate),
+        saleName(m),
         m.run.attempts,
         m.run.seconds,
         m.run.attemptsPerSecond,
@@ -582,7 +590,7 @@ export function flashMarkdown(report: FlashReport): string {
     ),
     '',
     ...modes.flatMap((m) => [
-      `${modeName(m.gate)}: warm-up ${m.warmup.paid} PAID. Answers: ${Object.entries(m.run.answers)
+      `${saleName(m)}: warm-up ${m.warmup.paid} PAID. Answers: ${Object.entries(m.run.answers)
         .map(([o, n]) => `${o} x${n}`)
         .join(', ')}; OUT_OF_STOCK answers p50 ${m.run.outOfStockMs.p50} ms / p99 ${m.run.outOfStockMs.p99} ms. ` +
         `Final state in the order database, by Idempotency-Key: ${Object.entries(m.check.finalOutcomes)
@@ -601,7 +609,7 @@ export function flashMarkdown(report: FlashReport): string {
     formatTable(
       ['sale', ...groups, 'machine busy'],
       modes.map((m) => [
-        modeName(m.gate),
+        saleName(m),
         ...groups.map((g) => m.run.cpuCores[g] ?? NaN),
         `${m.run.cpuCores['machine busy %'] ?? '-'}%`,
       ]),
@@ -612,7 +620,7 @@ export function flashMarkdown(report: FlashReport): string {
     formatTable(
       ['sale', ...groups.filter((g) => g !== 'rest of machine'), 'total'],
       modes.map((m) => [
-        modeName(m.gate),
+        saleName(m),
         ...groups.filter((g) => g !== 'rest of machine').map((g) => m.run.cpuMsPerAttempt[g] ?? NaN),
         m.run.cpuMsPerAttempt.total,
       ]),

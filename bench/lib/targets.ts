@@ -3,13 +3,15 @@
  * asserted: a missed target is a finding, not a failure of the benchmark.
  */
 import type { CheckoutReport } from '../checkout/checkout.bench';
+import { saleName } from '../flash/flash-sales';
 import type { FlashModeReport, FlashReport } from '../flash/flash.bench';
 import { percent } from './report';
 import { formatTable } from './stats';
 
-/** The sale that the targets are about: the gated one if it ran, else the last. */
+/** The sale that the targets are about: the gated one with the most gateways if it ran, else the last. */
 export function measuredMode(report: FlashReport): FlashModeReport | undefined {
-  return report.modes.find((m) => m.gate === 'on') ?? report.modes.at(-1);
+  const gated = report.modes.filter((m) => m.gate === 'on').sort((a, b) => b.gateways - a.gateways);
+  return gated[0] ?? report.modes.at(-1);
 }
 
 export function targetsMarkdown(checkout?: CheckoutReport, flash?: FlashReport): string {
@@ -49,9 +51,10 @@ export function targetsMarkdown(checkout?: CheckoutReport, flash?: FlashReport):
     const baseline = measured.gate === 'on' ? flash.modes.find((m) => m.gate === 'off') : undefined;
     // The targets are about the platform as it is (the gated sale); the baseline is shown beside it.
     const sale = (m: FlashModeReport, figure: string) =>
-      flash.modes.length > 1 || m.gate === 'off' ? `${figure} (gate ${m.gate})` : figure;
+      flash.modes.length > 1 || m.gate === 'off' ? `${figure} (${saleName(m)})` : figure;
+    const others = flash.modes.filter((m) => m !== measured && m !== baseline);
     const withBaseline = (figure: (m: FlashModeReport) => string) =>
-      [sale(measured, figure(measured)), ...(baseline ? [sale(baseline, figure(baseline))] : [])].join('; ');
+      [measured, ...others, ...(baseline ? [baseline] : [])].map((m) => sale(m, figure(m))).join('; ');
     const { run, check } = measured;
     rows.push([
       'flash sale: attempts/s',
