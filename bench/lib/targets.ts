@@ -8,9 +8,11 @@ import type { FlashModeReport, FlashReport } from '../flash/flash.bench';
 import { percent } from './report';
 import { formatTable } from './stats';
 
-/** The sale that the targets are about: the gated one with the most gateways if it ran, else the last. */
+/** The sale that the targets are about: the fastest gated one if one ran, else the last. */
 export function measuredMode(report: FlashReport): FlashModeReport | undefined {
-  const gated = report.modes.filter((m) => m.gate === 'on').sort((a, b) => b.gateways - a.gateways);
+  const gated = report.modes
+    .filter((m) => m.gate === 'on')
+    .sort((a, b) => b.run.attemptsPerSecond - a.run.attemptsPerSecond);
   return gated[0] ?? report.modes.at(-1);
 }
 
