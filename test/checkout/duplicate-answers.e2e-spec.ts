@@ -16,7 +16,7 @@ const SETTLE_MS = 400;
  * a replay must add none.
  */
 describe('duplicates answered at the gateway, without a request to the order service', () => {
-  // The gate's periodic reconciliation off: nothing but the test's own requests reaches the order service.
+  // The gate's periodic reconciliation off, as in the gate's settlement suite: its count moves with this suite's checkouts only.
   const suite = suitePlatform({ sharedEnv: { GATE_RECONCILE_MS: '600000' } });
   const redis = new Redis(SHARED.redis, { maxRetriesPerRequest: 1 });
   const sale = new GateSale(suite, () => redis, 5_000);
