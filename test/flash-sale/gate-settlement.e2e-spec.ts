@@ -41,9 +41,16 @@ describe('the flash-sale gate settles each promise when its order ends', () => {
   it('gives the units back when the customer cancels before payment', async () => {
     const sku = await sale.onSale(1);
     const pending = await suite.shop.checkout(sale.customers[0], { items: [{ sku, quantity: 1 }] }, { wait: 0 });
-    const cancel = await suite.shop.call<OrderBody>('POST', `/orders/${pending.body.id}/cancel`, {
-      token: sale.customers[0].token,
-    });
+    const cancelIt = () =>
+      suite.shop.call<OrderBody>('POST', `/orders/${pending.body.id}/cancel`, { token: sale.customers[0].token });
+    let cancel = await cancelIt();
+    // Between the payment and the end of its checkout an order cannot be cancelled (409
+    // ORDER_NOT_CANCELLABLE): the customer asks again once it is paid.
+    for (const deadline = Date.now() + 20_000; cancel.status === 409 && Date.now() < deadline;) {
+      expect(cancel.body).toMatchObject({ code: 'ORDER_NOT_CANCELLABLE' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      cancel = await cancelIt();
+    }
     expect(cancel.status).toBe(200);
     if (cancel.body.status === 'CANCELLED') {
       expect(await atRest(sku)).toBe(1);
