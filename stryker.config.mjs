@@ -23,6 +23,11 @@
 //   moves the minute). The seconds are not compared, so second 60 is what the minute check is for,
 //   and the year check catches years 0 to 99, which Date.UTC moves to 1900 to 1999; both tested.
 //
+// libs/saga/src/transport/message-headers.ts
+// - 59 the pool's refill condition `pool.offset + length > pool.bytes.length` made true, or `>`
+//   made `>=`: the pool of random bytes is refilled on every call, or one slice early; the ids are
+//   as long and as random either way, only made a little dearer.
+//
 // libs/saga/src/group-commit.ts
 // - 55 `a < b ? -1 : 1` made `a <= b`: the keys sorted are those of one Map, so no two are equal
 //   and the comparator never sees a == b.
