@@ -134,8 +134,15 @@ export class ChaosCluster {
     const list = this.replicas.get(service)!;
     const old = list[index];
     const started = Date.now();
-    const fresh = this.makeReplica(service, index, await freePort()).start();
-    await fresh.waitReady(readyTimeoutMs);
+    // The old process stays in place (the balancer keeps it, heal sees it) until the new one is ready.
+    const fresh = this.makeReplica(service, index, await freePort(), false).start();
+    try {
+      await fresh.waitReady(readyTimeoutMs);
+    } catch (error) {
+      await fresh.stop(5_000, 'fault');
+      this.retired.push(fresh);
+      throw error;
+    }
     const readyMs = Date.now() - started;
     list[index] = fresh;
     if (index === 0) this.services.set(service, fresh);
@@ -266,12 +273,13 @@ export class ChaosCluster {
   }
 
   /**
-   * A supervised process for replica `index` of `service` (not started). In the cluster
+   * A supervised process for replica `index` of `service` (not started), put in its place
+   * unless `register` is false (a replacement, until it is ready). In the cluster
    * topology each replica reaches NATS through the proxy of its own node (spread so that the
    * two replicas of a service use different nodes); the NATS client learns the other nodes
    * from the cluster and moves to one of them when its own goes away.
    */
-  private makeReplica(service: ServiceName, index: number, port: number): ServiceProcess<FileOutput> {
+  private makeReplica(service: ServiceName, index: number, port: number, register = true): ServiceProcess<FileOutput> {
     const label = index === 0 ? service : `${service}-${index + 1}`;
     let env = this.replicaEnv.get(label);
     if (!env) {
@@ -289,6 +297,7 @@ export class ChaosCluster {
       track: (pid) => trackPid(key, pid),
     });
     registerCleanup(label, () => process.killNow());
+    if (!register) return process;
     const list = this.replicas.get(service) ?? [];
     list[index] = process;
     this.replicas.set(service, list);
