@@ -1,4 +1,5 @@
-import { failure, SagaRuntime, success } from '@zhongtai/saga';
+import { randomUUID } from 'node:crypto';
+import { defineCommand, failure, SagaRuntime, success } from '@zhongtai/saga';
 import type { Phase } from '@zhongtai/saga';
 import { registerBankA } from './fixture/bank.handlers';
 import { delivery, reply } from './fixture/hand-delivery';
@@ -116,5 +117,71 @@ describe('the saga library decides', () => {
       { phase: 'action', payload: { ok: false, reason: 'INSUFFICIENT_FUNDS' } },
       { phase: 'compensation', payload: { ok: true, output: null } },
     ]);
+  });
+
+  it('answers a late action whose handler throws on what its compensation left with the barrier, not a redelivery', async () => {
+    // A participant whose action throws once its compensation has run (as a reserve of a
+    // released reservation does): the barrier, claimed by that compensation, must answer.
+    const hold = defineCommand<{ account: string }>('bank-a', 'hold');
+    const releaseHold = defineCommand<{ account: string }>('bank-a', 'releaseHold');
+    const strict = new SagaRuntime(world.runtimeOptions('bank-a'));
+    let actionRuns = 0;
+    strict.participant.register(hold, async () => {
+      actionRuns++;
+      throw new Error('the hold was given up already');
+    });
+    strict.participant.register(releaseHold, async () => success());
+    const sagaId = randomUUID();
+    const command = (name: string, phase: Phase) =>
+      delivery(
+        `${world.prefix}.saga.cmd.bank-a.${name}`,
+        {
+          'Saga-Id': sagaId,
+          'Saga-Step': '0',
+          'Saga-Phase': phase,
+          'Saga-Attempt': '1',
+          'Saga-Command': `bank-a.${name}`,
+          'Saga-Reply-To': `${world.prefix}.saga.reply.transfers.transfer`,
+        },
+        { account: 'alice' },
+      );
+
+    await expect(strict.participant.handleMessage(command('releaseHold', 'compensation'))).resolves.toEqual({
+      ack: true,
+    });
+    await expect(strict.participant.handleMessage(command('hold', 'action'))).resolves.toEqual({ ack: true });
+
+    expect(actionRuns).toBe(1);
+    const replies: { payload: unknown; phase: string }[] = await world
+      .node('bank-a')
+      .dataSource.query(
+        `SELECT payload, headers->>'Saga-Phase' AS phase FROM saga_outbox WHERE headers->>'Saga-Id' = $1 ORDER BY created_at, id`,
+        [sagaId],
+      );
+    expect(replies).toEqual([
+      { phase: 'compensation', payload: { ok: true, output: null } },
+      { phase: 'action', payload: { ok: false, reason: 'BLOCKED_BY_COMPENSATION' } },
+    ]);
+  });
+
+  it('still lets a throwing action be redelivered when no barrier answers for it', async () => {
+    const fails = defineCommand<{ account: string }>('bank-a', 'failsOnce');
+    const runtime = new SagaRuntime(world.runtimeOptions('bank-a'));
+    runtime.participant.register(fails, async () => {
+      throw new Error('a transient failure');
+    });
+    const message = delivery(
+      `${world.prefix}.saga.cmd.bank-a.failsOnce`,
+      {
+        'Saga-Id': randomUUID(),
+        'Saga-Step': '0',
+        'Saga-Phase': 'action',
+        'Saga-Attempt': '1',
+        'Saga-Command': 'bank-a.failsOnce',
+        'Saga-Reply-To': `${world.prefix}.saga.reply.transfers.transfer`,
+      },
+      { account: 'alice' },
+    );
+    await expect(runtime.participant.handleMessage(message)).rejects.toThrow('a transient failure');
   });
 });

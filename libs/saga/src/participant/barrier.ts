@@ -17,6 +17,15 @@ async function claim(manager: EntityManager, address: CommandAddress, phase: str
   return rows.length === 1;
 }
 
+/** Whether the barrier of a step's phase is claimed (the phase ran, or was blocked). */
+export async function barrierClaimed(manager: EntityManager, address: CommandAddress, phase: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    'SELECT 1 FROM saga_barrier WHERE saga_id = $1 AND step = $2 AND phase = $3',
+    [address.sagaId, address.step, phase],
+  );
+  return rows.length === 1;
+}
+
 export async function storedReply(
   manager: EntityManager,
   address: CommandAddress,

@@ -15,7 +15,7 @@ import {
   readAddress,
   SagaHeader,
 } from '../transport/message-headers';
-import { claimWithReply, runBehindBarrier, storedReply } from './barrier';
+import { barrierClaimed, claimWithReply, runBehindBarrier, storedReply } from './barrier';
 
 type Handler = (manager: EntityManager) => Promise<StepResult<unknown>>;
 
@@ -189,13 +189,31 @@ export class ParticipantRuntime {
       });
       return;
     } catch (error) {
-      if (!(error instanceof RollBack)) throw error;
+      if (!(error instanceof RollBack)) {
+        if (await this.answeredByBarrier(address, reply)) return;
+        throw error;
+      }
       refusal = error.refusal;
     }
     await this.dataSource.transaction(async (manager) => {
       if (refusal && (await claimWithReply(manager, address, refusal, reply(refusal)))) return;
       this.logger.debug(`duplicate action for saga ${address.sagaId} step ${address.step}`);
       await writeOutbox(manager, [reply(await storedReply(manager, address, 'action'))]);
+    });
+  }
+
+  /**
+   * A handler that threw on business state its compensation (or an earlier delivery of it)
+   * left behind, a reservation already released, say, would otherwise be redelivered again and
+   * again: the barrier row, if there is one, is the answer the action gets, as it would have had
+   * the handler not thrown. Read only on that error path; true if it answered.
+   */
+  private async answeredByBarrier(address: CommandAddress, reply: (r: StepResult<unknown>) => OutboxMessage) {
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await barrierClaimed(manager, address, 'action'))) return false;
+      this.logger.debug(`action for saga ${address.sagaId} step ${address.step} threw behind a claimed barrier`);
+      await writeOutbox(manager, [reply(await storedReply(manager, address, 'action'))]);
+      return true;
     });
   }
 
