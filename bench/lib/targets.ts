@@ -53,7 +53,9 @@ export function targetsMarkdown(checkout?: CheckoutReport, flash?: FlashReport):
     const baseline = measured.gate === 'on' ? flash.modes.find((m) => m.gate === 'off') : undefined;
     // The targets are about the platform as it is (the gated sale); the baseline is shown beside it.
     const sale = (m: FlashModeReport, figure: string) =>
-      flash.modes.length > 1 || m.gate === 'off' ? `${figure} (${saleName(m)})` : figure;
+      flash.modes.length > 1 || m.gate === 'off'
+        ? `${figure} (${saleName(m).replace(' (baseline)', ', the baseline')})`
+        : figure;
     const others = flash.modes.filter((m) => m !== measured && m !== baseline);
     const withBaseline = (figure: (m: FlashModeReport) => string) =>
       [measured, ...others, ...(baseline ? [baseline] : [])].map((m) => sale(m, figure(m))).join('; ');
