@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { InventoryTestKit } from '../testing/inventory-test-kit';
-import { moveStock, StockMovement } from './stock-movements';
+import { movementStatement, requireMoved, StockMovement } from './stock-movements';
 
 /**
  * Each movement's own condition, on its own: the callers' checks in front of it and the CHECK
  * constraints behind it would both hide a movement that applied where the counters do not allow
- * it, so these call `moveStock` directly, where only its condition can refuse (with its own
+ * it, so these run a movement's statement directly, where only its condition can refuse (with its own
  * message, not a constraint violation), and the counters stay as they were.
  */
 describe('stock movements refuse what the counters do not allow', () => {
@@ -18,7 +18,13 @@ describe('stock movements refuse what the counters do not allow', () => {
   afterAll(() => kit.stop());
 
   const move = (movement: StockMovement, sku: string, quantity: number) =>
-    kit.dataSource.transaction((manager) => moveStock(manager, movement, [{ sku, quantity }]));
+    kit.dataSource.transaction(async (manager) => {
+      const [result]: { lines: number; moved: number }[] = await manager.query(
+        movementStatement(movement, 'line AS (SELECT $1::text AS sku, $2::integer AS quantity)'),
+        [sku, quantity],
+      );
+      requireMoved(movement, result, `${quantity} of ${sku}`);
+    });
 
   it.each<[StockMovement, string, (sku: string) => Promise<void>]>([
     ['hold', 'more than on hand and not reserved', async () => undefined],

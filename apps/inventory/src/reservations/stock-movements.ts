@@ -1,4 +1,3 @@
-import type { OrderLine } from '@zhongtai/contracts';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -61,13 +60,4 @@ export function movementStatement(movement: StockMovement, lines: string, select
  */
 export function requireMoved(movement: StockMovement, result: { lines: number; moved: number }, what: string): void {
   if (result.moved !== result.lines) throw new Error(`cannot ${movement} ${what}: stock disagrees with reservations`);
-}
-
-/** Applies a movement to every line (each sku once) in one statement; see `movementStatement`. */
-export async function moveStock(manager: EntityManager, movement: StockMovement, lines: OrderLine[]): Promise<void> {
-  const [result]: { lines: number; moved: number }[] = await manager.query(
-    movementStatement(movement, 'line AS (SELECT * FROM unnest($1::text[], $2::integer[]) AS line (sku, quantity))'),
-    [lines.map((line) => line.sku), lines.map((line) => line.quantity)],
-  );
-  requireMoved(movement, result, lines.map(({ sku, quantity }) => `${quantity} of ${sku}`).join(', '));
 }
