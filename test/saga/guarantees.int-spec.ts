@@ -33,6 +33,21 @@ describe('the saga library decides', () => {
     return rows[0];
   };
 
+  /** A first delivery of a bank-a command for step 0 of `sagaId`, as the orchestrator sends it. */
+  const bankACommand = (sagaId: string, name: string, phase: Phase, body: unknown) =>
+    delivery(
+      `${world.prefix}.saga.cmd.bank-a.${name}`,
+      {
+        'Saga-Id': sagaId,
+        'Saga-Step': '0',
+        'Saga-Phase': phase,
+        'Saga-Attempt': '1',
+        'Saga-Command': `bank-a.${name}`,
+        'Saga-Reply-To': `${world.prefix}.saga.reply.transfers.transfer`,
+      },
+      body,
+    );
+
   /** The commands the orchestrator has written for a saga, as `<command>:<phase>`, in order. */
   const commands = async (sagaId: string) => {
     const rows: { command: string; phase: string }[] = await world.node('transfers').dataSource.query(
@@ -78,19 +93,7 @@ describe('the saga library decides', () => {
   it('makes a compensation after a refused action a no-op, and its reply says nothing was undone', async () => {
     const sagaId = await world.transfer('bob', 'carol', 500);
     const movement = { transferId: sagaId, account: 'bob', amountCents: 500 };
-    const command = (name: string, phase: Phase) =>
-      delivery(
-        `${world.prefix}.saga.cmd.bank-a.${name}`,
-        {
-          'Saga-Id': sagaId,
-          'Saga-Step': '0',
-          'Saga-Phase': phase,
-          'Saga-Attempt': '1',
-          'Saga-Command': `bank-a.${name}`,
-          'Saga-Reply-To': `${world.prefix}.saga.reply.transfers.transfer`,
-        },
-        movement,
-      );
+    const command = (name: string, phase: Phase) => bankACommand(sagaId, name, phase, movement);
     const barrier = () =>
       world
         .node('bank-a')
@@ -132,19 +135,7 @@ describe('the saga library decides', () => {
     });
     strict.participant.register(releaseHold, async () => success());
     const sagaId = randomUUID();
-    const command = (name: string, phase: Phase) =>
-      delivery(
-        `${world.prefix}.saga.cmd.bank-a.${name}`,
-        {
-          'Saga-Id': sagaId,
-          'Saga-Step': '0',
-          'Saga-Phase': phase,
-          'Saga-Attempt': '1',
-          'Saga-Command': `bank-a.${name}`,
-          'Saga-Reply-To': `${world.prefix}.saga.reply.transfers.transfer`,
-        },
-        { account: 'alice' },
-      );
+    const command = (name: string, phase: Phase) => bankACommand(sagaId, name, phase, { account: 'alice' });
 
     await expect(strict.participant.handleMessage(command('releaseHold', 'compensation'))).resolves.toEqual({
       ack: true,
@@ -170,18 +161,7 @@ describe('the saga library decides', () => {
     runtime.participant.register(fails, async () => {
       throw new Error('a transient failure');
     });
-    const message = delivery(
-      `${world.prefix}.saga.cmd.bank-a.failsOnce`,
-      {
-        'Saga-Id': randomUUID(),
-        'Saga-Step': '0',
-        'Saga-Phase': 'action',
-        'Saga-Attempt': '1',
-        'Saga-Command': 'bank-a.failsOnce',
-        'Saga-Reply-To': `${world.prefix}.saga.reply.transfers.transfer`,
-      },
-      { account: 'alice' },
-    );
+    const message = bankACommand(randomUUID(), 'failsOnce', 'action', { account: 'alice' });
     await expect(runtime.participant.handleMessage(message)).rejects.toThrow('a transient failure');
   });
 });
