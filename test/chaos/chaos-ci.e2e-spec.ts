@@ -1,7 +1,3 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { couponCheck, moneyCheck, stockCheck } from '../../chaos/checks/domain-checks';
 import { historyChecks } from '../../chaos/checks/history-checks';
 import { operatorCheck } from '../../chaos/checks/operator-checks';
@@ -10,6 +6,7 @@ import type { Snapshot } from '../../chaos/checks/snapshot';
 import type { Operation } from '../../chaos/history';
 import type { Report } from '../../chaos/report';
 import { TIERS } from '../../chaos/tiers';
+import { chaosRun } from './chaos-run';
 
 /** A fixed seed, so that the suite always runs the same plan (CHAOS_SEED reproduces another). */
 const SEED = Number(process.env.CHAOS_SEED ?? 1);
@@ -17,39 +14,14 @@ const SEED = Number(process.env.CHAOS_SEED ?? 1);
 const RUN_TIMEOUT_MS = 9 * 60_000;
 
 describe(`the chaos harness, ci tier, seed ${SEED}`, () => {
-  let dir: string | undefined;
-  let harness: ChildProcess | undefined;
+  const chaos = chaosRun(['--tier', 'ci', '--seed', String(SEED)]);
   let report: Report;
 
   beforeAll(async () => {
-    // The e2e global setup compiled apps, libs, scripts and test; the harness lives in chaos/.
-    execFileSync('npx', ['swc', 'chaos', '-d', 'dist', '--config-file', '.swcrc', '--quiet'], { stdio: 'inherit' });
-    dir = mkdtempSync(join(tmpdir(), 'zt-chaos-test-'));
-    const reportPath = join(dir, 'report.json');
-    const output: string[] = [];
-    harness = spawn(
-      process.execPath,
-      ['--enable-source-maps', 'dist/chaos/run.js', '--tier', 'ci', '--seed', String(SEED), '--report', reportPath],
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    harness.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    harness.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => harness!.once('exit', (c) => resolve(c)));
-    process.stdout.write(`${output.join('')}\n`);
-    if (!existsSync(reportPath))
-      throw new Error(`the chaos run ended with ${code} and no report:\n${output.join('').slice(-4000)}`);
-    report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+    report = await chaos.run();
   }, RUN_TIMEOUT_MS);
 
-  afterAll(async () => {
-    if (harness && harness.exitCode === null && harness.signalCode === null) {
-      // The harness stops its servers and services on SIGTERM.
-      const exited = new Promise((resolve) => harness!.once('exit', resolve));
-      harness.kill('SIGTERM');
-      await exited;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => chaos.stop(), 60_000);
 
   it('finds no violation of any invariant', () => {
     const failed = report.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.counterexamples.join('; ')}`);
