@@ -1,17 +1,12 @@
 import type { ChaosCluster } from './servers/cluster';
 import { sleep } from './random';
 
-/**
- * Scrapes `saga_redeliveries_total` (JetStream deliveries of a message already delivered, i.e.
- * duplicates the barrier had to absorb or a crashed consumer left unacked) from every service,
- * per process: counters restart with the process, so the last value of each pid is summed.
- */
-export class RedeliveryScraper {
-  private readonly lastByProcess = new Map<string, number>();
+/** Scrapes every few seconds while a run lasts, and once more when it stops. */
+abstract class PeriodicScrape {
   private stopped = false;
   private loop?: Promise<void>;
 
-  constructor(private readonly cluster: ChaosCluster) {}
+  protected abstract scrape(): Promise<void>;
 
   start(intervalMs = 3_000): void {
     this.loop = (async () => {
@@ -27,12 +22,24 @@ export class RedeliveryScraper {
     await this.loop;
     await this.scrape();
   }
+}
+
+/**
+ * Scrapes `saga_redeliveries_total` (JetStream deliveries of a message already delivered, i.e.
+ * duplicates the barrier had to absorb or a crashed consumer left unacked) from every service,
+ * per process: counters restart with the process, so the last value of each pid is summed.
+ */
+export class RedeliveryScraper extends PeriodicScrape {
+  private readonly lastByProcess = new Map<string, number>();
+  constructor(private readonly cluster: ChaosCluster) {
+    super();
+  }
 
   get total(): number {
     return [...this.lastByProcess.values()].reduce((a, b) => a + b, 0);
   }
 
-  private async scrape(): Promise<void> {
+  protected async scrape(): Promise<void> {
     await Promise.all(
       this.cluster.allServices().map(async (service) => {
         if (!service.running || !service.pid) return;
@@ -70,26 +77,10 @@ export interface ReplicaWork {
  * JetStream consumer, the gateway's connections from the load balancer). Counters restart
  * with the process: the last value of each pid is kept, and summed per replica.
  */
-export class ReplicaWorkScraper {
+export class ReplicaWorkScraper extends PeriodicScrape {
   private readonly lastByProcess = new Map<string, ReplicaWork>();
-  private stopped = false;
-  private loop?: Promise<void>;
-
-  constructor(private readonly cluster: ChaosCluster) {}
-
-  start(intervalMs = 3_000): void {
-    this.loop = (async () => {
-      while (!this.stopped) {
-        await this.scrape();
-        await sleep(intervalMs);
-      }
-    })();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-    await this.scrape();
+  constructor(private readonly cluster: ChaosCluster) {
+    super();
   }
 
   /** Per service and replica (1-based), in the order of the services. */
@@ -110,7 +101,7 @@ export class ReplicaWorkScraper {
     return [...sums.values()];
   }
 
-  private async scrape(): Promise<void> {
+  protected async scrape(): Promise<void> {
     const jobs: Promise<void>[] = [];
     for (const [service, replicas] of this.cluster.replicas) {
       replicas.forEach((process, i) => {
