@@ -48,6 +48,15 @@ describe('the saga library decides', () => {
       body,
     );
 
+  /** The replies bank-a has written for a saga, in order, as `{ phase, payload }`. */
+  const bankAReplies = (sagaId: string): Promise<{ payload: unknown; phase: string }[]> =>
+    world
+      .node('bank-a')
+      .dataSource.query(
+        `SELECT payload, headers->>'Saga-Phase' AS phase FROM saga_outbox WHERE headers->>'Saga-Id' = $1 ORDER BY created_at, id`,
+        [sagaId],
+      );
+
   /** The commands the orchestrator has written for a saga, as `<command>:<phase>`, in order. */
   const commands = async (sagaId: string) => {
     const rows: { command: string; phase: string }[] = await world.node('transfers').dataSource.query(
@@ -110,13 +119,7 @@ describe('the saga library decides', () => {
       { phase: 'action', reply: { ok: false, reason: 'INSUFFICIENT_FUNDS' } },
       { phase: 'compensation', reply: { ok: true, output: null } },
     ]);
-    const replies: { payload: unknown; phase: string }[] = await world
-      .node('bank-a')
-      .dataSource.query(
-        `SELECT payload, headers->>'Saga-Phase' AS phase FROM saga_outbox WHERE headers->>'Saga-Id' = $1 ORDER BY created_at, id`,
-        [sagaId],
-      );
-    expect(replies).toEqual([
+    expect(await bankAReplies(sagaId)).toEqual([
       { phase: 'action', payload: { ok: false, reason: 'INSUFFICIENT_FUNDS' } },
       { phase: 'compensation', payload: { ok: true, output: null } },
     ]);
@@ -143,13 +146,7 @@ describe('the saga library decides', () => {
     await expect(strict.participant.handleMessage(command('hold', 'action'))).resolves.toEqual({ ack: true });
 
     expect(actionRuns).toBe(1);
-    const replies: { payload: unknown; phase: string }[] = await world
-      .node('bank-a')
-      .dataSource.query(
-        `SELECT payload, headers->>'Saga-Phase' AS phase FROM saga_outbox WHERE headers->>'Saga-Id' = $1 ORDER BY created_at, id`,
-        [sagaId],
-      );
-    expect(replies).toEqual([
+    expect(await bankAReplies(sagaId)).toEqual([
       { phase: 'compensation', payload: { ok: true, output: null } },
       { phase: 'action', payload: { ok: false, reason: 'BLOCKED_BY_COMPENSATION' } },
     ]);
