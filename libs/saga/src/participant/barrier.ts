@@ -17,13 +17,17 @@ async function claim(manager: EntityManager, address: CommandAddress, phase: str
   return rows.length === 1;
 }
 
-/** Whether the barrier of a step's phase is claimed (the phase ran, or was blocked). */
-export async function barrierClaimed(manager: EntityManager, address: CommandAddress, phase: string): Promise<boolean> {
-  const rows: unknown[] = await manager.query(
-    'SELECT 1 FROM saga_barrier WHERE saga_id = $1 AND step = $2 AND phase = $3',
+/** The reply a claimed barrier holds (a claim without one: blocked), or undefined if it is not claimed. */
+export async function claimedReply(
+  manager: EntityManager,
+  address: CommandAddress,
+  phase: string,
+): Promise<StepResult<unknown> | undefined> {
+  const rows: { reply: StepResult<unknown> | null }[] = await manager.query(
+    'SELECT reply FROM saga_barrier WHERE saga_id = $1 AND step = $2 AND phase = $3',
     [address.sagaId, address.step, phase],
   );
-  return rows.length === 1;
+  return rows[0] && (rows[0].reply ?? failure(BLOCKED_BY_COMPENSATION));
 }
 
 export async function storedReply(
@@ -31,11 +35,7 @@ export async function storedReply(
   address: CommandAddress,
   phase: string,
 ): Promise<StepResult<unknown>> {
-  const rows: { reply: StepResult<unknown> | null }[] = await manager.query(
-    'SELECT reply FROM saga_barrier WHERE saga_id = $1 AND step = $2 AND phase = $3',
-    [address.sagaId, address.step, phase],
-  );
-  return rows[0]?.reply ?? failure(BLOCKED_BY_COMPENSATION);
+  return (await claimedReply(manager, address, phase)) ?? failure(BLOCKED_BY_COMPENSATION);
 }
 
 async function record(manager: EntityManager, address: CommandAddress, result: StepResult<unknown>): Promise<void> {

@@ -15,7 +15,7 @@ import {
   readAddress,
   SagaHeader,
 } from '../transport/message-headers';
-import { barrierClaimed, claimWithReply, runBehindBarrier, storedReply } from './barrier';
+import { claimedReply, claimWithReply, runBehindBarrier, storedReply } from './barrier';
 
 type Handler = (manager: EntityManager) => Promise<StepResult<unknown>>;
 
@@ -210,9 +210,10 @@ export class ParticipantRuntime {
    */
   private async answeredByBarrier(address: CommandAddress, reply: (r: StepResult<unknown>) => OutboxMessage) {
     return this.dataSource.transaction(async (manager) => {
-      if (!(await barrierClaimed(manager, address, 'action'))) return false;
+      const stored = await claimedReply(manager, address, 'action');
+      if (!stored) return false;
       this.logger.debug(`action for saga ${address.sagaId} step ${address.step} threw behind a claimed barrier`);
-      await writeOutbox(manager, [reply(await storedReply(manager, address, 'action'))]);
+      await writeOutbox(manager, [reply(stored)]);
       return true;
     });
   }
