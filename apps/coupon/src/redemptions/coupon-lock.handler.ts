@@ -37,7 +37,7 @@ export class CouponLockHandler {
 
     const eligibility = judgeEligibility(coupon ?? null, {
       subtotalCents: request.subtotalCents,
-      heldByCustomer: coupon ? heldByCustomer : 0,
+      heldByCustomer,
       now: new Date(),
     });
     if (!eligibility.ok) return failure(eligibility.reason);
