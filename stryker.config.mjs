@@ -11,9 +11,9 @@
 //   name is never seen. (The `?.` itself is tested: without it that case throws a TypeError.)
 //
 // libs/saga/src/orchestrator/keyset-cursor.ts
-// - 16 `createdAt === undefined ? null : ...` made false: String.prototype.split always returns
-//   at least one element, so createdAt is never undefined.
-// - 22, 23, 24 the month, day and hour checks made true (each one alone; the tests kill every
+// - 24 `bar < 0 ? null : ...` made `bar <= 0`: a separator at 0 leaves an empty timestamp, which
+//   the timestamp pattern refuses anyway.
+// - 30, 31, 32 the month, day and hour checks made true (each one alone; the tests kill every
 //   mutant that removes two of them, and the year and minute checks): Date.UTC carries an
 //   overflowing field into the next larger one, so a date whose month, day or hour moved always
 //   has another checked field that moved too. A month moves only by a month overflow (which moves

@@ -1,14 +1,15 @@
-import { decodeAdjustmentCursor, encodeAdjustmentCursor } from './stock-adjustment-history';
+import { encodeCursor } from '@zhongtai/saga';
+import { decodeAdjustmentCursor } from './stock-adjustment-history';
 
 describe('stock adjustment cursors', () => {
   it('give back PostgreSQL’s timestamp text and the reference, whatever characters it holds', () => {
     for (const reference of ['adj-1', 'a|b|c', '调整 #7', ' ']) {
       const createdAt = '2026-12-03 09:40:01.123456+00';
-      expect(decodeAdjustmentCursor(encodeAdjustmentCursor(createdAt, reference))).toEqual({ createdAt, reference });
+      expect(decodeAdjustmentCursor(encodeCursor(createdAt, reference))).toEqual({ createdAt, id: reference });
     }
-    expect(decodeAdjustmentCursor(encodeAdjustmentCursor('2026-02-28 23:59:59+05:30', 'r'))).toEqual({
+    expect(decodeAdjustmentCursor(encodeCursor('2026-02-28 23:59:59+05:30', 'r'))).toEqual({
       createdAt: '2026-02-28 23:59:59+05:30',
-      reference: 'r',
+      id: 'r',
     });
   });
 

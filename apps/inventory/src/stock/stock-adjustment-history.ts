@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { StockAdjustmentPage, StockAdjustmentsRequest } from '@zhongtai/contracts';
 import { ProblemException } from '@zhongtai/platform';
+import { decodeCursor, encodeCursor } from '@zhongtai/saga';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -18,42 +19,9 @@ export class StockAdjustmentsDto implements StockAdjustmentsRequest {
   cursor?: string;
 }
 
-/**
- * Cursors for newest-first keyset paging over (created_at, reference), base64url of PostgreSQL's
- * own text of created_at (microseconds kept) and the reference, which may hold any character:
- * the timestamp, which has no `|`, ends at the first one.
- */
-export function encodeAdjustmentCursor(createdAt: string, reference: string): string {
-  return Buffer.from(`${createdAt}|${reference}`).toString('base64url');
-}
-
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
-
-/** A real calendar moment (no 13th month, no 25th hour), as PostgreSQL would accept it. */
-function isRealMoment(text: string): boolean {
-  const parts = TIMESTAMP.exec(text);
-  if (!parts) return false;
-  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hour &&
-    date.getUTCMinutes() === minute &&
-    date.getUTCSeconds() === second
-  );
-}
-
-/** The cursor's parts, or undefined for anything a client made up. */
-export function decodeAdjustmentCursor(cursor: string): { createdAt: string; reference: string } | undefined {
-  const text = Buffer.from(cursor, 'base64url').toString();
-  const bar = text.indexOf('|');
-  if (bar < 0) return undefined;
-  const createdAt = text.slice(0, bar);
-  const reference = text.slice(bar + 1);
-  if (!isRealMoment(createdAt) || reference.length < 1 || reference.length > 200) return undefined;
-  return { createdAt, reference };
+/** A cursor of the adjustments, keyed by reference (any text the table allows), or undefined if made up. */
+export function decodeAdjustmentCursor(cursor: string) {
+  return decodeCursor(cursor, (reference) => reference.length >= 1 && reference.length <= 200);
 }
 
 type Row = {
@@ -80,7 +48,7 @@ export class StockAdjustmentHistory {
        FROM stock_adjustments
        ${after ? 'WHERE (created_at, reference) < ($2::timestamptz, $3)' : ''}
        ORDER BY created_at DESC, reference DESC LIMIT $1`,
-      after ? [limit + 1, after.createdAt, after.reference] : [limit + 1],
+      after ? [limit + 1, after.createdAt, after.id] : [limit + 1],
     );
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
@@ -91,7 +59,7 @@ export class StockAdjustmentHistory {
         stockOnHandAfter: row.stock_on_hand_after,
         createdAt: new Date(row.created_at).toISOString(),
       })),
-      nextCursor: last ? encodeAdjustmentCursor(last.cursor_at, last.reference) : null,
+      nextCursor: last ? encodeCursor(last.cursor_at, last.reference) : null,
     };
   }
 }

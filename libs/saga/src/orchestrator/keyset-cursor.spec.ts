@@ -34,4 +34,16 @@ describe('keyset cursors', () => {
   ])('refuses %s', (_case, cursor) => {
     expect(decodeCursor(cursor)).toBeUndefined();
   });
+
+  it('keys on any id its caller accepts, `|` included, and refuses one it does not', () => {
+    const isReference = (reference: string) => reference.length > 0 && reference.length <= 8;
+    const createdAt = '2026-11-25 08:16:08+00';
+    expect(decodeCursor(encodeCursor(createdAt, 'a|b'), isReference)).toEqual({ createdAt, id: 'a|b' });
+    expect(decodeCursor(encodeCursor(createdAt, 'too-long-a-reference'), isReference)).toBeUndefined();
+    expect(decodeCursor(encodeCursor(createdAt, ''), isReference)).toBeUndefined();
+    expect(decodeCursor(raw('hello'), () => true)).toBeUndefined();
+    // No separator: not a timestamp with its last character taken for the id.
+    expect(decodeCursor(raw(`${createdAt}x`), () => true)).toBeUndefined();
+    expect(decodeCursor(encodeCursor(createdAt, id), isReference)).toBeUndefined();
+  });
 });
