@@ -23,19 +23,18 @@ export class StockAdjustmentsService {
   adjustStock(request: AdjustStockRequest): Promise<StockView> {
     return this.dataSource.transaction(async (manager) => {
       if (!(await this.recordAdjustment(manager, request))) return this.repeatedAdjustment(manager, request);
-      const [rows]: [StockCounters[], number] = await manager.query(
-        `UPDATE products SET stock_on_hand = stock_on_hand + $2, updated_at = now()
-         WHERE sku = $1 AND stock_on_hand::bigint + $2 BETWEEN reserved AND ${MAX_STOCK_ON_HAND}
-         RETURNING sku, stock_on_hand AS "stockOnHand", reserved, sold`,
-        [request.sku, request.delta],
+      // The stock moves and the adjustment keeps the stock it left, in one statement.
+      const rows: StockCounters[] = await manager.query(
+        `WITH moved AS (
+           UPDATE products SET stock_on_hand = stock_on_hand + $2, updated_at = now()
+           WHERE sku = $1 AND stock_on_hand::bigint + $2 BETWEEN reserved AND ${MAX_STOCK_ON_HAND}
+           RETURNING sku, stock_on_hand AS "stockOnHand", reserved, sold),
+         noted AS (
+           UPDATE stock_adjustments SET stock_on_hand_after = moved."stockOnHand" FROM moved WHERE reference = $3)
+         SELECT * FROM moved`,
+        [request.sku, request.delta, request.reference],
       );
-      if (rows[0]) {
-        await manager.query('UPDATE stock_adjustments SET stock_on_hand_after = $2 WHERE reference = $1', [
-          request.reference,
-          rows[0].stockOnHand,
-        ]);
-        return toStockView(rows[0]);
-      }
+      if (rows[0]) return toStockView(rows[0]);
       throw await this.refusal(manager, request);
     });
   }
