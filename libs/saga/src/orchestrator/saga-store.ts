@@ -158,6 +158,8 @@ export const sagaStore = {
    * instance is still at its `version` (as `write` does for one). Returns the ids written; an
    * instance missing from the answer moved on, and nothing of its transition was written.
    * Each instance may appear once: two transitions of one instance need two statements.
+   * The ids are also passed as an array: the planner cannot see how few rows a jsonb_to_recordset
+   * holds, and joined on it alone it scans the whole saga_instance table for every write.
    */
   async writeMany(db: Sql, writes: InstanceWrite[]): Promise<Set<string>> {
     const instances = writes.map(({ instance, next: { state, dispatch } }) => ({
@@ -189,7 +191,7 @@ export const sagaStore = {
            deadline_at = CASE WHEN i.timeout_ms IS NULL THEN NULL
              ELSE now() + make_interval(secs => i.timeout_ms / 1000.0) END,
            version = s.version + 1, updated_at = now()
-         FROM input i WHERE s.id = i.id AND s.version = i.version RETURNING s.id),
+         FROM input i WHERE s.id = ANY($4::uuid[]) AND s.id = i.id AND s.version = i.version RETURNING s.id),
        timeline AS (
          INSERT INTO saga_timeline (saga_id, step, step_name, phase, attempt, outcome, reason, error)
          SELECT t.saga_id, t.step, t.step_name, t.phase, t.attempt, t.outcome, t.reason, t.error
@@ -202,7 +204,7 @@ export const sagaStore = {
          FROM jsonb_to_recordset($3::jsonb) AS c(saga_id uuid, id text, subject text, payload jsonb, headers jsonb)
          JOIN written ON written.id = c.saga_id)
        SELECT id FROM written`,
-      [JSON.stringify(instances), JSON.stringify(timeline), JSON.stringify(commands)],
+      [JSON.stringify(instances), JSON.stringify(timeline), JSON.stringify(commands), instances.map((i) => i.id)],
     );
     return new Set(rows.map((row) => row.id));
   },
