@@ -10,6 +10,8 @@ export { dataSourceOptions } from './database/database';
 export { PreparingClient } from './database/prepared-statements';
 export type { DatabaseDefinition } from './database/database';
 export { ProblemException, problemOf } from './http/problem';
+export { ProblemDetailsFilter } from './http/problem.filter';
+export { createValidationPipe } from './http/validation';
 export type { FieldError, Problem } from './http/problem';
 export { MetricsService } from './metrics/metrics.service';
 export { InjectRpcClient, rpcClientProvider, ServiceRpcClient } from './nats/service-rpc';
