@@ -3,6 +3,7 @@ export * from './coupon';
 export * from './failure-reasons';
 export * from './inventory';
 export * from './payment';
+export * from './provider';
 export * from './order';
 export * from './outbox';
 export * from './pricing';
