@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { failure, StepResult, success } from '../definition/command';
 import { OutboxMessage, publishAfterCommit } from '../outbox/outbox';
 import type { CommandAddress } from '../transport/message-headers';
+import { inSagaSpan, sagaAttributes } from '../transport/saga-tracing';
 
 /** The reply a late action gets when its compensation arrived first (anti-hanging). */
 export const BLOCKED_BY_COMPENSATION = 'BLOCKED_BY_COMPENSATION';
@@ -9,12 +10,16 @@ export const BLOCKED_BY_COMPENSATION = 'BLOCKED_BY_COMPENSATION';
 export type BarrierOutcome = { result: StepResult<unknown>; duplicate: boolean };
 
 async function claim(manager: EntityManager, address: CommandAddress, phase: string, reply?: StepResult<unknown>) {
-  const rows: unknown[] = await manager.query(
-    `INSERT INTO saga_barrier (saga_id, step, phase, reply) VALUES ($1, $2, $3, $4)
-     ON CONFLICT DO NOTHING RETURNING 1`,
-    [address.sagaId, address.step, phase, reply ? JSON.stringify(reply) : null],
-  );
-  return rows.length === 1;
+  const facts = { sagaId: address.sagaId, step: address.step, phase, attempt: address.attempt };
+  const span = { attributes: sagaAttributes(facts), outcome: (won: boolean) => (won ? 'claimed' : 'already-claimed') };
+  return inSagaSpan('saga.barrier claim', span, async () => {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO saga_barrier (saga_id, step, phase, reply) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [address.sagaId, address.step, phase, reply ? JSON.stringify(reply) : null],
+    );
+    return rows.length === 1;
+  });
 }
 
 /** The reply a claimed barrier holds (a claim without one: blocked), or undefined if it is not claimed. */

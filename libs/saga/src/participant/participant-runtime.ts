@@ -238,7 +238,10 @@ export class ParticipantRuntime {
     const headers = {
       ...carried,
       ...addressHeaders(address),
-      [SagaHeader.traceparent]: childTraceparent(carried.traceparent),
+      [SagaHeader.traceparent]: childTraceparent(carried.traceparent, {
+        name: `saga.reply ${address.phase}`,
+        facts: { ...address, outcome: result.ok ? 'succeeded' : 'failed' },
+      }),
     };
     return { id: randomUUID(), subject: replyTo, payload: result, headers };
   }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { traceDelivery } from './delivery-span';
 
 /**
  * Wraps every delivery: the test kit uses it to deliver a message several times, late, or
@@ -60,9 +61,8 @@ export class DurableConsumer {
     if (message.redelivered) this.onRedelivery();
     let settlement: Settlement;
     try {
-      settlement = this.deliveryHook
-        ? await this.deliveryHook(message, () => this.handle(message))
-        : await this.handle(message);
+      const handle = () => traceDelivery(message, () => this.handle(message));
+      settlement = this.deliveryHook ? await this.deliveryHook(message, handle) : await handle();
     } catch (error) {
       this.logger.warn(`${message.subject} #${message.seq} failed, will be redelivered: ${describe(error)}`);
       settlement = { nakAfterMs: redeliveryDelay(message.info.deliveryCount) };

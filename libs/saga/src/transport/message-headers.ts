@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Phase } from '../engine/saga-state';
+import { messageSpanTraceparent, SagaSpanFacts } from './saga-tracing';
 
 /** Headers every saga command carries; a reply echoes the first four. */
 export const SagaHeader = {
@@ -42,8 +43,12 @@ export function readAddress(get: (name: string) => string | undefined): CommandA
 /**
  * W3C trace context: one trace per saga, a new span for every message it sends.
  * https://www.w3.org/TR/trace-context/#traceparent-header
+ * With a tracer, the span is a real one (`span` names it; see saga-tracing.ts); without, only
+ * its id is minted here, so that the messages of a saga still share one trace id.
  */
-export function childTraceparent(parent: string | undefined): string {
+export function childTraceparent(parent: string | undefined, span?: { name: string; facts: SagaSpanFacts }): string {
+  const traced = span && messageSpanTraceparent(span.name, parent, span.facts);
+  if (traced) return traced;
   const match = parent && /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(parent);
   const traceId = match ? match[1] : randomHex(16);
   const flags = match ? match[2] : '01';
