@@ -15,6 +15,7 @@ export type {
   SagaFailure,
   StepDefinition,
   StepKind,
+  StepSucceeded,
 } from './definition/saga-definition';
 export { FORWARD_RETRY, MUST_SUCCEED_RETRY } from './definition/retry-policy';
 export type { RetryPolicy } from './definition/retry-policy';

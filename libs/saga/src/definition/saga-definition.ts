@@ -21,6 +21,16 @@ export interface StepDefinition<Data> {
   readonly compensation?: { command: AnyCommand; payload: (data: Data, output: unknown) => unknown };
   readonly when?: (data: Data, outputs: Outputs) => boolean;
   readonly retry: RetryPolicy;
+  /** Runs in the orchestrator's transaction that records the step's success (see `onSucceeded`). */
+  readonly onSucceeded?: (event: StepSucceeded<Data>) => Promise<void>;
+}
+
+/** A step's success as its hook sees it: the saga's data, the outputs so far (its own included) and the orchestrator's transaction. */
+export interface StepSucceeded<Data, O = Outputs> {
+  sagaId: string;
+  data: Data;
+  outputs: Partial<O>;
+  manager: EntityManager;
 }
 
 /** Why a saga was compensated: the step that refused (or timed out) and its reason code. */
@@ -179,6 +189,21 @@ export class SagaBuilder<Data, O extends Outputs> {
   /** Runs the current step only when the predicate holds (e.g. a coupon step when a code was given). */
   when(predicate: (data: Data, outputs: Partial<O>) => boolean): this {
     this.replaceCurrent({ ...this.currentStep('when'), when: predicate as StepDefinition<Data>['when'] });
+    return this;
+  }
+
+  /**
+   * Runs when the current step succeeds, in the orchestrator's transaction that records the
+   * success, so that what it writes commits with the saga's progress or not at all: for a
+   * business row that shows a step's output before the saga ends (an order awaiting payment
+   * shows the pay URL that opening the payment returned). A throw rolls the reply back; it is
+   * redelivered.
+   */
+  onSucceeded(hook: (event: StepSucceeded<Data, O>) => Promise<void>): this {
+    this.replaceCurrent({
+      ...this.currentStep('onSucceeded'),
+      onSucceeded: hook as StepDefinition<Data>['onSucceeded'],
+    });
     return this;
   }
 

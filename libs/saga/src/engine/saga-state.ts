@@ -59,6 +59,8 @@ export interface Transition {
   timeline: TimelineEntry[];
   dispatch?: Dispatch;
   ended?: 'COMPLETED' | 'COMPENSATED';
+  /** The step whose action this transition recorded as succeeded, when that step has an `onSucceeded` hook. */
+  succeededHook?: number;
   /** Set when the event was stale or a duplicate and changed nothing. */
   ignored?: string;
 }

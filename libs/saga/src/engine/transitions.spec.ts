@@ -157,6 +157,22 @@ describe('the saga state machine', () => {
     expect(steps[2].ignored).toBe('an earlier attempt');
   });
 
+  it("marks the success of a step that has an onSucceeded hook, and only that step's", () => {
+    const hooked = defineSaga<Order>('hooked', 1)
+      .step('reserve', Stock.reserve, (o) => ({ orderId: o.orderId }))
+      .onSucceeded(async () => undefined)
+      .compensateWith(Stock.release, (o) => ({ orderId: o.orderId }))
+      .pivot('charge', Payments.charge, (o) => ({ orderId: o.orderId, amountCents: 1 }))
+      .build();
+    const started = transition(hooked, order, initialState(), { type: 'start' });
+    const reserved = transition(hooked, order, started.state, ok(0, { reservationId: 'r-1' }));
+    expect(reserved.succeededHook).toBe(0);
+    expect(reserved.dispatch?.commandType).toBe('payment.charge');
+    const charged = transition(hooked, order, reserved.state, ok(1));
+    expect(charged.succeededHook).toBeUndefined();
+    expect(run([{ type: 'start' }, ok(0)])[1].succeededHook).toBeUndefined();
+  });
+
   it('reaches a final state under any outcomes, compensating only done steps, in reverse, once', () => {
     const outcome = fc.constantFrom('ok', 'refuse', 'timeout');
     fc.assert(

@@ -115,7 +115,8 @@ class Machine<Data> {
     if (result.ok) {
       this.state.outputs[definition.name] = result.output ?? null;
       this.record(step, phase, 'succeeded');
-      return this.forwardFrom(step + 1);
+      const next = this.forwardFrom(step + 1);
+      return definition.onSucceeded ? { ...next, succeededHook: step } : next;
     }
     this.record(step, phase, 'failed', result.reason, result.detail);
     if (definition.kind === 'retriable') return this.park(step, phase, result.reason, result.detail);
