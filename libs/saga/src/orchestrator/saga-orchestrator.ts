@@ -14,6 +14,7 @@ import type { PropagationHooks } from '../participant/participant-runtime';
 import type { SagaMetrics } from '../saga-metrics';
 import { ACK, describe, Settlement } from '../transport/durable-consumer';
 import { addressHeaders, childTraceparent, readAddress, SagaHeader } from '../transport/message-headers';
+import { inSagaSpan, sagaAttributes, traceparentOf } from '../transport/saga-tracing';
 import { SagaSubjects } from '../transport/topology';
 import { RecentInstances } from './recent-instances';
 import { GroupCommit, GroupOutcome, outcomeOf } from '../group-commit';
@@ -72,12 +73,14 @@ export class SagaOrchestrator {
       },
       GROUPS_IN_FLIGHT,
       SAGAS_PER_GROUP,
+      'transitions',
     );
     this.endings = new GroupCommit<Ending, boolean>(
       (ending) => ending.instance.id,
       (group) => this.commitEndings(group),
       GROUPS_IN_FLIGHT,
       SAGAS_PER_GROUP,
+      'endings',
     );
   }
 
@@ -107,22 +110,28 @@ export class SagaOrchestrator {
       throw new Error('saga start: pass the EntityManager of the transaction that writes your business rows');
     }
     const registered = this.definition(definition.name, definition.version);
-    const context = options.headers ?? this.propagation.inject();
-    const headers = { ...context, traceparent: childTraceparent(context.traceparent) };
-    const instance = {
-      id: options.sagaId ?? randomUUID(),
-      type: definition.name,
-      definitionVersion: definition.version,
-      data: data as unknown,
-      headers,
-      version: 0,
-      state: initialState(),
-      updatedAt: new Date(),
-    };
-    const next = transition(registered, instance.data, instance.state, { type: 'start' });
-    await this.writeLocked(manager, instance, next);
-    this.metrics.started.inc({ saga: definition.name });
-    return instance.id;
+    const id = options.sagaId ?? randomUUID();
+    const span = { attributes: sagaAttributes({ sagaId: id, sagaType: definition.name }) };
+    // The saga's trace hangs from this span: its traceparent is kept on the instance, and every
+    // command the sweeper sends later (outside any request) continues it.
+    return inSagaSpan(`saga.start ${definition.name}`, span, async (started) => {
+      const context = options.headers ?? this.propagation.inject();
+      const traceparent = started ? traceparentOf(started) : childTraceparent(context.traceparent);
+      const instance = {
+        id,
+        type: definition.name,
+        definitionVersion: definition.version,
+        data: data as unknown,
+        headers: { ...context, traceparent },
+        version: 0,
+        state: initialState(),
+        updatedAt: new Date(),
+      };
+      const next = transition(registered, instance.data, instance.state, { type: 'start' });
+      await this.writeLocked(manager, instance, next);
+      this.metrics.started.inc({ saga: definition.name });
+      return instance.id;
+    });
   }
 
   /**
@@ -144,7 +153,8 @@ export class SagaOrchestrator {
       const next = this.transitionOf(instance, event);
       if (next.ignored) {
         if (!remembered) outcome = next;
-      } else if (next.ended) {
+      } else if (next.ended || next.succeededHook !== undefined) {
+        // A step's hook, like the end hooks, runs in the transaction that writes the transition.
         if (await this.endings.submit({ instance, next })) outcome = next;
       } else if (await this.write(instance, next)) {
         outcome = next;
@@ -263,6 +273,7 @@ export class SagaOrchestrator {
     if (command) publishAfterCommit(manager, [command]);
     const definition = this.definition(instance.type, instance.definitionVersion);
     const end = { sagaId: instance.id, data: instance.data, outputs: next.state.outputs, manager };
+    if (next.succeededHook !== undefined) await definition.steps[next.succeededHook].onSucceeded?.(end);
     if (next.ended === 'COMPLETED') await definition.onCompleted?.(end);
     if (next.ended === 'COMPENSATED') await definition.onCompensated?.({ ...end, failure: next.state.failure! });
     return true;
@@ -285,6 +296,19 @@ export class SagaOrchestrator {
     const { dispatch } = next;
     if (!dispatch) return undefined;
     const [participant, command] = dispatch.commandType.split('.');
+    const dispatched = {
+      name: `saga.dispatch ${dispatch.phase} ${dispatch.commandType}`,
+      facts: {
+        sagaId: instance.id,
+        sagaType: instance.type,
+        step: dispatch.step,
+        stepName: next.timeline.find((entry) => entry.outcome === 'dispatched')?.stepName,
+        phase: dispatch.phase,
+        attempt: dispatch.attempt,
+        command: dispatch.commandType,
+        participant: dispatch.participant,
+      },
+    };
     return {
       // One id per dispatch: a re-sent attempt is a new message, a re-published row is not.
       id: `${instance.id}.${instance.version + 1}`,
@@ -295,7 +319,7 @@ export class SagaOrchestrator {
         ...addressHeaders({ sagaId: instance.id, ...dispatch }),
         [SagaHeader.command]: dispatch.commandType,
         [SagaHeader.replyTo]: this.subjects.reply(this.name, instance.type),
-        [SagaHeader.traceparent]: childTraceparent(instance.headers.traceparent),
+        [SagaHeader.traceparent]: childTraceparent(instance.headers.traceparent, dispatched),
       },
     };
   }
@@ -304,8 +328,11 @@ export class SagaOrchestrator {
   private record(instance: SagaInstance, next: Transition): void {
     const replied = next.timeline.find((e) => e.outcome === 'succeeded' || e.outcome === 'failed');
     if (replied && instance.version > 0) {
+      const step = this.definition(instance.type, instance.definitionVersion).steps[replied.step];
+      const command = replied.phase === 'action' ? step?.command : step?.compensation?.command;
+      const participant = command?.participant ?? 'unknown';
       this.metrics.stepDuration.observe(
-        { saga: instance.type, step: replied.stepName, phase: replied.phase, outcome: replied.outcome },
+        { saga: instance.type, step: replied.stepName, phase: replied.phase, outcome: replied.outcome, participant },
         (Date.now() - new Date(instance.updatedAt).getTime()) / 1000,
       );
     }
