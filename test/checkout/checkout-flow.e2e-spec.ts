@@ -243,7 +243,7 @@ describe('checkout end to end, every outcome of docs/api.md', () => {
     expect(order).toMatch(/^saga_completed_total\{saga="checkout"\} [1-9]/m);
     expect(order).toMatch(/^saga_compensated_total\{saga="checkout"\} [1-9]/m);
     expect(order).toMatch(
-      /^saga_step_duration_seconds_count\{saga="checkout",step="chargeWallet",phase="action",outcome="succeeded"\} [1-9]/m,
+      /^saga_step_duration_seconds_count\{saga="checkout",step="chargeWallet",phase="action",outcome="succeeded",participant="payment"\} [1-9]/m,
     );
     const inventory = await (await fetch(`${suite.platform.service('inventory').url}/metrics`)).text();
     expect(inventory).toMatch(/^saga_outbox_lag_seconds_count [1-9]/m);

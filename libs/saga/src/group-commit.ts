@@ -1,3 +1,5 @@
+import { inSagaSpan } from './transport/saga-tracing';
+
 /** What became of one item of a group: its result, or the error that failed it. */
 export type GroupOutcome<Result> = { ok: true; value: Result } | { ok: false; error: unknown };
 
@@ -18,6 +20,8 @@ export class GroupCommit<Item, Result> {
     private readonly commit: (items: Item[]) => Promise<GroupOutcome<Result>[]>,
     private readonly maxInFlight: number,
     private readonly maxGroup: number,
+    /** Names the group's span (`saga.group-commit <name>`). */
+    private readonly name = 'items',
   ) {}
 
   submit(item: Item): Promise<Result> {
@@ -31,7 +35,12 @@ export class GroupCommit<Item, Result> {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const group = this.take();
       this.inFlight++;
-      this.commit(group.map((entry) => entry.item))
+      const items = group.map((entry) => entry.item);
+      inSagaSpan(
+        `saga.group-commit ${this.name}`,
+        { attributes: { 'saga.group.size': items.length, 'saga.group.keys': group.map((e) => this.keyOf(e.item)) } },
+        () => this.commit(items),
+      )
         .then(
           (outcomes) => group.forEach((entry, i) => entry.settle(outcomes[i])),
           (error: unknown) => group.forEach((entry) => entry.settle({ ok: false, error })),

@@ -6,7 +6,7 @@ export class SagaMetrics {
   readonly completed: Counter<'saga'>;
   readonly compensated: Counter<'saga'>;
   readonly parked: Counter<'saga'>;
-  readonly stepDuration: Histogram<'saga' | 'step' | 'phase' | 'outcome'>;
+  readonly stepDuration: Histogram<'saga' | 'step' | 'phase' | 'outcome' | 'participant'>;
   readonly outboxLag: Histogram;
   readonly redeliveries: Counter<'consumer'>;
   readonly chaosCopies: Counter;
@@ -28,7 +28,7 @@ export class SagaMetrics {
     this.stepDuration = new Histogram({
       name: 'saga_step_duration_seconds',
       help: 'Time from sending a step command to applying its reply',
-      labelNames: ['saga', 'step', 'phase', 'outcome'],
+      labelNames: ['saga', 'step', 'phase', 'outcome', 'participant'],
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });

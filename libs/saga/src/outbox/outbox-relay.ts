@@ -5,7 +5,9 @@ import type { DataSource } from 'typeorm';
 import { crashPoint } from '../crash-points';
 import type { SagaMetrics } from '../saga-metrics';
 import { describe } from '../transport/durable-consumer';
+import { SagaHeader } from '../transport/message-headers';
 import { OutboxMessage, outboxWritten } from './outbox';
+import { tracePublish } from './publish-span';
 
 export interface RelayOptions {
   /** How often unsent rows are looked for (rows of crashed processes, or NATS outages). */
@@ -110,16 +112,19 @@ export class OutboxRelay {
   /** Publishes concurrently; returns the ids JetStream acknowledged. Failures wait for the poller. */
   private async publish(batch: OutboxMessage[]): Promise<string[]> {
     const results = await Promise.allSettled(
-      batch.map(async (message) => {
-        const headers = natsHeaders();
-        for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
-        await this.js.publish(message.subject, encoder.encode(JSON.stringify(message.payload ?? null)), {
-          msgID: message.id,
-          headers,
-        });
-        if (message.createdAt) this.metrics.outboxLag.observe((Date.now() - message.createdAt) / 1000);
-        return message.id;
-      }),
+      batch.map((message) =>
+        tracePublish(message, async (traceparent) => {
+          const headers = natsHeaders();
+          for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
+          if (traceparent) headers.set(SagaHeader.traceparent, traceparent);
+          await this.js.publish(message.subject, encoder.encode(JSON.stringify(message.payload ?? null)), {
+            msgID: message.id,
+            headers,
+          });
+          if (message.createdAt) this.metrics.outboxLag.observe((Date.now() - message.createdAt) / 1000);
+          return message.id;
+        }),
+      ),
     );
     const failed = results.filter((r) => r.status === 'rejected');
     if (failed.length > 0) {

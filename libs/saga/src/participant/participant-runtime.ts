@@ -79,6 +79,7 @@ export class ParticipantRuntime {
     (group) => this.commitActions(group),
     ACTION_GROUPS_IN_FLIGHT,
     ACTIONS_PER_GROUP,
+    'actions',
   );
 
   constructor(
