@@ -18,6 +18,9 @@ import { RpcMetricsInterceptor } from './metrics/rpc-metrics.interceptor';
 import { createRpcServer } from './nats/service-rpc';
 import { createOpenApiDocument, OpenApiDescription } from './openapi';
 import { PlatformModule } from './platform.module';
+import { RpcTraceInterceptor } from './tracing/rpc-tracing';
+import { startTracing, Tracing } from './tracing/tracing';
+import { loadTracingConfig } from './tracing/tracing-config';
 
 /** Everything that makes one process of Zhongtai what it is. */
 export interface ServiceDefinition {
@@ -45,7 +48,7 @@ class ServiceRootModule {}
  * HTTP listener, then waits for SIGTERM or SIGINT to shut down gracefully.
  */
 export async function runService(definition: ServiceDefinition): Promise<INestApplication> {
-  const { config, featureModule } = loadConfigOrExit(definition);
+  const { config, tracing, featureModule } = loadConfigOrExit(definition);
   const app = await NestFactory.create<NestExpressApplication>(
     { module: ServiceRootModule, imports: [PlatformModule.forService(config, definition.database), featureModule] },
     { bufferLogs: true },
@@ -59,7 +62,11 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   // One pipe, one filter and the RPC interceptors, shared by HTTP and NATS request/reply.
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalInterceptors(app.get(RpcCorrelationInterceptor), app.get(RpcMetricsInterceptor));
+  app.useGlobalInterceptors(
+    new RpcTraceInterceptor(),
+    app.get(RpcCorrelationInterceptor),
+    app.get(RpcMetricsInterceptor),
+  );
   app.connectMicroservice({ strategy: createRpcServer(config) }, { inheritAppConfig: true });
 
   const { openApi } = definition;
@@ -71,15 +78,20 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
     config.httpPort,
     internal && config.internalHttpPort !== undefined ? { server: internal, port: config.internalHttpPort } : undefined,
   );
-  stopGracefullyOnSignals(app, config, internal);
+  stopGracefullyOnSignals(app, config, tracing, internal);
   const internalNote = bound.internalPort !== undefined ? ` (metrics and /docs on port ${bound.internalPort})` : '';
   new NestLogger('Bootstrap').log(`${config.service} ready on port ${bound.port}${internalNote}`);
   return app;
 }
 
-/** The service's own settings are read by its module factory, so their errors stop boot the same way. */
+/**
+ * The service's own settings are read by its module factory, so their errors stop boot the
+ * same way. Tracing starts before that factory runs and before Nest creates anything, so that
+ * the instrumentations patch Express, pg and ioredis before the first router or client exists.
+ */
 function loadConfigOrExit(definition: ServiceDefinition): {
   config: ServiceConfig;
+  tracing: Tracing;
   featureModule: Type | DynamicModule;
 } {
   try {
@@ -88,7 +100,8 @@ function loadConfigOrExit(definition: ServiceDefinition): {
       redis: definition.redis ?? false,
       internalPort: definition.internalPort ?? false,
     });
-    return { config, featureModule: definition.module(config) };
+    const tracing = startTracing(definition.service, loadTracingConfig());
+    return { config, tracing, featureModule: definition.module(config) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${definition.service}: ${error.message}\n`);
@@ -100,7 +113,12 @@ function loadConfigOrExit(definition: ServiceDefinition): {
  * Stops taking work, lets in-flight work finish (Nest's shutdown hooks, bounded by
  * SHUTDOWN_TIMEOUT_MS), closes connections and exits 0; exits 1 if that takes too long.
  */
-function stopGracefullyOnSignals(app: INestApplication, config: ServiceConfig, internal?: Server): void {
+function stopGracefullyOnSignals(
+  app: INestApplication,
+  config: ServiceConfig,
+  tracing: Tracing,
+  internal?: Server,
+): void {
   const logger = new NestLogger('Shutdown');
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -116,6 +134,8 @@ function stopGracefullyOnSignals(app: INestApplication, config: ServiceConfig, i
     internal?.closeAllConnections();
     app
       .close()
+      // The spans of the last requests leave with the process.
+      .then(() => tracing.shutdown())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error(`shutdown failed: ${String(error)}`);

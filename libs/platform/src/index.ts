@@ -23,3 +23,7 @@ export type { BoundPorts, ListeningReport } from './harness/harness-link';
 export type { HttpEdgeOptions } from './http/edge';
 export { SERVICE_CRASH_POINTS, serviceCrashPoint } from './harness/crash-points';
 export type { ServiceCrashPoint } from './harness/crash-points';
+export { startTracing } from './tracing/tracing';
+export type { Tracing } from './tracing/tracing';
+export { loadTracingConfig } from './tracing/tracing-config';
+export type { TracingConfig } from './tracing/tracing-config';

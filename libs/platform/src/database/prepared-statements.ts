@@ -25,12 +25,13 @@ function nameOf(text: string): string | undefined {
  */
 export class PreparingClient extends Client {}
 
-const plainQuery = Client.prototype.query as (this: Client, ...args: unknown[]) => unknown;
+type PlainQuery = (this: Client, ...args: unknown[]) => unknown;
 PreparingClient.prototype.query = function (this: Client, ...args: unknown[]) {
   const [config, values] = args;
   if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
     const name = nameOf(config);
     if (name) args = [{ name, text: config, values } satisfies QueryConfig, ...args.slice(2)];
   }
-  return plainQuery.apply(this, args);
+  // Read at each call, not once at load: tracing wraps Client's query after this file loaded.
+  return (Client.prototype.query as PlainQuery).apply(this, args);
 } as Client['query'];

@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers, stdTimeFunctions } from 'pino';
 import { ServiceConfig } from '../config/service-config';
 import { currentCorrelationId } from '../correlation/correlation';
+import { activeTraceIds } from '../tracing/tracing';
 
 const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
 
@@ -12,7 +13,8 @@ function requestForLogs(req: IncomingMessage & { id?: unknown; originalUrl?: str
 
 /**
  * Structured JSON logs. Every line carries the service name and, while a request or message
- * is being handled, its correlation id, whichever transport brought it.
+ * is being handled, its correlation id, whichever transport brought it, and with tracing on
+ * the trace and span ids (`trace_id`, `span_id`) of the span it was written in.
  */
 export function loggingModule(config: ServiceConfig) {
   return LoggerModule.forRoot({
@@ -23,7 +25,8 @@ export function loggingModule(config: ServiceConfig) {
       genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
       mixin: () => {
         const correlationId = currentCorrelationId();
-        return correlationId ? { correlationId } : {};
+        const ids = activeTraceIds();
+        return correlationId ? { correlationId, ...ids } : ids;
       },
       autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.includes(req.url ?? '') },
       // The request as every line of it shows it. pino serializes a request logger's bindings

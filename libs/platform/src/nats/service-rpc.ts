@@ -7,6 +7,7 @@ import { ServiceConfig, ServiceName } from '../config/service-config';
 import { CORRELATION_HEADER, currentCorrelationId } from '../correlation/correlation';
 import { ProblemException } from '../http/problem';
 import { NATS_CONNECTION, SERVICE_CONFIG } from '../tokens';
+import { traceRpcRequest } from '../tracing/rpc-tracing';
 import { natsConnectionOptions } from './nats-connection.provider';
 
 type ServerNatsOptions = ConstructorParameters<typeof ServerNats>[0];
@@ -52,7 +53,7 @@ export function createRpcServer(config: ServiceConfig): ServiceRpcServer {
 const NO_RESPONDERS_RETRY_MS = 100;
 
 /**
- * The client side: same prefix, the caller's correlation id in the message headers, and Nest's
+ * The client side: same prefix, the caller's correlation id and trace context in the message headers, and Nest's
  * packet format, so that ServiceRpcServer answers it. Requests go over the service's one
  * shared NATS connection, through the client's single reply subscription: a request is one
  * write, where Nest's ClientNats subscribed and unsubscribed a reply inbox for each (three)
@@ -77,10 +78,12 @@ export class ServiceRpcClient {
     const packet = JSON.stringify({ pattern: subject, data: payload, id: randomUUID() });
     for (;;) {
       try {
-        const reply = await this.nats.request(`${this.subjectPrefix}.${subject}`, packet, {
-          timeout: Math.max(1, deadline - Date.now()),
-          headers,
-        });
+        const reply = await traceRpcRequest(subject, headers, () =>
+          this.nats.request(`${this.subjectPrefix}.${subject}`, packet, {
+            timeout: Math.max(1, deadline - Date.now()),
+            headers,
+          }),
+        );
         return answerOf<T>(subject, reply.json<{ response?: T; err?: unknown }>());
       } catch (error) {
         if (error instanceof ProblemException) throw error;

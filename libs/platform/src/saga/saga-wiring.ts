@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { context } from '@opentelemetry/api';
 import { SagaModule } from '@zhongtai/saga';
 import type { AnySagaDefinition, PropagationHooks, SagaRuntimeOptions } from '@zhongtai/saga';
 import { DataSource } from 'typeorm';
@@ -11,14 +12,22 @@ import {
 } from '../correlation/correlation';
 import { MetricsService } from '../metrics/metrics.service';
 import { NATS_CONNECTION, SERVICE_CONFIG } from '../tokens';
+import { contextOfMessage } from '../tracing/message-context';
+import { tracingStarted } from '../tracing/tracing';
 
-/** The correlation id rides along with every saga message, so each step logs it. */
+/**
+ * The correlation id rides along with every saga message, so each step logs it; with tracing
+ * on, each handler runs in its message's trace (the traceparent itself is libs/saga's).
+ */
 export const correlationPropagation: PropagationHooks = {
   inject: (): Record<string, string> => {
     const correlationId = currentCorrelationId();
     return correlationId ? { [CORRELATION_HEADER]: correlationId } : {};
   },
-  run: (headers, work) => runWithCorrelationId(acceptCorrelationId(headers[CORRELATION_HEADER]), work),
+  run: (headers, work) =>
+    runWithCorrelationId(acceptCorrelationId(headers[CORRELATION_HEADER]), () =>
+      tracingStarted() ? context.with(contextOfMessage(headers), work) : work(),
+    ),
 };
 
 /**
