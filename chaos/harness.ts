@@ -7,6 +7,7 @@ import { CouponProbe, runChecks } from './checks/run-checks';
 import { RecordingClient } from './client';
 import { FaultPlanner } from './faults/fault-plan';
 import { FaultRecord, injectFault } from './faults/inject';
+import { natsResets, recordOpenSagas } from './diagnose';
 import { createFixtures, Fixtures } from './fixtures';
 import { gateSettings } from './gate';
 import { History } from './history';
@@ -17,6 +18,7 @@ import { buildReport, Report } from './report';
 import { ChaosCluster } from './servers/cluster';
 import { latestOpenDeadline, settleBound, waitForRest } from './settle';
 import { tierOf, TIERS, TierName, Topology } from './tiers';
+import type { FaultClass } from './tiers';
 import { Workload } from './workload';
 
 export interface ChaosOptions {
@@ -28,6 +30,8 @@ export interface ChaosOptions {
   resultsDir?: string;
   /** Overrides the soak tier's fault phase. */
   faultPhaseMs?: number;
+  /** Overrides the tier's fault classes (each entry one fault of a ci run). */
+  faultClasses?: FaultClass[];
   log?: (line: string) => void;
 }
 
@@ -41,6 +45,7 @@ const CLIENT_TIMEOUT_MS = 20_000;
 export async function runChaos(options: ChaosOptions): Promise<Report> {
   const tier = tierOf(options.tier, options.topology);
   if (options.faultPhaseMs) tier.faultPhaseMs = options.faultPhaseMs;
+  if (options.faultClasses) tier.faultClasses = options.faultClasses;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const startedAt = new Date();
   const clock = () => Date.now() - startedAt.getTime();
@@ -106,6 +111,10 @@ export async function runChaos(options: ChaosOptions): Promise<Report> {
         ? `settled in ${(rest.elapsedMs / 1000).toFixed(1)} s`
         : `NOT settled: ${JSON.stringify(rest.remaining)}`,
     );
+    if (!rest.settled) {
+      const open = await recordOpenSagas(cluster, resultsDir).catch((error: unknown) => String(error));
+      stamp(`${open} sagas still open: their timelines, outbox rows, barriers and the consumers in open-sagas.json`);
+    }
 
     const couponProbes = await probeCoupons(client, fixtures, query);
     await waitForRest(query, bound.ms);
@@ -157,6 +166,7 @@ export async function runChaos(options: ChaosOptions): Promise<Report> {
       orders: snapshot.orders,
       redeliveries: redeliveries.total,
       stepTimeouts,
+      natsResets: natsResets(join(resultsDir, 'logs')),
       proxies: {
         postgresDropped: cluster.pgProxy.dropped,
         natsDropped: cluster.natsProxies.reduce((sum, proxy) => sum + proxy.dropped, 0),

@@ -37,6 +37,8 @@ export interface Report {
   orders: Record<string, number>;
   duplicates: Record<string, number>;
   checks: CheckResult[];
+  /** Per NATS node, log lines saying it reset a stream's cluster state (or could not apply entries). */
+  natsResets: Record<string, number>;
   /** Cluster topology: what each replica did, and the gateway connections the balancer handed out. */
   replicas?: { work: ReplicaWork[]; balancedConnections: Record<string, number> };
 }
@@ -56,6 +58,8 @@ export interface ReportInputs {
   orders: OrderRow[];
   redeliveries: number;
   stepTimeouts: number;
+  /** Per NATS node, the log lines saying it reset a stream's cluster state (or failed to apply entries). */
+  natsResets: Record<string, number>;
   proxies: { postgresDropped: number; natsDropped: number };
   replicas?: Report['replicas'];
 }
@@ -138,6 +142,7 @@ export function buildReport(inputs: ReportInputs): Report {
       sagaDeliveryCopies: inputs.faults.reduce((sum, fault) => sum + (fault.copies ?? 0), 0),
     },
     checks: inputs.checks,
+    natsResets: inputs.natsResets,
     ...(inputs.replicas ? { replicas: inputs.replicas } : {}),
   };
 }
@@ -200,6 +205,12 @@ export function formatReport(report: Report): string {
       Object.entries(report.duplicates)
         .map(([k, v]) => `${k} ${v}`)
         .join(', '),
+  );
+  out.push(
+    'NATS stream resets: ' +
+      (Object.entries(report.natsResets ?? {})
+        .map(([node, n]) => `${node} ${n}`)
+        .join(', ') || 'none'),
   );
   if (report.replicas) {
     out.push(

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { runChaos } from './harness';
 import { formatReport, writeReport } from './report';
 import { installExitHandlers, runCleanupsNow } from './servers/last-resort';
-import { TIERS, TierName, TOPOLOGIES, Topology } from './tiers';
+import { CLUSTER_FAULT_CLASSES, FAULT_CLASSES, FaultClass, TIERS, TierName, TOPOLOGIES, Topology } from './tiers';
 
 const USAGE = `usage: npm run chaos -- --tier ci|soak [--topology single|cluster] [--seed N] [--minutes M] [--report path.json]
   --tier     ci: each fault class of the ci tier once (2 to 4 minutes); soak: every class, 30 minutes or more
@@ -12,6 +12,8 @@ const USAGE = `usage: npm run chaos -- --tier ci|soak [--topology single|cluster
              of the two gateways, and the cluster's own fault classes (chaos/README.md)
   --seed     the seed of the workload and the fault schedule (default 1 for ci, random for soak)
   --minutes  length of the soak's fault phase (default 30)
+  --faults   the tier's faults instead of its own, class:count[,class:count...] (a ci run injects
+             each once, in a seeded order), e.g. --faults nats-node-kill:6,replica-kill:2
   --report   also write the JSON report there (it is always written under .run/chaos/)`;
 
 function parse(argv: string[]): {
@@ -19,6 +21,7 @@ function parse(argv: string[]): {
   topology: Topology;
   seed: number;
   minutes?: number;
+  faults?: FaultClass[];
   report?: string;
 } {
   const args = new Map<string, string>();
@@ -33,7 +36,21 @@ function parse(argv: string[]): {
   const seed = args.has('seed') ? Number(args.get('seed')) : tier === 'ci' ? 1 : Math.floor(Math.random() * 2 ** 31);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer\n${USAGE}`);
   const minutes = args.has('minutes') ? Number(args.get('minutes')) : undefined;
-  return { tier, topology, seed, minutes, report: args.get('report') };
+  const faults = args.has('faults') ? parseFaults(args.get('faults')!, topology) : undefined;
+  return { tier, topology, seed, minutes, faults, report: args.get('report') };
+}
+
+/** `class:count,...` into a list of fault classes; the cluster's own classes need its topology. */
+function parseFaults(spec: string, topology: Topology): FaultClass[] {
+  const known: readonly string[] = topology === 'cluster' ? [...FAULT_CLASSES, ...CLUSTER_FAULT_CLASSES] : FAULT_CLASSES;
+  return spec.split(',').flatMap((part) => {
+    const [name, count = '1'] = part.split(':');
+    const n = Number(count);
+    if (!known.includes(name) || !Number.isSafeInteger(n) || n < 1 || n > 100) {
+      throw new Error(`--faults: "${part}" is not class[:count] of ${known.join(', ')}\n${USAGE}`);
+    }
+    return Array<FaultClass>(n).fill(name as FaultClass);
+  });
 }
 
 /** The repository root (npm runs scripts there; a test may not): services start from its dist/. */
@@ -60,6 +77,7 @@ async function main(): Promise<number> {
     topology: options.topology,
     seed: options.seed,
     faultPhaseMs: options.minutes ? options.minutes * 60_000 : undefined,
+    faultClasses: options.faults,
   });
   const path = writeReport(report);
   if (options.report) writeReport(report, options.report);
