@@ -9,6 +9,10 @@ export const FAILURE_REASONS = [
   'INSUFFICIENT_FUNDS',
   'PAYMENT_DECLINED',
   'TIMEOUT',
+  /** An order paid at the provider whose payment window passed unpaid. */
+  'PAYMENT_EXPIRED',
+  /** The provider declined the payment of an order paid there. */
+  'PAYMENT_FAILED',
   /** The customer cancelled the order before it was paid. */
   'CANCELLED_BY_CUSTOMER',
 ] as const;

@@ -1,7 +1,17 @@
 import type { FailureReason } from './failure-reasons';
 import type { OrderLine } from './inventory';
 
-export type OrderStatus = 'PENDING' | 'PAID' | 'CANCELLED' | 'CANCELLING' | 'REFUNDED';
+export type OrderStatus = 'PENDING' | 'AWAITING_PAYMENT' | 'PAID' | 'CANCELLED' | 'CANCELLING' | 'REFUNDED';
+
+/** How an order is paid: from the customer's wallet inside the saga, or by the customer at the provider. */
+export const PAYMENT_METHODS = ['wallet', 'provider'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/** Where the customer pays an order paid at the provider, once its payment is open there. */
+export interface OrderPaymentLink {
+  payUrl: string;
+  expiresAt: string;
+}
 
 /** The order as docs/api.md shows it. */
 export interface OrderView {
@@ -14,7 +24,9 @@ export interface OrderView {
   totalCents: number;
   currency: 'CNY';
   couponCode: string | null;
-  paymentMethod: 'wallet';
+  paymentMethod: PaymentMethod;
+  /** Present once an order paid at the provider awaits its payment (and from then on). */
+  payment?: OrderPaymentLink;
   failureReason: FailureReason | null;
   createdAt: string;
   updatedAt: string;
@@ -58,7 +70,7 @@ export interface PlaceOrderRequest {
   requestHash: string;
   items: OrderLine[];
   couponCode: string | null;
-  paymentMethod: 'wallet';
+  paymentMethod: PaymentMethod;
   /** The id to place the order under: the one that the gateway's flash-sale gate promised stock to. */
   orderId?: string;
   /**
