@@ -28,7 +28,7 @@ export class OrderCancellationService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!order) throw orderNotFound(orderId);
-      if (order.status === 'PENDING') {
+      if (order.status === 'PENDING' || order.status === 'AWAITING_PAYMENT') {
         if (await this.orchestrator.abort(manager, orderId, 'CANCELLED_BY_CUSTOMER')) return;
         throw notCancellable(order.status, 'its payment is being completed or it is already being cancelled');
       }

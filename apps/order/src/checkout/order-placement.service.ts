@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { PlaceOrderRequest, PlaceOrderResponse } from '@zhongtai/contracts';
@@ -10,6 +10,8 @@ import { Order } from '../orders/order.entity';
 import { toOrderView } from '../orders/order.view';
 import { CheckoutPricing, PricedOrder } from './checkout-pricing';
 import { checkoutSaga } from './checkout.saga';
+import { CHECKOUT_AT_PROVIDER } from './checkout-settings';
+import type { CheckoutAtProvider } from './checkout-settings';
 
 /** The largest total an order may have: order amounts are 32-bit integers of fen. */
 const MAX_ORDER_TOTAL_CENTS = 2_000_000_000;
@@ -43,6 +45,7 @@ export class OrderPlacementService {
     @InjectRepository(Order) private readonly orders: Repository<Order>,
     private readonly pricing: CheckoutPricing,
     private readonly orchestrator: SagaOrchestrator,
+    @Inject(CHECKOUT_AT_PROVIDER) private readonly atProvider: CheckoutAtProvider,
   ) {}
 
   /**
@@ -101,7 +104,13 @@ export class OrderPlacementService {
     const { subtotalCents, discountCents, totalCents } = priced;
     const { customerId, items: lines, couponCode } = request;
     const data = { orderId, customerId, lines, couponCode, subtotalCents, discountCents, totalCents };
-    await this.orchestrator.start(manager, checkoutSaga, data, { sagaId: orderId });
+    // An order a coupon made free has nothing to pay at the provider: the wallet saga charges it nothing.
+    if (request.paymentMethod === 'provider' && totalCents > 0) {
+      const paymentExpiresAt = new Date(Date.now() + this.atProvider.paymentWindowMs).toISOString();
+      await this.orchestrator.start(manager, this.atProvider.saga, { ...data, paymentExpiresAt }, { sagaId: orderId });
+    } else {
+      await this.orchestrator.start(manager, checkoutSaga, data, { sagaId: orderId });
+    }
     return order;
   }
 

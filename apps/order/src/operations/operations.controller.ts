@@ -55,7 +55,7 @@ export class OperationsController {
       `SELECT item->>'sku' AS sku, sum((item->>'quantity')::int) AS quantity
        FROM orders, jsonb_array_elements(items) AS item WHERE status = 'PAID' GROUP BY 1`,
     );
-    const ordersByStatus = { PENDING: 0, PAID: 0, CANCELLED: 0, CANCELLING: 0, REFUNDED: 0 };
+    const ordersByStatus = { PENDING: 0, AWAITING_PAYMENT: 0, PAID: 0, CANCELLED: 0, CANCELLING: 0, REFUNDED: 0 };
     for (const row of orders) ordersByStatus[row.status] = Number(row.n);
     return {
       ordersByStatus,

@@ -1,8 +1,16 @@
 import type { OrderStatus } from '@zhongtai/contracts';
 import { canMove } from './order-state';
 
-const ALL: OrderStatus[] = ['PENDING', 'PAID', 'CANCELLED', 'CANCELLING', 'REFUNDED'];
-const ALLOWED = ['PENDING->PAID', 'PENDING->CANCELLED', 'PAID->CANCELLING', 'CANCELLING->REFUNDED'];
+const ALL: OrderStatus[] = ['PENDING', 'AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'CANCELLING', 'REFUNDED'];
+const ALLOWED = [
+  'PENDING->PAID',
+  'PENDING->CANCELLED',
+  'PENDING->AWAITING_PAYMENT',
+  'AWAITING_PAYMENT->PAID',
+  'AWAITING_PAYMENT->CANCELLED',
+  'PAID->CANCELLING',
+  'CANCELLING->REFUNDED',
+];
 
 describe('the order state machine', () => {
   it.each(ALL.flatMap((from) => ALL.map((to) => [from, to] as const)))(

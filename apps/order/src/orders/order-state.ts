@@ -1,11 +1,13 @@
 import type { OrderStatus } from '@zhongtai/contracts';
 
 /**
- * The order state machine: PENDING ends PAID or CANCELLED (checkout saga); PAID goes
+ * The order state machine: PENDING ends PAID or CANCELLED (checkout saga), paid at the
+ * provider through AWAITING_PAYMENT (its payment opened there, the customer's turn); PAID goes
  * CANCELLING then REFUNDED (cancel saga). Nothing else is allowed.
  */
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
-  PENDING: ['PAID', 'CANCELLED'],
+  PENDING: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED'],
+  AWAITING_PAYMENT: ['PAID', 'CANCELLED'],
   PAID: ['CANCELLING'],
   CANCELLING: ['REFUNDED'],
   CANCELLED: [],

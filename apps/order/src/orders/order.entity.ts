@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { FailureReason, OrderStatus } from '@zhongtai/contracts';
+import type { FailureReason, OrderStatus, PaymentMethod } from '@zhongtai/contracts';
 
 export interface OrderItem {
   sku: string;
@@ -46,7 +46,14 @@ export class Order {
   couponCode!: string | null;
 
   @Column({ name: 'payment_method', type: 'text' })
-  paymentMethod!: 'wallet';
+  paymentMethod!: PaymentMethod;
+
+  /** Where the customer pays an order paid at the provider, once its payment is open there. */
+  @Column({ name: 'pay_url', type: 'text', nullable: true })
+  payUrl!: string | null;
+
+  @Column({ name: 'payment_expires_at', type: 'timestamptz', nullable: true })
+  paymentExpiresAt!: Date | null;
 
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason!: FailureReason | null;

@@ -13,6 +13,9 @@ export function toOrderView(order: Order): OrderView {
     currency: order.currency,
     couponCode: order.couponCode,
     paymentMethod: order.paymentMethod,
+    ...(order.payUrl && order.paymentExpiresAt
+      ? { payment: { payUrl: order.payUrl, expiresAt: order.paymentExpiresAt.toISOString() } }
+      : {}),
     failureReason: order.failureReason,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),

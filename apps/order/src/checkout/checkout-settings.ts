@@ -1,0 +1,22 @@
+import { EnvReader } from '@zhongtai/platform';
+import { checkoutAtProviderSaga, CheckoutAtProviderSaga } from './checkout-at-provider.saga';
+
+/** How long a customer has to pay an order at the provider: 15 minutes unless ORDER_PAYMENT_WINDOW_MS says otherwise. */
+export function readPaymentWindowMs(source: Record<string, string | undefined> = process.env): number {
+  const env = new EnvReader(source);
+  const windowMs = env.int('ORDER_PAYMENT_WINDOW_MS', { min: 1_000, max: 7 * 24 * 3_600_000, default: 15 * 60_000 });
+  env.done();
+  return windowMs;
+}
+
+/** The checkout saga paid at the provider, with the window this process was configured with. */
+export const CHECKOUT_AT_PROVIDER = Symbol('CHECKOUT_AT_PROVIDER');
+
+export interface CheckoutAtProvider {
+  saga: CheckoutAtProviderSaga;
+  paymentWindowMs: number;
+}
+
+export function checkoutAtProvider(paymentWindowMs: number): CheckoutAtProvider {
+  return { saga: checkoutAtProviderSaga(paymentWindowMs), paymentWindowMs };
+}
