@@ -24,6 +24,9 @@ import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 import { OrderAnnouncements } from './orders/order-announcements';
 import { OrderWaiter } from './orders/order-waiter';
 import { OrdersController } from './orders/orders.controller';
+import { AdminReconciliationController } from './payments/admin-reconciliation.controller';
+import { OrderPaymentController } from './payments/order-payment.controller';
+import { ProviderWebhookController } from './payments/provider-webhook.controller';
 import { AddressRateLimitGuard, CustomerRateLimitGuard, RateLimiter } from './rate-limit/rate-limit.guard';
 import { WalletController } from './wallet/wallet.controller';
 import { webAppMiddleware, webRoot } from './web/web-app.middleware';
@@ -54,11 +57,14 @@ export class GatewayModule implements NestModule {
         CheckoutController,
         QuoteController,
         OrdersController,
+        OrderPaymentController,
+        ProviderWebhookController,
         WalletController,
         AdminAccountsController,
         AdminCatalogueController,
         AdminOperationsController,
         AdminStatsController,
+        AdminReconciliationController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

@@ -13,7 +13,8 @@ import { IdempotencyService } from './idempotency.service';
 import type { Claim, KeyRecord } from './idempotency.service';
 import { requestHash } from './request-hash';
 
-const CHECKOUT_FINAL = ['PAID', 'CANCELLED'] as const;
+/** Where a checkout's answer may stop waiting: an outcome, or the customer's turn to pay at the provider. */
+const CHECKOUT_FINAL = ['PAID', 'CANCELLED', 'AWAITING_PAYMENT'] as const;
 
 /**
  * Checkout at the edge: the Idempotency-Key is claimed in Redis (replays and concurrent

@@ -32,7 +32,11 @@ export class CheckoutController {
     required: false,
     description: 'wait=N: seconds to wait for the outcome (default 5, max 30)',
   })
-  @ApiCreatedResponse({ type: OrderResponse, description: 'The order reached PAID or CANCELLED (see failureReason)' })
+  @ApiCreatedResponse({
+    type: OrderResponse,
+    description:
+      'The order reached PAID or CANCELLED (see failureReason), or AWAITING_PAYMENT (paid at the provider: payment.payUrl; Location: /orders/:id)',
+  })
   @ApiAcceptedResponse({ type: OrderResponse, description: 'Still PENDING after the wait; Location: /orders/:id' })
   @ApiOkResponse({ description: 'Not used: replays answer 201 or 202 with Idempotent-Replayed: true' })
   @ApiProblemResponses(400, 401, 403, 409, 422, 429, 502, 504)
@@ -62,7 +66,7 @@ export class CheckoutController {
     const { order, replayed } = await this.checkout.placeOrder(principal.subject, idempotencyKey, body, waitSeconds);
     const final = order.status !== 'PENDING';
     response.status(final ? HttpStatus.CREATED : HttpStatus.ACCEPTED);
-    if (!final) response.setHeader('Location', `/orders/${order.id}`);
+    if (!final || order.status === 'AWAITING_PAYMENT') response.setHeader('Location', `/orders/${order.id}`);
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     response.setHeader('Preference-Applied', `wait=${waitSeconds}`);
     return order;

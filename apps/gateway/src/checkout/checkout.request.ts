@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { PAYMENT_METHODS } from '@zhongtai/contracts';
+import type { PaymentMethod } from '@zhongtai/contracts';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -48,8 +50,12 @@ export class CheckoutRequest {
   @Matches(COUPON_PATTERN, { message: 'couponCode must be 1 to 64 of A-Z a-z 0-9 _ -' })
   couponCode?: string;
 
-  @ApiPropertyOptional({ enum: ['wallet'], default: 'wallet' })
+  @ApiPropertyOptional({
+    enum: PAYMENT_METHODS,
+    default: 'wallet',
+    description: 'wallet: charged in the checkout; provider: paid by the customer at the provider (the pay URL)',
+  })
   @IsOptional()
-  @IsIn(['wallet'])
-  paymentMethod?: 'wallet';
+  @IsIn(PAYMENT_METHODS)
+  paymentMethod?: PaymentMethod;
 }

@@ -1,6 +1,12 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FAILURE_REASONS } from '@zhongtai/contracts';
-import type { FailureReason, OrderStatus, OrderView } from '@zhongtai/contracts';
+import { PAYMENT_METHODS } from '@zhongtai/contracts';
+import type { FailureReason, OrderPaymentLink, OrderStatus, OrderView, PaymentMethod } from '@zhongtai/contracts';
+
+class OrderPaymentLinkResponse implements OrderPaymentLink {
+  @ApiProperty({ description: "The provider's pay page for this order" }) payUrl!: string;
+  @ApiProperty({ format: 'date-time', description: 'The provider takes no payment after this' }) expiresAt!: string;
+}
 
 class OrderItemResponse {
   @ApiProperty({ example: 'TEA-LONGJING' }) sku!: string;
@@ -13,14 +19,20 @@ class OrderItemResponse {
 export class OrderResponse implements OrderView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) customerId!: string;
-  @ApiProperty({ enum: ['PENDING', 'PAID', 'CANCELLED', 'CANCELLING', 'REFUNDED'] }) status!: OrderStatus;
+  @ApiProperty({ enum: ['PENDING', 'AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'CANCELLING', 'REFUNDED'] })
+  status!: OrderStatus;
   @ApiProperty({ type: [OrderItemResponse] }) items!: OrderItemResponse[];
   @ApiProperty({ example: 25600 }) subtotalCents!: number;
   @ApiProperty({ example: 2560 }) discountCents!: number;
   @ApiProperty({ example: 23040 }) totalCents!: number;
   @ApiProperty({ enum: ['CNY'] }) currency!: 'CNY';
   @ApiProperty({ type: String, nullable: true, example: 'WELCOME10' }) couponCode!: string | null;
-  @ApiProperty({ enum: ['wallet'] }) paymentMethod!: 'wallet';
+  @ApiProperty({ enum: PAYMENT_METHODS }) paymentMethod!: PaymentMethod;
+  @ApiPropertyOptional({
+    type: OrderPaymentLinkResponse,
+    description: 'Where to pay an order paid at the provider, once it awaits payment',
+  })
+  payment?: OrderPaymentLinkResponse;
   @ApiProperty({
     enum: FAILURE_REASONS,
     nullable: true,
