@@ -37,6 +37,7 @@ const isFailureMatcher = (m: Matcher) =>
 describe('the dashboards and alert rules, against the services’ real /metrics', () => {
   const suite = suitePlatform();
   const scraped = new Map<ServiceName, Map<string, Family>>();
+  let scarceSku = '';
 
   beforeAll(async () => {
     const { shop } = suite;
@@ -49,6 +50,7 @@ describe('the dashboards and alert rules, against the services’ real /metrics'
     expect(refused.body).toMatchObject({ status: 'CANCELLED', failureReason: 'INSUFFICIENT_FUNDS' });
     // The flash-sale gate refuses an attempt on a sold-out sku at once, and records it.
     const scarce = await shop.productWithStock(1, 1_000);
+    scarceSku = scarce;
     expect((await shop.checkout(rich, { items: [{ sku: scarce, quantity: 1 }] })).body).toMatchObject({
       status: 'PAID',
     });
@@ -97,6 +99,19 @@ describe('the dashboards and alert rules, against the services’ real /metrics'
     expect(count('order', 'saga_step_duration_seconds', { saga: 'checkout', phase: 'compensation' })).toBe(1);
     expect(count('order', 'saga_step_duration_seconds', { saga: 'cancelOrder', step: 'refundPayment' })).toBe(1);
     expect(count('order', 'saga_outbox_lag_seconds')).toBeGreaterThan(0);
+  });
+
+  it('scraped the gate’s decisions and units per sku, the parked-now gauge and each step’s participant', () => {
+    const samples = (service: ServiceName, family: string) => scraped.get(service)?.get(family)?.samples ?? [];
+    const refused = samples('gateway', 'flash_sale_gate_decisions_total').find((s) => s.labels.decision === 'refused');
+    expect(refused?.value).toBeGreaterThanOrEqual(1);
+    expect(samples('gateway', 'flash_sale_gate_promisable_units').find((s) => s.labels.sku === scarceSku)?.value).toBe(
+      0,
+    );
+    expect(scraped.get('order')?.has('saga_parked_now')).toBe(true);
+    // These checkouts use no coupon: the coupon steps are skipped, and have no sample.
+    const participants = new Set(samples('order', 'saga_step_duration_seconds').map((s) => s.labels.participant));
+    expect(participants).toEqual(new Set(['inventory', 'payment']));
   });
 
   it('names only metrics that some service exports (suffixes _bucket, _sum, _count of histograms only)', () => {

@@ -111,6 +111,22 @@ describe('deploy/grafana/dashboards', () => {
     const all = titles.join('\n');
     expect(wanted.filter((title) => !all.includes(title))).toEqual([]);
   });
+
+  it('shows the gate’s decisions and promisable units, the sagas parked now and step latency by participant', () => {
+    const exprs = dashboards.flatMap((d) =>
+      panelsOf(d.json).flatMap((p) => ((p.targets ?? []) as Json[]).map((t) => String(t.expr))),
+    );
+    const metrics = exprs.flatMap((expr) => selectorsOf(expr).map((s) => s.metric));
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        'flash_sale_gate_decisions_total',
+        'flash_sale_gate_promisable_units',
+        'saga_parked_now',
+      ]),
+    );
+    const stepLatency = exprs.filter((expr) => expr.includes('saga_step_duration_seconds_bucket{phase="action"}'));
+    expect(stepLatency.some((expr) => /by \([^)]*participant/.test(expr))).toBe(true);
+  });
 });
 
 describe('deploy/prometheus/alerts.yml', () => {

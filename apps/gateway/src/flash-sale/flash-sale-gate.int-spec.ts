@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { MetricsService } from '@zhongtai/platform';
 import type { ServiceConfig } from '@zhongtai/platform';
 import { removeRedisKeys } from '../../../../test/support/harness/stack';
 import { SHARED, uniqueName } from '../../../../test/support/infrastructure';
@@ -9,10 +10,12 @@ import { FlashSaleGate } from './flash-sale-gate';
 describe('the flash-sale gate’s scripts, on a real Redis', () => {
   const prefix = `${uniqueName('gate')}:`;
   const redis = new Redis(SHARED.redis, { maxRetriesPerRequest: 2 });
+  const metrics = new MetricsService();
   const gate = new FlashSaleGate(
     redis,
     { redisPrefix: prefix } as ServiceConfig,
     { flashSaleGate: true, gatePromiseTtlSeconds: 60 } as GatewayConfig,
+    metrics,
   );
   const units = async (sku: string) => Number(await redis.hget(gate.skuKey(sku), 'units'));
   const product = (sku: string, available: number) => ({ sku, name: `Product ${sku}`, priceCents: 990, available });
@@ -120,8 +123,19 @@ describe('the flash-sale gate’s scripts, on a real Redis', () => {
       away,
       { redisPrefix: prefix } as ServiceConfig,
       { flashSaleGate: true, gatePromiseTtlSeconds: 60 } as GatewayConfig,
+      new MetricsService(),
     );
     expect(await cut.promiseStock(randomUUID(), [{ sku: 'race-1', quantity: 1 }])).toEqual({ kind: 'open' });
     away.disconnect();
+  });
+
+  it('reports its decisions and, per sku, the units it can still promise, to Prometheus', async () => {
+    await stocked('gauged-1', 3);
+    await gate.promiseStock(randomUUID(), [{ sku: 'gauged-1', quantity: 2 }]);
+    await gate.promiseStock(randomUUID(), [{ sku: 'gauged-1', quantity: 2 }]);
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toMatch(/^flash_sale_gate_promisable_units\{sku="gauged-1"\} 1$/m);
+    expect(scraped).toMatch(/^flash_sale_gate_decisions_total\{decision="refused"\} [1-9]/m);
+    expect(scraped).toMatch(/^flash_sale_gate_decisions_total\{decision="promised"\} [1-9]/m);
   });
 });

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OrderLine } from '@zhongtai/contracts';
-import { REDIS, SERVICE_CONFIG } from '@zhongtai/platform';
+import { MetricsService, REDIS, SERVICE_CONFIG } from '@zhongtai/platform';
 import type { ServiceConfig } from '@zhongtai/platform';
 import type { Redis } from 'ioredis';
 import { GATEWAY_CONFIG } from '../gateway.config';
 import type { GatewayConfig } from '../gateway.config';
+import { GateMetrics } from './gate-metrics';
 import { PROMISE_STOCK, REBUILD_COUNT, RESTOCK_REFUNDED, SETTLE_PROMISE } from './gate-scripts';
 
 /** A line's product as the gate knows the catalogue: products never change their name or price. */
@@ -42,13 +43,16 @@ export class FlashSaleGate {
   /** Every key of the gate starts with this. */
   readonly prefix: string;
   private readonly scripts: Record<'promise' | 'settle' | 'restock' | 'rebuild', Script>;
+  private readonly metrics: GateMetrics;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SERVICE_CONFIG) service: ServiceConfig,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    metrics: MetricsService,
   ) {
     this.prefix = `${service.redisPrefix}gate:`;
+    this.metrics = new GateMetrics(metrics.registry, redis, { skus: this.skusKey, sku: (sku) => this.skuKey(sku) });
     const define = (name: string, lua: string): Script => {
       if (!(name in redis)) redis.defineCommand(name, { lua });
       const command = (redis as unknown as Record<string, Script>)[name];
@@ -80,6 +84,12 @@ export class FlashSaleGate {
 
   /** Promises every line to `orderId`, all or nothing. */
   async promiseStock(orderId: string, lines: OrderLine[]): Promise<GateDecision> {
+    const decision = await this.decide(orderId, lines);
+    this.metrics.decisions.inc({ decision: decision.kind });
+    return decision;
+  }
+
+  private async decide(orderId: string, lines: OrderLine[]): Promise<GateDecision> {
     if (!this.enabled) return { kind: 'open' };
     const ttlMs = this.config.gatePromiseTtlSeconds * 1000;
     const keys = [this.promiseKey(orderId), ...lines.flatMap((l) => [this.skuKey(l.sku), this.promisedKey(l.sku)])];

@@ -94,6 +94,7 @@ export class SagaOrchestrator {
     const key = `${definition.name}@${definition.version}`;
     if (this.definitions.has(key)) throw new Error(`saga ${key} registered twice`);
     this.definitions.set(key, definition as unknown as SagaDefinition<unknown>);
+    this.metrics.countParkedWith(() => sagaStore.countParked(this.dataSource));
   }
 
   /**

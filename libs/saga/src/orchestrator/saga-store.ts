@@ -86,6 +86,14 @@ export const sagaStore = {
    * definitions this process knows (`name@version`) are taken, so that an instance of an
    * unregistered version cannot stall the sweep of every other saga.
    */
+  /** Parked instances by type, for the `saga_parked_now` gauge (the saga_instance_parked index holds only them). */
+  async countParked(db: Sql): Promise<{ saga: string; count: number }[]> {
+    const rows: { saga: string; count: number }[] = await db.query(
+      `SELECT type AS saga, count(*)::int AS count FROM saga_instance WHERE status = 'PARKED' GROUP BY type`,
+    );
+    return rows;
+  },
+
   async lockDue(manager: EntityManager, limit: number, known: string[]): Promise<SagaInstance[]> {
     const rows: InstanceRow[] = await manager.query(
       `SELECT ${COLUMNS} FROM saga_instance
