@@ -84,6 +84,10 @@ describe('a checkout traced from the gateway to its last confirmation', () => {
       spans.filter((s) => s.attributes['saga.id'] !== undefined).map((s) => s.attributes['saga.id']),
     );
     expect(sagaIds).toEqual(new Set([response.body.id]));
+    const saga = await suite.shop.call<{ traceId: string }>('GET', `/admin/sagas/${response.body.id}`, {
+      token: await suite.shop.operator(),
+    });
+    expect(saga.body.traceId).toBe(traceId);
     const dispatches = spans.filter((s) => s.name.startsWith('saga.dispatch action '));
     expect(dispatches.every((s) => s.attributes['saga.type'] === 'checkout' && s.attributes['saga.step_name'])).toBe(
       true,

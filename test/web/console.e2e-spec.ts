@@ -86,6 +86,10 @@ it('an operator signs in, finds a checkout saga and sees its timeline on the ser
     await screenshot(page, 'console-sagas');
     await row.getByRole('link').click();
     await page.locator('[data-testid="saga-status"][data-status="COMPLETED"]').waitFor();
+    // The saga links to its trace in the trace viewer (docker-compose's Jaeger by default).
+    expect(await page.getByTestId('saga-trace').getAttribute('href')).toMatch(
+      /^http:\/\/127\.0\.0\.1:16686\/trace\/[0-9a-f]{32}$/,
+    );
     const timeline = page.getByTestId('timeline');
     for (const step of ['reserveStock', 'chargeWallet', 'confirmReservation'])
       await timeline.locator(`g.bar.o-succeeded[data-step="${step}"]`).first().waitFor();

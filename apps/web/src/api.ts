@@ -200,6 +200,8 @@ export interface SagaDetail extends SagaSummary {
   attempt: number;
   failure: { step: string; reason: string } | null;
   deadlineAt: string | null;
+  /** The saga's trace id (W3C), for its link to the trace viewer. */
+  traceId: string | null;
   timeline: TimelineEntry[];
 }
 

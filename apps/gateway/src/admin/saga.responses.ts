@@ -49,5 +49,12 @@ export class SagaDetailResponse extends SagaSummaryResponse {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) deadlineAt!: string | null;
   @ApiProperty({ type: Object }) data!: unknown;
   @ApiProperty({ type: Object }) outputs!: Record<string, unknown>;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    pattern: '^[0-9a-f]{32}$',
+    description: 'The W3C trace id of every message of the saga: its trace in the trace viewer, with tracing on',
+  })
+  traceId!: string | null;
   @ApiProperty({ type: [TimelineEntryResponse] }) timeline!: TimelineEntryResponse[];
 }

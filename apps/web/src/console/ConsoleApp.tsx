@@ -18,6 +18,7 @@ import { ErrorNote, Loading, PageTitle, SignInForm, useDate, useMoney, usePoll }
 import { LanguageSwitch, useI18n } from '../i18n';
 import { Link, match } from '../router';
 import { WalletTable } from '../store/StoreApp';
+import { traceUrl } from './trace-link';
 import { Timeline } from './Timeline';
 
 const STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'PARKED'];
@@ -239,6 +240,16 @@ function SagaPage({ id }: { id: string }) {
           <>
             <dt>{t('deadline')}</dt>
             <dd>{date(s.deadlineAt)}</dd>
+          </>
+        )}
+        {s.traceId && (
+          <>
+            <dt>{t('trace')}</dt>
+            <dd>
+              <a className="mono" href={traceUrl(s.traceId)} target="_blank" rel="noreferrer" data-testid="saga-trace">
+                {s.traceId}
+              </a>
+            </dd>
           </>
         )}
       </dl>

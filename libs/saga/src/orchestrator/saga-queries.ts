@@ -20,6 +20,11 @@ export interface SagaDetail extends SagaSummary {
   deadlineAt: string | null;
   data: unknown;
   outputs: Record<string, unknown>;
+  /**
+   * The W3C trace id every message of the saga carries (from the traceparent kept when it
+   * started): with tracing on, the id of its trace in the trace viewer.
+   */
+  traceId: string | null;
   timeline: (TimelineEntry & { at: string })[];
 }
 
@@ -52,6 +57,10 @@ export interface OutboxBacklog {
 }
 
 type Row = Record<string, never>;
+
+function traceIdOf(traceparent: string | null): string | null {
+  return /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent ?? '')?.[1] ?? null;
+}
 
 /**
  * Read side of the saga log, for operators and the services' own reports: listing with cursor
@@ -89,7 +98,7 @@ export class SagaQueries {
   async get(id: string): Promise<SagaDetail | undefined> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT id, type, definition_version, status, current_step, attempt, failure, deadline_at, data, outputs,
-         version, created_at, updated_at
+         version, created_at, updated_at, headers->>'traceparent' AS traceparent
        FROM saga_instance WHERE id = $1`,
       [id],
     );
@@ -109,6 +118,7 @@ export class SagaQueries {
       deadlineAt: row.deadline_at ? new Date(row.deadline_at).toISOString() : null,
       data: row.data,
       outputs: row.outputs,
+      traceId: traceIdOf(row.traceparent),
       timeline: timeline.map((t) => ({
         step: t.step,
         stepName: t.step_name,
