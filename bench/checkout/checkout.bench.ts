@@ -24,8 +24,11 @@ import type { DatabaseService, ServerFacts } from '../lib/stack';
 import { formatTable, round } from '../lib/stats';
 import { buildWorld, CheckoutWorld, randomCart, randomCustomer } from './workload';
 import { envList } from '../lib/env-list';
+import { isTracingMode, OtlpSink, tracingCostMarkdown, tracingEnv, TRACING_MODES } from './tracing-modes';
+import type { TracingMode } from './tracing-modes';
 
-type Mode = 'saga' | 'baseline';
+/** `saga`: the durable flow, tracing off; `traced`, `sampled`: the same with tracing on (tracing-modes.ts). */
+type Mode = 'saga' | TracingMode | 'baseline';
 
 export interface CheckoutConfig {
   seconds: number;
@@ -49,7 +52,7 @@ export function checkoutConfigFromEnv(env = process.env): CheckoutConfig {
     seconds: Number(env.BENCH_CHECKOUT_SECONDS ?? 15),
     warmupSeconds: Number(env.BENCH_CHECKOUT_WARMUP_SECONDS ?? 5),
     concurrency: envList(env.BENCH_CHECKOUT_CONCURRENCY, '8,32,128').map(Number),
-    modes: envList(env.BENCH_CHECKOUT_MODES, 'saga,baseline') as Mode[],
+    modes: envList(env.BENCH_CHECKOUT_MODES, 'saga,traced,sampled,baseline') as Mode[],
     openSeconds: Number(env.BENCH_CHECKOUT_OPEN_SECONDS ?? 30),
     openRates: envList(env.BENCH_CHECKOUT_OPEN_RATES, '70%,300?'),
     customers: Number(env.BENCH_CHECKOUT_CUSTOMERS ?? 256),
@@ -85,6 +88,8 @@ export interface CheckoutLevel {
   cpuCores: Record<string, number>;
   cpuMsPerCheckout: Record<string, number>;
   ratioToBaseline?: number;
+  /** With tracing on: spans the OTLP sink received per PAID checkout over the window. */
+  spansPerCheckout?: number;
   open?: { sendLagMs: LatencySummary; maxInFlight: number; shed: number };
   window: { from: number; to: number };
 }
@@ -307,7 +312,7 @@ export async function runCheckoutBench(config: CheckoutConfig): Promise<Checkout
         log(
           `checkout: ${mode} x${concurrency}: ${row.completedPerSecond}/s PAID, p50 ${row.httpMs.p50} ms, p99 ${row.httpMs.p99} ms, ${row.errors} errors`,
         );
-        if (mode === 'saga') await quiesce(stack);
+        if (mode !== 'baseline') await quiesce(stack);
         else await sleep(1000);
       }
     };
@@ -341,6 +346,27 @@ export async function runCheckoutBench(config: CheckoutConfig): Promise<Checkout
         await quiesce(stack);
       }
       outcome = await sagaOutcome(stack);
+    }
+
+    // Tracing on, then sampled: the same services restarted with an OTLP endpoint, on the same data.
+    const tracingModes = config.modes.filter(isTracingMode);
+    if (tracingModes.length > 0 && !stack.aborting) {
+      const sink = await OtlpSink.start();
+      try {
+        for (const mode of (Object.keys(TRACING_MODES) as TracingMode[]).filter((m) => tracingModes.includes(m))) {
+          if (stack.aborting) break;
+          await stack.stopServices(ALL_SERVICES);
+          await stack.startServices(ALL_SERVICES, tracingEnv(mode, sink));
+          const first = levels.length;
+          const spansBefore = sink.spans;
+          await closedLevels(mode, stack.service('gateway').url);
+          const paid = levels.slice(first).reduce((sum, row) => sum + row.completed, 0);
+          // Counted over the mode's windows and warm-ups: an estimate, not a per-window figure.
+          levels.slice(first).forEach((row) => (row.spansPerCheckout = round((sink.spans - spansBefore) / paid, 1)));
+        }
+      } finally {
+        await sink.stop();
+      }
     }
 
     if (config.modes.includes('baseline') && !stack.aborting) {
@@ -427,8 +453,15 @@ const CPU_ORDER = [
   'rest of machine',
 ];
 
+const MODE_LABELS: Record<Mode, string> = {
+  saga: 'durable (saga)',
+  traced: 'durable, tracing on',
+  sampled: 'durable, tracing 10%',
+  baseline: 'baseline (no durability)',
+};
+
 function label(row: CheckoutLevel): string {
-  const mode = row.mode === 'saga' ? 'durable (saga)' : 'baseline (no durability)';
+  const mode = MODE_LABELS[row.mode];
   return row.loop === 'closed' ? `${mode}, closed x${row.concurrency}` : `${mode}, open ${row.offeredPerSecond}/s`;
 }
 
@@ -516,6 +549,8 @@ export function checkoutMarkdown(report: CheckoutReport): string {
       .sort((a, b) => b.completedPerSecond - a.completedPerSecond)[0];
     if (best) lines.push(`Where the CPU went, ${label(best)}: ${cpuShares(best.cpuMsPerCheckout)}.`, '');
   }
+  const tracingCost = tracingCostMarkdown(levels);
+  if (tracingCost) lines.push(tracingCost);
   const { peak } = report;
   lines.push(
     `Peak (closed loop): durable ${peak.saga ?? '-'} PAID/s, baseline ${peak.baseline ?? '-'} PAID/s, ratio ${percent(peak.ratio)}. ` +
