@@ -14,6 +14,16 @@ export type Settlement = { ack: true } | { nakAfterMs: number } | { term: string
 export const ACK: Settlement = { ack: true };
 
 /**
+ * Short pull requests with frequent heartbeats. A pull request is lost without a word from
+ * nats-server 2.9 when the route to the consumer's leader breaks (a node cut off, or a leader
+ * moving); the client notices only after two missed heartbeats and then re-pulls. With the
+ * client's defaults (30 s requests, 15 s heartbeats) a replica on a node cut off from the
+ * cluster received nothing for 31 to 33 s after the cut was healed, while its sagas' deadlines
+ * ran out; with these, 14.5 s, most of it the cluster's own election.
+ */
+const PULL = { expires: 5_000, idle_heartbeat: 1_000 };
+
+/**
  * Pulls from a durable consumer shared by every replica of a service and runs up to
  * `concurrency` handlers at once. A message is settled only after its handler returned,
  * that is after the handler's transaction committed.
@@ -38,7 +48,7 @@ export class DurableConsumer {
 
   async start(): Promise<void> {
     const consumer = await this.js.consumers.get(this.stream, this.durable);
-    this.messages = await consumer.consume({ max_messages: this.concurrency * 2 });
+    this.messages = await consumer.consume({ max_messages: this.concurrency * 2, ...PULL });
     this.running = this.loop(this.messages);
   }
 
