@@ -6,7 +6,7 @@ import { Storefront } from '../test/support/storefront';
 import { CouponProbe, runChecks } from './checks/run-checks';
 import { RecordingClient } from './client';
 import { FaultPlanner } from './faults/fault-plan';
-import { FaultRecord, injectFault } from './faults/inject';
+import { FaultRecord, injectFault, Traffic } from './faults/inject';
 import { natsResets, recordOpenSagas } from './diagnose';
 import { createFixtures, Fixtures } from './fixtures';
 import { gateSettings } from './gate';
@@ -91,7 +91,7 @@ export async function runChaos(options: ChaosOptions): Promise<Report> {
     await sleep(tier.warmupMs);
 
     phases.faultsStartMs = clock();
-    const faults = await injectFaults(cluster, tier, rng, clock, stamp);
+    const faults = await injectFaults(cluster, tier, rng, clock, stamp, workload);
     await sleep(tier.tailMs);
     phases.faultsEndMs = clock();
     stamp('faults over: stopping the workload, healing');
@@ -189,6 +189,7 @@ async function injectFaults(
   rng: Rng,
   clock: () => number,
   stamp: (line: string) => void,
+  traffic: Traffic,
 ): Promise<FaultRecord[]> {
   const planner = new FaultPlanner(tier.faultClasses, rng.fork('schedule'), tier.holdScale);
   const params = rng.fork('fault-parameters');
@@ -205,7 +206,7 @@ async function injectFaults(
       `fault ${faults.length + 1}: ${plan.faultClass} on ${plan.target}${plan.crashPoint ? ` at ${plan.crashPoint}` : ''}`,
     );
     try {
-      const record = await injectFault(cluster, plan, params, clock);
+      const record = await injectFault(cluster, plan, params, clock, traffic);
       stamp(
         `  ${record.injected ? 'injected' : 'NOT injected'}: ${record.detail}; ready again after ${((record.recoveredMs - record.startMs) / 1000).toFixed(1)} s`,
       );

@@ -16,10 +16,18 @@ export const FAULT_CLASSES = [
 
 /**
  * The faults only the clustered topology has: one replica of a service killed while the other
- * serves, one NATS node of three killed while the other two keep the streams' quorum, and a
- * rolling restart of every replica, one after another.
+ * serves, one NATS node of three killed while the other two keep the streams' quorum, one
+ * node cut off from the other two (its routes cut) and healed, a rolling restart of every
+ * replica, one after another, and a burst of sagas timing out at once while both order
+ * replicas sweep for them.
  */
-export const CLUSTER_FAULT_CLASSES = ['replica-kill', 'nats-node-kill', 'rolling-restart'] as const;
+export const CLUSTER_FAULT_CLASSES = [
+  'replica-kill',
+  'nats-node-kill',
+  'nats-partition',
+  'rolling-restart',
+  'deadline-race',
+] as const;
 
 export type FaultClass = (typeof FAULT_CLASSES)[number] | (typeof CLUSTER_FAULT_CLASSES)[number];
 
@@ -88,20 +96,18 @@ export const TIERS: Record<TierName, Tier> = {
 };
 
 /**
- * The clustered topology's tiers. ci: a replica of each of the five services killed, two NATS
- * nodes killed (one at a time) and one rolling restart; the single topology's classes are left
- * to its own ci run. soak: every class of both, with the single topology's classes aimed at the
- * first replica (or the first NATS node, and its proxy).
+ * The clustered topology's tiers. ci (in `npm test`, so short): each of the cluster's own
+ * classes once, with shorter gaps; the single topology's classes are left to its own ci run.
+ * soak: every class of both, with the single topology's classes aimed at the first replica
+ * (or the first NATS node, and its proxy).
  */
 export const CLUSTER_TIERS: Record<TierName, Tier> = {
   ci: {
     ...TIERS.ci,
     topology: 'cluster',
-    faultClasses: [
-      ...Array<FaultClass>(5).fill('replica-kill'),
-      ...Array<FaultClass>(2).fill('nats-node-kill'),
-      'rolling-restart',
-    ],
+    faultClasses: [...CLUSTER_FAULT_CLASSES],
+    warmupMs: 4_000,
+    gapMs: [2_000, 3_000],
   },
   soak: {
     ...TIERS.soak,

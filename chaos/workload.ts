@@ -55,6 +55,22 @@ export class Workload {
     this.running.push(this.replenish(this.rng.fork('operator')));
   }
 
+  /**
+   * `n` plain checkouts at once, by rich customers, each with a key of its own and answered
+   * without waiting for the saga: a fault's burst of sagas that start, and so reach their
+   * deadlines, together. Resolves with how many were accepted.
+   */
+  async burst(n: number, tag: string): Promise<number> {
+    const rng = this.rng.fork(tag);
+    const rich = this.fixtures.customers.filter((c) => c.wealth === 'rich');
+    const placed = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        this.client.checkout(tag, rng.pick(rich), `${tag}-${i}`, this.basket(rng), { waitSeconds: 0, mode: 'plain' }),
+      ),
+    );
+    return placed.filter((op) => op.outcome === 'ok').length;
+  }
+
   /** Starts no new operation; resolves when those in flight have completed (or timed out). */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -59,10 +59,19 @@ export function sagaChecks(snapshot: Snapshot): CheckResult[] {
     once.expect(row.n === 1, () => `saga ${row.saga_id} step ${row.step} ${row.phase}: applied ${row.n} times`);
   }
 
+  const ended = new Check(
+    'sagas-ended-once',
+    'each finished saga ended once: one completed or compensated entry in its timeline (two racing drivers never both end it)',
+  );
+  for (const row of snapshot.sagaEndings) {
+    ended.examine();
+    ended.expect(row.n === 1, () => `saga ${row.saga_id} ended ${row.n} times`);
+  }
+
   const outbox = new Check('outbox-drained', 'no outbox row left unsent in any database');
   for (const [service, unsent] of Object.entries(snapshot.unsentOutbox)) {
     outbox.examine();
     outbox.expect(unsent === 0, () => `${service}: ${unsent} outbox rows unsent`);
   }
-  return [final.result(), once.result(), outbox.result()];
+  return [final.result(), once.result(), ended.result(), outbox.result()];
 }

@@ -18,6 +18,8 @@ export interface Snapshot {
   orders: OrderRow[];
   sagas: { id: string; type: string; status: string; order_id: string }[];
   sagaStepsApplied: { saga_id: string; step: number; phase: string; n: number }[];
+  /** Per saga, how many times its timeline says it ended (completed or compensated). */
+  sagaEndings: { saga_id: string; n: number }[];
   reservations: { order_id: string; status: string; lines: { sku: string; quantity: number }[] }[];
   products: { sku: string; stock_on_hand: number; reserved: number; sold: number; adjusted: number }[];
   adjustments: { reference: string; sku: string; delta: number }[];
@@ -29,7 +31,7 @@ export interface Snapshot {
 }
 
 export async function readSnapshot(query: Query): Promise<Snapshot> {
-  const [orders, sagas, sagaStepsApplied] = await Promise.all([
+  const [orders, sagas, sagaStepsApplied, sagaEndings] = await Promise.all([
     query<OrderRow>(
       'order',
       `SELECT id, customer_id, idempotency_key, status, items, total_cents, coupon_code, failure_reason FROM orders`,
@@ -42,6 +44,12 @@ export async function readSnapshot(query: Query): Promise<Snapshot> {
       'order',
       `SELECT saga_id, step, phase, count(*)::int AS n FROM saga_timeline
        WHERE outcome IN ('succeeded', 'failed') GROUP BY saga_id, step, phase`,
+    ),
+    query<Snapshot['sagaEndings'][number]>(
+      'order',
+      `SELECT i.id AS saga_id, count(t.id)::int AS n FROM saga_instance i
+       LEFT JOIN saga_timeline t ON t.saga_id = i.id AND t.outcome IN ('completed', 'compensated')
+       WHERE i.status IN ('COMPLETED', 'COMPENSATED') GROUP BY i.id`,
     ),
   ]);
   const [reservations, products, adjustments] = await Promise.all([
@@ -83,6 +91,7 @@ export async function readSnapshot(query: Query): Promise<Snapshot> {
     orders,
     sagas,
     sagaStepsApplied,
+    sagaEndings,
     reservations,
     products,
     adjustments,

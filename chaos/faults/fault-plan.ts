@@ -29,8 +29,10 @@ export interface FaultPlan {
   /** How long the fault lasts before it is removed. */
   holdMs: number;
   crashPoint?: CrashPoint;
-  /** replica-kill: which replica (0 or 1); nats-node-kill: which node (0, 1 or 2). */
+  /** replica-kill: which replica (0 or 1); nats-node-kill, nats-partition: which node (0, 1 or 2). */
   index?: number;
+  /** deadline-race: checkouts placed at once when the charges stop being answered. */
+  burst?: number;
   latencyMs?: number;
   dropShare?: number;
   deliveryChaos?: { duplicates: number; maxDelayMs: number };
@@ -121,8 +123,15 @@ export class FaultPlanner {
         const index = this.deal('nats-node', [0, 1, 2]);
         return { faultClass, target: `nats-${index + 1}`, index, holdMs: rng.int(2_000, 8_000) };
       }
+      case 'nats-partition': {
+        const index = this.deal('nats-partition', [0, 1, 2]);
+        return { faultClass, target: `nats-${index + 1}`, index, holdMs: rng.int(4_000, 9_000) };
+      }
       case 'rolling-restart':
         return { faultClass, target: 'every replica', holdMs: 0 };
+      case 'deadline-race':
+        // Held past the charge's first deadline (5 s + 10% jitter), so that every charge of the burst times out.
+        return { faultClass, target: 'payment (both replicas)', holdMs: rng.int(8_000, 10_000), burst: rng.int(12, 24) };
       case 'proxy-latency':
         return {
           faultClass,

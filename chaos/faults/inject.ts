@@ -1,6 +1,7 @@
 import { SERVICE_NAMES } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
 import { ownServiceReady } from '../../test/support/harness';
+import type { NatsClusterNode } from '../../test/support/harness';
 import { Redis } from 'ioredis';
 import { gateKeys, gateSettings, scanKeys } from '../gate';
 import type { ChaosCluster } from '../servers/cluster';
@@ -23,6 +24,11 @@ export interface FaultRecord extends FaultPlan {
 
 const READY_TIMEOUT_MS = 90_000;
 
+/** What a fault may ask of the workload: a burst of checkouts at once (see Workload.burst). */
+export interface Traffic {
+  burst(n: number, tag: string): Promise<number>;
+}
+
 /**
  * Injects one fault, holds it, removes it (restarting what it killed) and waits until the
  * whole platform is ready again, so that faults never overlap.
@@ -32,10 +38,11 @@ export async function injectFault(
   plan: FaultPlan,
   rng: Rng,
   clock: () => number,
+  traffic?: Traffic,
 ): Promise<FaultRecord> {
   const startMs = clock();
   let endMs = startMs;
-  const outcome = await apply(cluster, plan, rng, () => (endMs = clock()));
+  const outcome = await apply(cluster, plan, rng, () => (endMs = clock()), traffic);
   if (endMs === startMs) endMs = clock();
   await cluster.heal(READY_TIMEOUT_MS);
   return { ...plan, startMs, endMs, recoveredMs: clock(), ...outcome };
@@ -43,7 +50,13 @@ export async function injectFault(
 
 type Applied = { injected: boolean; detail: string; copies?: number };
 
-async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: () => void): Promise<Applied> {
+async function apply(
+  cluster: ChaosCluster,
+  plan: FaultPlan,
+  rng: Rng,
+  removed: () => void,
+  traffic?: Traffic,
+): Promise<Applied> {
   switch (plan.faultClass) {
     case 'service-kill': {
       const service = cluster.service(plan.target as ServiceName);
@@ -107,8 +120,13 @@ async function apply(cluster: ChaosCluster, plan: FaultPlan, rng: Rng, removed: 
       return killReplica(cluster, plan, removed);
     case 'nats-node-kill':
       return killNatsNode(cluster, plan, removed);
+    case 'nats-partition':
+      return partitionNatsNode(cluster, plan, removed);
     case 'rolling-restart':
       return rollingRestart(cluster, removed);
+    case 'deadline-race':
+      if (!traffic) throw new Error('deadline-race needs the workload');
+      return raceForDeadlines(cluster, plan, removed, traffic);
     case 'proxy-latency': {
       const proxy = proxyOf(cluster, plan.target);
       const before = proxy.delayedChunks;
@@ -296,7 +314,7 @@ interface StreamState {
   peers: { name: string; current: boolean }[];
 }
 
-async function streamStates(cluster: ChaosCluster): Promise<StreamState[]> {
+async function streamStates(cluster: ChaosCluster, through?: readonly NatsClusterNode[]): Promise<StreamState[]> {
   return cluster.natsCluster!.withJetStream(async (jsm) => {
     const states: StreamState[] = [];
     for await (const info of jsm.streams.list()) {
@@ -312,7 +330,7 @@ async function streamStates(cluster: ChaosCluster): Promise<StreamState[]> {
       });
     }
     return states;
-  });
+  }, through);
 }
 
 /** Polls `streamStates` until `ok` holds for every stream, at most `timeoutMs`; the last states read. */
@@ -320,12 +338,13 @@ async function streamsUntil(
   cluster: ChaosCluster,
   ok: (state: StreamState) => boolean,
   timeoutMs: number,
+  through?: readonly NatsClusterNode[],
 ): Promise<{ ok: boolean; states: StreamState[]; ms: number }> {
   const started = Date.now();
   let states: StreamState[] = [];
   while (Date.now() - started < timeoutMs) {
     try {
-      states = await streamStates(cluster);
+      states = await streamStates(cluster, through);
       if (states.length > 0 && states.every(ok)) return { ok: true, states, ms: Date.now() - started };
     } catch {
       // no leader for the JetStream API yet: ask again
@@ -401,5 +420,116 @@ async function rollingRestart(cluster: ChaosCluster, removed: () => void): Promi
   return {
     injected: true,
     detail: `${steps.length} replicas replaced one after another (${steps.join(', ')}); slowest ready after ${(slowest / 1000).toFixed(1)} s`,
+  };
+}
+
+/**
+ * One NATS node cut off from the other two: every route proxy of the node (both directions)
+ * cuts its connections and drops new ones, while the node and its clients keep running. The
+ * other two must keep every stream's quorum (led by one of them within 30 s, no stream's last
+ * sequence going back), and the node must lose contact (a stream of the majority reports it
+ * not current, or its own JetStream API fails); once the routes are healed it must be current
+ * in every stream within 30 s. Injected only if all of that held.
+ */
+async function partitionNatsNode(cluster: ChaosCluster, plan: FaultPlan, removed: () => void): Promise<Applied> {
+  const natsCluster = cluster.natsCluster;
+  if (!natsCluster) throw new Error('nats-partition needs the cluster topology');
+  const node = natsCluster.nodes[plan.index! % natsCluster.nodes.length];
+  const majority = natsCluster.nodes.filter((other) => other !== node);
+  const routes = natsCluster.routesOf(node.index);
+  const before = (await streamsUntil(cluster, (s) => s.leader !== undefined, 15_000)).states;
+  const lastBefore = new Map(before.map((s) => [s.name, s.lastSeq]));
+  const openBefore = routes.reduce((sum, route) => sum + route.openConnections, 0);
+  const cutBefore = routes.reduce((sum, route) => sum + route.cutConnections, 0);
+  const cutAt = Date.now();
+  for (const route of routes) route.sever();
+  const quorum = await streamsUntil(
+    cluster,
+    (s) =>
+      s.leader !== undefined &&
+      s.leader !== node.name &&
+      s.lastSeq >= (lastBefore.get(s.name) ?? 0) &&
+      s.peers.some((p) => p.name === node.name && !p.current),
+    30_000,
+    majority,
+  );
+  const alone = await jetStreamFails(cluster, node);
+  const held = Date.now() - cutAt;
+  if (held < plan.holdMs) await sleep(plan.holdMs - held);
+  const cut = routes.reduce((sum, route) => sum + route.cutConnections, 0) - cutBefore;
+  natsCluster.healRoutes();
+  removed();
+  const caughtUp = await streamsUntil(
+    cluster,
+    (s) => s.peers.some((p) => p.name === node.name && p.current) && s.lastSeq >= (lastBefore.get(s.name) ?? 0),
+    30_000,
+    majority,
+  );
+  const streams = quorum.states.map((s) => `${s.name} leader ${s.leader ?? 'none'} seq ${s.lastSeq}`);
+  return {
+    injected: openBefore > 0 && cut > 0 && quorum.ok && caughtUp.ok,
+    detail:
+      `nats-${node.index + 1} cut off: ${cut} route connections cut or refused (${openBefore} open before); ` +
+      (quorum.ok
+        ? `the other two led every stream and saw it fall behind after ${quorum.ms} ms`
+        : 'the other two did not lead every stream without it within 30 s') +
+      ` (${streams.join(', ')}); its own JetStream API ${alone ? 'failed' : 'still answered'}; healed, ` +
+      (caughtUp.ok ? `current in every stream after ${caughtUp.ms} ms` : 'NOT current in every stream after 30 s'),
+  };
+}
+
+/** Whether JetStream, asked through `node` alone, fails within a few seconds (a node without quorum). */
+async function jetStreamFails(cluster: ChaosCluster, node: NatsClusterNode): Promise<boolean> {
+  try {
+    await cluster.natsCluster!.withJetStream(async (jsm) => {
+      await jsm.getAccountInfo();
+      for await (const _ of jsm.streams.list()) break;
+    }, [node]);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A burst of checkouts whose charges all time out at once while both order replicas sweep:
+ * both payment replicas are paused (SIGSTOP) past the charge's first deadline, so every saga
+ * waiting on a charge, the burst's among them, is retried by whichever order replica's sweeper
+ * locks it first (FOR UPDATE SKIP LOCKED), and the paused payment then gets the first and the
+ * second attempt of each charge. The checks then prove that no step was applied twice (one
+ * charge per order in the ledger, each step advancing its saga once) and every saga ended
+ * once. Injected only if steps timed out during the hold and both order replicas stayed ready.
+ */
+async function raceForDeadlines(
+  cluster: ChaosCluster,
+  plan: FaultPlan,
+  removed: () => void,
+  traffic: Traffic,
+): Promise<Applied> {
+  const payments = cluster.replicas.get('payment')!;
+  const orders = cluster.replicas.get('order')!;
+  const [{ since }] = await cluster.query<{ since: Date }>('order', 'SELECT now() AS since');
+  for (const payment of payments) payment.signal('SIGSTOP');
+  const accepted = await traffic.burst(plan.burst!, `race-${Math.round(Date.now() / 1000)}`);
+  let probes = 0;
+  let ready = 0;
+  for (const until = Date.now() + plan.holdMs; Date.now() < until;) {
+    probes++;
+    const answers = await Promise.all(orders.map((order) => ownServiceReady(order.url, order.pid)));
+    if (answers.every(Boolean)) ready++;
+    await sleep(500);
+  }
+  const [{ n: timedOut }] = await cluster.query<{ n: number }>(
+    'order',
+    `SELECT count(*)::int AS n FROM saga_timeline WHERE outcome = 'timed-out' AND at >= $1`,
+    [since],
+  );
+  for (const payment of payments) payment.signal('SIGCONT');
+  removed();
+  return {
+    injected: timedOut > 0 && probes > 0 && ready === probes,
+    detail:
+      `both payment replicas paused ${(plan.holdMs / 1000).toFixed(1)} s; ${accepted} of ${plan.burst} checkouts of the burst accepted; ` +
+      `${timedOut} steps timed out and were retried or compensated by the order replicas' sweepers; both order replicas ready at ${ready} of ${probes} probes`,
   };
 }

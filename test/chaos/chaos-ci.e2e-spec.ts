@@ -57,6 +57,7 @@ describe('the chaos checks', () => {
     orders: [{ ...order }],
     sagas: [{ id: 'o1', type: 'checkout', status: 'COMPLETED', order_id: 'o1' }],
     sagaStepsApplied: [{ saga_id: 'o1', step: 0, phase: 'action', n: 1 }],
+    sagaEndings: [{ saga_id: 'o1', n: 1 }],
     reservations: [{ order_id: 'o1', status: 'COMMITTED', lines: [{ sku: 'S', quantity: 2 }] }],
     products: [{ sku: 'S', stock_on_hand: 8, reserved: 0, sold: 2, adjusted: 0 }],
     adjustments: [],
@@ -132,6 +133,12 @@ describe('the chaos checks', () => {
     snapshot.unsentOutbox.payment = 1;
     snapshot.sagaStepsApplied[0].n = 2;
     expect(failing(snapshot)).toEqual(expect.arrayContaining(['sagas-final', 'outbox-drained', 'steps-applied-once']));
+  });
+
+  it('report a saga that ended twice, as two racing drivers of it would leave it', () => {
+    const snapshot = consistent();
+    snapshot.sagaEndings[0].n = 2;
+    expect(failing(snapshot)).toEqual(['sagas-ended-once']);
   });
 
   it('report an acknowledged restock that never happened and a credit nobody asked for', () => {

@@ -9,6 +9,9 @@ export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private listenPort = 0;
+  private severed = false;
+  /** Connections refused or cut while severed. */
+  cutConnections = 0;
 
   constructor(
     private readonly targetHost: string,
@@ -21,6 +24,11 @@ export class TcpProxy {
 
   async start(port = 0): Promise<number> {
     this.server = createServer((client) => {
+      if (this.severed) {
+        this.cutConnections++;
+        client.destroy();
+        return;
+      }
       const target = typeof this.targetPort === 'number' ? this.targetPort : this.targetPort();
       const upstream = connect(target, this.targetHost);
       this.track(client);
@@ -40,6 +48,27 @@ export class TcpProxy {
     const address = this.server.address();
     this.listenPort = typeof address === 'object' && address ? address.port : 0;
     return this.listenPort;
+  }
+
+  /** Connections open through the proxy now (each counted once, not its two sockets). */
+  get openConnections(): number {
+    return Math.ceil(this.sockets.size / 2);
+  }
+
+  /**
+   * Cuts the open connections and drops every new one at once, as a network partition does,
+   * while keeping the port bound (released, it could be taken before the link is healed).
+   */
+  sever(): void {
+    this.severed = true;
+    this.cutConnections += this.openConnections;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  /** Relays new connections again after `sever`. */
+  restore(): void {
+    this.severed = false;
   }
 
   /** Refuses new connections and cuts the open ones, as a dead server would. */

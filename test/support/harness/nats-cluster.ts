@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { freePort } from '../infrastructure';
+import { TcpProxy } from '../tcp-proxy';
 import { natsAdmin, natsServerEnv } from './nats-users';
 import { natsServerName } from './own-server';
 import type { ServerBinary, ServerProcess } from './server-process';
@@ -33,6 +34,8 @@ export class NatsClusterNode {
     readonly store: string,
     private readonly peers: () => number[],
     make: (name: string, binary: ServerBinary) => ServerProcess,
+    /** Route through proxies: advertise an address no peer can reach (see NatsCluster). */
+    advertiseNowhere = false,
   ) {
     const config = resolve('deploy', 'nats', 'cluster.conf');
     this.process = make(`nats-${index + 1}`, {
@@ -44,6 +47,7 @@ export class NatsClusterNode {
         return [
           ...['-c', config, '-a', '127.0.0.1', '-p', String(port), '-n', name, '-js', '-sd', store],
           ...['--cluster', `nats://127.0.0.1:${this.routePort}`, '--routes', routes.join(',')],
+          ...(advertiseNowhere ? ['--cluster_advertise', UNREACHABLE_ROUTE] : []),
         ];
       },
       env: natsServerEnv(),
@@ -73,6 +77,13 @@ export class NatsClusterNode {
   }
 }
 
+/**
+ * Port 1 of loopback refuses every connection. A node that learns a peer from another node's
+ * gossip dials the address that peer advertises (an implicit route); with this one it cannot,
+ * so every route stays on the proxies it was configured with, which a partition can cut.
+ */
+const UNREACHABLE_ROUTE = '127.0.0.1:1';
+
 export interface NatsClusterOptions {
   /** Each node's store is `<dir>/nats-<n>`. */
   dir: string;
@@ -81,10 +92,17 @@ export interface NatsClusterOptions {
   size?: number;
   /** How a node's process is made (chaos tracks and logs its servers); required. */
   make: (name: string, binary: ServerBinary) => ServerProcess;
+  /**
+   * Every route through a proxy of its own pair of nodes (node i dials node j through
+   * `routeProxy(i, j)`), so that a test can cut one node off from the others and heal it.
+   */
+  routeProxies?: boolean;
 }
 
 export class NatsCluster {
   readonly nodes: NatsClusterNode[] = [];
+  /** `from` dials `to` through `routes.get(`${from}>${to}`)` when routeProxies is set. */
+  private readonly routes = new Map<string, TcpProxy>();
 
   constructor(options: NatsClusterOptions) {
     const size = options.size ?? 3;
@@ -95,18 +113,48 @@ export class NatsCluster {
         i,
         `${options.name}-${i + 1}`,
         store,
-        () => this.nodes.filter((other) => other !== node).map((other) => other.routePort),
+        () =>
+          this.nodes
+            .filter((other) => other !== node)
+            .map((other) => (options.routeProxies ? this.routeProxy(i, other.index).port : other.routePort)),
         options.make,
+        options.routeProxies,
       );
       this.nodes.push(node);
     }
+    if (options.routeProxies) {
+      for (const from of this.nodes) {
+        for (const to of this.nodes) {
+          if (from !== to) this.routes.set(`${from.index}>${to.index}`, new TcpProxy('127.0.0.1', () => to.routePort));
+        }
+      }
+    }
   }
 
-  /** Starts every node (route ports first, so that each knows the others) and waits for JetStream. */
+  /** The proxy node `from` dials node `to` through (routeProxies only). */
+  routeProxy(from: number, to: number): TcpProxy {
+    const proxy = this.routes.get(`${from}>${to}`);
+    if (!proxy) throw new Error(`no route proxy from node ${from} to node ${to}`);
+    return proxy;
+  }
+
+  /** Every route proxy of one node, both directions: what cutting it off from the others cuts. */
+  routesOf(index: number): TcpProxy[] {
+    return [...this.routes.entries()].filter(([key]) => key.split('>').includes(String(index))).map(([, p]) => p);
+  }
+
+  /** Starts every node (route ports and their proxies first, so that each knows the others) and waits for JetStream. */
   async start(timeoutMs = 60_000): Promise<void> {
     for (const node of this.nodes) if (!node.routePort) node.routePort = await freePort();
+    await Promise.all([...this.routes.values()].map((proxy) => proxy.start()));
     await Promise.all(this.nodes.map((node) => node.start()));
     await this.waitJetStream(timeoutMs);
+  }
+
+  /** Stops every node, then the route proxies. */
+  async stop(graceMs = 5_000): Promise<void> {
+    await Promise.allSettled(this.nodes.map((node) => node.stop('SIGTERM', graceMs)));
+    await Promise.allSettled([...this.routes.values()].map((proxy) => proxy.stop()));
   }
 
   /** Client URLs of the nodes that run. */
@@ -135,9 +183,21 @@ export class NatsCluster {
     throw new Error(`the NATS cluster has no JetStream leader after ${timeoutMs} ms: ${String(last)}`);
   }
 
-  /** Runs `work` with a JetStream manager connected as the admin user to the nodes that run. */
-  async withJetStream<T>(work: (jsm: Awaited<ReturnType<typeof jetstreamManager>>) => Promise<T>): Promise<T> {
-    const nc = await connect({ servers: this.servers, ...natsAdmin(), timeout: 2_000, reconnect: false });
+  /** Relays every route proxy again after a partition. */
+  healRoutes(): void {
+    for (const proxy of this.routes.values()) proxy.restore();
+  }
+
+  /**
+   * Runs `work` with a JetStream manager connected as the admin user to the nodes that run
+   * (or to `through` of them: the side of a partition that has the quorum).
+   */
+  async withJetStream<T>(
+    work: (jsm: Awaited<ReturnType<typeof jetstreamManager>>) => Promise<T>,
+    through: readonly NatsClusterNode[] = this.nodes,
+  ): Promise<T> {
+    const servers = through.filter((n) => n.running).map((n) => `nats://127.0.0.1:${n.port}`);
+    const nc = await connect({ servers, ...natsAdmin(), timeout: 2_000, reconnect: false, ignoreClusterUpdates: true });
     try {
       return await work(await jetstreamManager(nc, { timeout: 3_000 }));
     } finally {
