@@ -2,9 +2,26 @@
 # The first Quick start command: installs, builds, brings up the infrastructure, migrates,
 # seeds the demo data, starts all five services, waits until each is ready and prints where
 # to look. Ctrl-C stops every service gracefully.
+#   --cluster [--dry-run]  the clustered topology instead (chaos/up-cluster.ts): three NATS
+#                          nodes, two replicas of each service, a load balancer in front of the
+#                          gateways; --dry-run lists what it would start
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
+
+if [ "${1:-}" = "--cluster" ]; then
+  if [ "${2:-}" != "--dry-run" ]; then
+    bash scripts/install.sh
+    echo "building"
+    npm run --silent build
+  fi
+  npx swc chaos test/support -d dist --config-file .swcrc --quiet
+  exec node --enable-source-maps dist/chaos/up-cluster.js "$@"
+fi
+if [ $# -gt 0 ]; then
+  echo "usage: npm run up [-- --cluster [--dry-run]]" >&2
+  exit 64
+fi
 
 bash scripts/install.sh
 echo "building"

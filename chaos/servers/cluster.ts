@@ -35,6 +35,10 @@ export interface ClusterOptions {
    * service, and a load balancer in front of the two gateways.
    */
   topology?: Topology;
+  /** Where clients reach the gateway (the balancer, in the cluster topology); a free port by default. */
+  gatewayPort?: number;
+  /** Set last over the services' environment (npm run up -- --cluster: development, info logs). */
+  env?: Record<string, string>;
 }
 
 /** How many replicas of each service, and NATS nodes, each topology runs. */
@@ -164,6 +168,7 @@ export class ChaosCluster {
   async heal(readyTimeoutMs = 90_000): Promise<void> {
     this.pgProxy.heal();
     for (const proxy of this.natsProxies) proxy.heal();
+    this.natsCluster?.healRoutes();
     if (!this.postgres.running) await this.postgres.start();
     await this.startNats();
     if (!this.redis.running) await this.redis.start();
@@ -187,9 +192,7 @@ export class ChaosCluster {
       this.gatewayFront.stop(),
     ]);
     await Promise.allSettled([
-      ...(this.natsCluster
-        ? this.natsCluster.nodes.map((n) => n.stop('SIGTERM', 5_000))
-        : [this.nats?.stop('SIGTERM', 5_000)]),
+      ...(this.natsCluster ? [this.natsCluster.stop(5_000)] : [this.nats?.stop('SIGTERM', 5_000)]),
       this.redis?.stop('SIGTERM', 5_000),
     ]);
     if (this.postgres) {
@@ -222,6 +225,8 @@ export class ChaosCluster {
         name: `chaos-${basename(this.runDir)}`,
         size: TOPOLOGY_SIZE.cluster.natsNodes,
         make: (name, binary) => serverOfTheRun(name, binary, logDir),
+        // Routes through proxies, so that nats-partition can cut one node off and heal it.
+        routeProxies: true,
       });
       this.natsCluster = cluster;
       this.nats = cluster.nodes[0].process;
@@ -238,7 +243,7 @@ export class ChaosCluster {
       this.pgProxy.start(),
       ...this.natsProxies.map((proxy) => proxy.start()),
       this.redisFront.start(),
-      this.gatewayFront.start(),
+      this.gatewayFront.start(this.options.gatewayPort ?? 0),
     ]);
 
     Object.assign(this.env, exampleDefaults(), {
@@ -256,6 +261,7 @@ export class ChaosCluster {
       JWT_TTL_SECONDS: '86400',
       // The saga streams on every NATS node (libs/saga's topology.replicas, as the prod overlay sets it).
       SAGA_STREAM_REPLICAS: String(TOPOLOGY_SIZE[this.topology].natsNodes),
+      ...this.options.env,
     });
     for (const service of SERVICE_NAMES) {
       if (DATABASES[service]) {
