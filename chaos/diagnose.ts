@@ -43,7 +43,11 @@ export async function recordOpenSagas(cluster: ChaosCluster, resultsDir: string)
     );
     if (service !== 'order') {
       barriers[service] = await cluster
-        .query(service, `SELECT saga_id, step, phase, reply, created_at FROM saga_barrier WHERE saga_id::text = ANY($1::text[])`, [ids])
+        .query(
+          service,
+          `SELECT saga_id, step, phase, reply, created_at FROM saga_barrier WHERE saga_id::text = ANY($1::text[])`,
+          [ids],
+        )
         .catch((error: unknown) => [String(error)]);
     }
   }

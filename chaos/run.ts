@@ -42,7 +42,8 @@ function parse(argv: string[]): {
 
 /** `class:count,...` into a list of fault classes; the cluster's own classes need its topology. */
 function parseFaults(spec: string, topology: Topology): FaultClass[] {
-  const known: readonly string[] = topology === 'cluster' ? [...FAULT_CLASSES, ...CLUSTER_FAULT_CLASSES] : FAULT_CLASSES;
+  const known: readonly string[] =
+    topology === 'cluster' ? [...FAULT_CLASSES, ...CLUSTER_FAULT_CLASSES] : FAULT_CLASSES;
   return spec.split(',').flatMap((part) => {
     const [name, count = '1'] = part.split(':');
     const n = Number(count);

@@ -57,14 +57,15 @@ async function main(): Promise<number> {
   process.stdout.write(`${plan.dryRun ? 'would start' : 'starting'}:\n${plan.lines.map((l) => `  ${l}`).join('\n')}\n`);
   if (plan.dryRun) return 0;
   mkdirSync(plan.logDir, { recursive: true });
-  let cluster: ChaosCluster | undefined;
+  // Set once it has started: Ctrl-C before that leaves the cleanups to stop what did start.
+  const started: { cluster?: ChaosCluster } = {};
   installExitHandlers(async () => {
     process.stdout.write('stopping every process of the cluster\n');
-    await cluster?.stop();
+    await started.cluster?.stop();
     runCleanupsNow();
   });
   const startedAt = Date.now();
-  cluster = await ChaosCluster.start({
+  const cluster = await ChaosCluster.start({
     topology: 'cluster',
     label: 'up',
     postgresFsync: true,
@@ -73,6 +74,7 @@ async function main(): Promise<number> {
     gatewayPort: plan.gatewayPort,
     env: { NODE_ENV: 'development', LOG_LEVEL: 'info' },
   });
+  started.cluster = cluster;
   const seeded = spawnSync(process.execPath, [join('dist', 'scripts', 'seed.js')], {
     env: { ...process.env, GATEWAY_PORT: String(plan.gatewayPort) },
     stdio: 'inherit',
@@ -85,9 +87,13 @@ async function main(): Promise<number> {
 
 function banner(cluster: ChaosCluster, plan: UpPlan): string {
   const replicas = [...cluster.replicas.entries()].flatMap(([service, list]) =>
-    list.map((p, i) => `  ${`${service}-${i + 1}`.padEnd(12)} ${p.url}   metrics ${p.internalUrl}/metrics   pid ${p.pid}`),
+    list.map(
+      (p, i) => `  ${`${service}-${i + 1}`.padEnd(12)} ${p.url}   metrics ${p.internalUrl}/metrics   pid ${p.pid}`,
+    ),
   );
-  const nodes = cluster.natsCluster!.nodes.map((n) => `  ${n.name}   nats://127.0.0.1:${n.port}   routes ${n.routePort}`);
+  const nodes = cluster.natsCluster!.nodes.map(
+    (n) => `  ${n.name}   nats://127.0.0.1:${n.port}   routes ${n.routePort}`,
+  );
   return `
 Zhongtai is up as a cluster.
   Gateway (balancer)   ${cluster.gatewayUrl}    (round robin over the ready gateways)

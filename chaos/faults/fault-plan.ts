@@ -131,7 +131,12 @@ export class FaultPlanner {
         return { faultClass, target: 'every replica', holdMs: 0 };
       case 'deadline-race':
         // Held past the charge's first deadline (5 s + 10% jitter), so that every charge of the burst times out.
-        return { faultClass, target: 'payment (both replicas)', holdMs: rng.int(8_000, 10_000), burst: rng.int(12, 24) };
+        return {
+          faultClass,
+          target: 'payment (both replicas)',
+          holdMs: rng.int(8_000, 10_000),
+          burst: rng.int(12, 24),
+        };
       case 'proxy-latency':
         return {
           faultClass,

@@ -481,10 +481,13 @@ async function partitionNatsNode(cluster: ChaosCluster, plan: FaultPlan, removed
 /** Whether JetStream, asked through `node` alone, fails within a few seconds (a node without quorum). */
 async function jetStreamFails(cluster: ChaosCluster, node: NatsClusterNode): Promise<boolean> {
   try {
-    await cluster.natsCluster!.withJetStream(async (jsm) => {
-      await jsm.getAccountInfo();
-      for await (const _ of jsm.streams.list()) break;
-    }, [node]);
+    await cluster.natsCluster!.withJetStream(
+      async (jsm) => {
+        await jsm.getAccountInfo();
+        for await (const _ of jsm.streams.list()) break;
+      },
+      [node],
+    );
     return false;
   } catch {
     return true;
