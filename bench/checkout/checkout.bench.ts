@@ -365,6 +365,8 @@ export async function runCheckoutBench(config: CheckoutConfig): Promise<Checkout
           levels.slice(first).forEach((row) => (row.spansPerCheckout = round((sink.spans - spansBefore) / paid, 1)));
         }
       } finally {
+        // The services flush their last spans to the sink when they stop: it goes after them.
+        await stack.stopServices(ALL_SERVICES);
         await sink.stop();
       }
     }

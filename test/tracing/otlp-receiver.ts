@@ -11,6 +11,9 @@ export interface ReceivedSpan {
   name: string;
   /** OTLP's SpanKind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   kind: number;
+  /** Start and end, in milliseconds since the epoch. */
+  startMs: number;
+  endMs: number;
   attributes: Record<string, string | number | boolean>;
 }
 
@@ -34,6 +37,8 @@ interface TracesRequest {
         parentSpanId?: string;
         name: string;
         kind: number;
+        startTimeUnixNano: string | number;
+        endTimeUnixNano: string | number;
         attributes?: KeyValue[];
       }[];
     }[];
@@ -103,6 +108,8 @@ function decodeTraces(request: TracesRequest): ReceivedSpan[] {
         parentSpanId: span.parentSpanId || undefined,
         name: span.name,
         kind: span.kind,
+        startMs: Number(BigInt(span.startTimeUnixNano) / 1_000_000n),
+        endMs: Number(BigInt(span.endTimeUnixNano) / 1_000_000n),
         attributes: attributesOf(span.attributes),
       })),
     );

@@ -134,8 +134,9 @@ function stopGracefullyOnSignals(
     internal?.closeAllConnections();
     app
       .close()
-      // The spans of the last requests leave with the process.
-      .then(() => tracing.shutdown())
+      // The spans of the last requests leave with the process; a collector that is away loses
+      // them, and that is no failure of the shutdown.
+      .then(() => tracing.shutdown().catch((error: unknown) => logger.warn(`spans not exported: ${String(error)}`)))
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error(`shutdown failed: ${String(error)}`);
