@@ -63,21 +63,27 @@ export async function claimWithReply(
   result: StepResult<unknown>,
   reply: OutboxMessage,
 ): Promise<boolean> {
-  const rows: unknown[] = await manager.query(
-    `WITH claimed AS (
+  const span = {
+    attributes: sagaAttributes(address),
+    outcome: (rows: unknown[]) => (rows.length ? 'claimed' : 'already-claimed'),
+  };
+  const rows: unknown[] = await inSagaSpan('saga.barrier claim', span, () =>
+    manager.query(
+      `WITH claimed AS (
        INSERT INTO saga_barrier (saga_id, step, phase, reply) VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING RETURNING 1)
      INSERT INTO saga_outbox (id, subject, payload, headers) SELECT $5, $6, $4::jsonb, $7::jsonb FROM claimed
      RETURNING id`,
-    [
-      address.sagaId,
-      address.step,
-      address.phase,
-      JSON.stringify(result),
-      reply.id,
-      reply.subject,
-      JSON.stringify(reply.headers),
-    ],
+      [
+        address.sagaId,
+        address.step,
+        address.phase,
+        JSON.stringify(result),
+        reply.id,
+        reply.subject,
+        JSON.stringify(reply.headers),
+      ],
+    ),
   );
   if (rows.length === 0) return false;
   publishAfterCommit(manager, [reply]);
