@@ -77,6 +77,8 @@ describe('a checkout traced from the gateway to its last confirmation', () => {
         expect(span.attributes).toMatchObject({ 'saga.phase': 'action', 'saga.outcome': 'acked' });
         expect(parentOf(span)).toMatchObject({ service: 'order', name: 'saga.outbox publish' });
       }
+      const claims = spans.filter((s) => s.service === participant && s.name === 'saga.barrier claim');
+      expect(claims.map((claim) => claim.attributes['saga.outcome'])).toEqual(handled.map(() => 'claimed'));
     }
     const applied = spans.filter(isParticipantReplyApplied);
     for (const span of applied) expect(['inventory', 'coupon', 'payment']).toContain(parentOf(span)?.service);
@@ -105,6 +107,8 @@ describe('a checkout traced from the gateway to its last confirmation', () => {
     expect(compensation).toMatchObject({ service: 'inventory', kind: CONSUMER });
     expect(compensation.attributes).toMatchObject({ 'saga.phase': 'compensation', 'saga.id': response.body.id });
     expect(spans.some((s) => s.service === 'order' && s.name.startsWith('saga.dispatch compensation '))).toBe(true);
+    const claim = spans.find((s) => s.name === 'saga.barrier claim' && s.attributes['saga.phase'] === 'compensation');
+    expect(claim).toMatchObject({ service: 'inventory', attributes: { 'saga.outcome': 'claimed' } });
   }, 60_000);
 
   it('writes the trace and span ids into the log lines of a traced request', () => {
