@@ -32,6 +32,8 @@ export { decodeCursor, encodeCursor } from './orchestrator/keyset-cursor';
 export { SagaQueries } from './orchestrator/saga-queries';
 export type { LiveSagas, SagaDetail, SagaFilter, SagaPage, SagaSummary } from './orchestrator/saga-queries';
 export { BLOCKED_BY_COMPENSATION } from './participant/barrier';
+export { deliverLateReply, replyLater } from './participant/late-reply';
+export type { LateReplyOutcome, LaterOr, LateStep, ReplyLater } from './participant/late-reply';
 export type {
   CommandHandler,
   ParticipantContext,

@@ -22,10 +22,14 @@ const SAGA_RUNTIME_OPTIONS = Symbol('saga:options');
 /**
  * Marks a provider's method as the handler of a saga command. The method runs inside the
  * participant's transaction behind the barrier; it returns `success(output)` or
- * `failure(reason)` and throws only for transient errors.
+ * `failure(reason)` (or `replyLater()`, see deliverLateReply) and throws only for transient errors.
  */
 export function SagaCommandHandler<C extends AnyCommand>(command: C) {
-  return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<CommandHandler<C>>) => {
+  return <H extends CommandHandler<C>>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<H>,
+  ) => {
     SetMetadata(COMMAND_HANDLER, command)(target, key, descriptor);
   };
 }

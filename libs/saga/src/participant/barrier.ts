@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { failure, StepResult, success } from '../definition/command';
 import { OutboxMessage, publishAfterCommit } from '../outbox/outbox';
 import type { CommandAddress } from '../transport/message-headers';
+import { isAwaitedReply } from './late-reply';
 import { inSagaSpan, sagaAttributes } from '../transport/saga-tracing';
 
 /** The reply a late action gets when its compensation arrived first (anti-hanging). */
@@ -112,7 +113,8 @@ export async function runBehindBarrier(
   if (address.phase === 'compensation') {
     const actionNeverRan = await claim(manager, address, 'action', failure(BLOCKED_BY_COMPENSATION));
     const action = actionNeverRan ? undefined : await storedReply(manager, address, 'action');
-    if (actionNeverRan || !action?.ok) {
+    // An action whose reply is still to come counts as done: whatever may yet happen, undo it.
+    if (actionNeverRan || (!isAwaitedReply(action) && !action?.ok)) {
       const nothingToUndo = success(null);
       await record(manager, address, nothingToUndo);
       return { result: nothingToUndo, duplicate: false };

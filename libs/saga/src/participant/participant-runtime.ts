@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { success } from '../definition/command';
 import type { AnyCommand, OutputOf, PayloadOf, ReasonOf, StepResult } from '../definition/command';
 import { crashPoint } from '../crash-points';
 import { GroupCommit, GroupOutcome, outcomeOf } from '../group-commit';
@@ -16,8 +17,10 @@ import {
   SagaHeader,
 } from '../transport/message-headers';
 import { claimedReply, claimWithReply, runBehindBarrier, storedReply } from './barrier';
+import { claimForLateReply, isAwaitedReply, isReplyLater } from './late-reply';
+import type { LaterOr } from './late-reply';
 
-type Handler = (manager: EntityManager) => Promise<StepResult<unknown>>;
+type Handler = (manager: EntityManager) => Promise<LaterOr<StepResult<unknown>>>;
 
 /** An action command waiting for its turn: what to run, where it came from, how to reply. */
 interface PendingAction {
@@ -56,7 +59,7 @@ export interface ParticipantContext {
 export type CommandHandler<C extends AnyCommand> = (
   payload: PayloadOf<C>,
   context: ParticipantContext,
-) => Promise<StepResult<OutputOf<C>, ReasonOf<C>>>;
+) => Promise<LaterOr<StepResult<OutputOf<C>, ReasonOf<C>>>>;
 
 /** How the service's request context (correlation id, trace state) travels with a saga's messages. */
 export interface PropagationHooks {
@@ -161,6 +164,11 @@ export class ParticipantRuntime {
       await this.dataSource.transaction(async (manager) => {
         for (const action of actions) {
           const result = await this.propagation.run(action.carried, () => action.run(manager));
+          if (isReplyLater(result)) {
+            if (await claimForLateReply(manager, action.address, action.reply(success(null)))) continue;
+            stray = action;
+            throw new RollBack();
+          }
           if (!result.ok || !(await claimWithReply(manager, action.address, result, action.reply(result)))) {
             stray = action;
             throw new RollBack();
@@ -185,6 +193,11 @@ export class ParticipantRuntime {
     try {
       await this.dataSource.transaction(async (manager) => {
         const result = await run(manager);
+        if (isReplyLater(result)) {
+          // The reply comes later (deliverLateReply); its subject and headers wait in the barrier.
+          if (!(await claimForLateReply(manager, address, reply(success(null))))) throw new RollBack();
+          return;
+        }
         if (!result.ok) throw new RollBack(result);
         if (!(await claimWithReply(manager, address, result, reply(result)))) throw new RollBack();
       });
@@ -199,7 +212,9 @@ export class ParticipantRuntime {
     await this.dataSource.transaction(async (manager) => {
       if (refusal && (await claimWithReply(manager, address, refusal, reply(refusal)))) return;
       this.logger.debug(`duplicate action for saga ${address.sagaId} step ${address.step}`);
-      await writeOutbox(manager, [reply(await storedReply(manager, address, 'action'))]);
+      const stored = await storedReply(manager, address, 'action');
+      // A step whose reply comes later is answered by deliverLateReply, not by a redelivery.
+      if (!isAwaitedReply(stored)) await writeOutbox(manager, [reply(stored)]);
     });
   }
 
@@ -213,6 +228,7 @@ export class ParticipantRuntime {
     return this.dataSource.transaction(async (manager) => {
       const stored = await claimedReply(manager, address, 'action');
       if (!stored) return false;
+      if (isAwaitedReply(stored)) return true;
       this.logger.debug(`action for saga ${address.sagaId} step ${address.step} threw behind a claimed barrier`);
       await writeOutbox(manager, [reply(stored)]);
       return true;
@@ -225,7 +241,12 @@ export class ParticipantRuntime {
     reply: (r: StepResult<unknown>) => OutboxMessage,
   ) {
     await this.dataSource.transaction(async (manager) => {
-      const { result } = await runBehindBarrier(manager, address, () => run(manager));
+      const { result } = await runBehindBarrier(manager, address, async () => {
+        const result = await run(manager);
+        if (isReplyLater(result))
+          throw new Error(`${address.sagaId} step ${address.step}: a compensation cannot reply later`);
+        return result;
+      });
       await writeOutbox(manager, [reply(result)]);
     });
   }
