@@ -1,6 +1,12 @@
 /** The account every credit is drawn from; its balance, negated, is all money ever credited. */
 export const FUNDING_ACCOUNT = 'funding';
 
+/**
+ * Where money paid through the provider comes from (a funding account: outside money); refunds
+ * at the provider go back to it.
+ */
+export const PROVIDER_ACCOUNT = 'provider';
+
 /** The account charges are paid into and refunds are paid out of. */
 export const MERCHANT_ACCOUNT = 'merchant';
 
@@ -15,7 +21,7 @@ export function walletAccountId(customerId: string): string {
 
 /**
  * The order in which a posting locks its accounts' rows: wallets first, then the merchant, then
- * funding. Every posting follows it, so a charge and a refund of the same customer can never
+ * funding (or the provider). Every posting follows it, so a charge and a refund of the same customer can never
  * deadlock, and the two rows that every posting touches (merchant, funding) are held last, for
  * the shortest time.
  */
@@ -25,6 +31,6 @@ export function lockOrder(a: string, b: string): number {
 
 function rank(accountId: string): number {
   if (accountId === MERCHANT_ACCOUNT) return 1;
-  if (accountId === FUNDING_ACCOUNT) return 2;
+  if (accountId === FUNDING_ACCOUNT || accountId === PROVIDER_ACCOUNT) return 2;
   return 0;
 }

@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ProviderClient } from './provider-client';
+import { providerPayments } from './provider-payment-store';
+import { PROVIDER_SETTINGS, ProviderSettings } from './provider-settings';
+import { settlePayment } from './provider-settlement';
+
+/** Payments one round asks about; more wait for the next round. */
+const BATCH = 20;
+
+/**
+ * The platform's own look at payments whose notification has not come: every round, the
+ * payments awaiting an outcome that no one asked about for a while are asked about at the
+ * provider (by merchant order), and a decided one is settled as its notification would have.
+ * The saga's deadline still ends an unpaid one; this only finds the outcome a notification lost.
+ * Nonces older than twice the tolerance are forgotten here too: a replay that old is stale.
+ */
+@Injectable()
+export class ProviderBackCheck implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ProviderBackCheck.name);
+  private timer?: NodeJS.Timeout;
+  private round?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly client: ProviderClient,
+    @Inject(PROVIDER_SETTINGS) private readonly settings: ProviderSettings | null,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.round;
+  }
+
+  private schedule(): void {
+    const settings = this.settings;
+    if (!settings || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.round = this.checkUnsettled(settings)
+        .then(() => undefined)
+        .catch((error: unknown) => this.logger.warn(`back-check failed: ${String(error)}`))
+        .finally(() => this.schedule());
+    }, settings.backCheckEveryMs);
+  }
+
+  /** One round; returns how many payments it settled. */
+  async checkUnsettled(settings: ProviderSettings): Promise<number> {
+    const orderIds = await providerPayments.claimUnsettled(this.dataSource.manager, settings.backCheckAfterMs, BATCH);
+    let settled = 0;
+    for (const orderId of orderIds) {
+      const seen = await this.client.paymentOfOrder(orderId);
+      if (seen?.status !== 'SUCCEEDED' && seen?.status !== 'FAILED') continue;
+      await this.dataSource.transaction(async (manager) => {
+        const payment = await providerPayments.lock(manager, orderId);
+        if (payment) await settlePayment(manager, this.client, payment, seen.status as 'SUCCEEDED' | 'FAILED');
+      });
+      settled++;
+    }
+    await this.dataSource.query(
+      'DELETE FROM provider_nonces WHERE seen_at < now() - make_interval(secs => $1 / 1000.0)',
+      [settings.notifyToleranceMs * 2],
+    );
+    return settled;
+  }
+}

@@ -1,0 +1,67 @@
+import { Logger } from '@nestjs/common';
+import { deliverLateReply, failure, success } from '@zhongtai/saga';
+import type { EntityManager } from 'typeorm';
+import { ProviderClient } from './provider-client';
+import { postProviderCharge, postProviderRefund } from './provider-ledger';
+import { ProviderPaymentRow, providerPayments } from './provider-payment-store';
+
+const logger = new Logger('ProviderSettlement');
+
+/** The refund of an order's provider payment has one id, so a repeated refund is the same one. */
+export const refundIdOf = (orderId: string) => `refund-${orderId}`;
+
+/**
+ * Applies the provider's outcome of a payment (from a notification or the back-check) to the
+ * order's payment, locked by the caller, once: the first outcome moves it, any later one
+ * changes nothing. Money the provider collected is posted and the waiting saga step answered;
+ * if that step was compensated meanwhile (the order expired or was cancelled), the late reply
+ * is refused by its barrier and the money goes back at the provider instead.
+ */
+export async function settlePayment(
+  manager: EntityManager,
+  client: ProviderClient,
+  payment: ProviderPaymentRow,
+  outcome: 'SUCCEEDED' | 'FAILED',
+): Promise<void> {
+  if (outcome === 'FAILED') {
+    if (payment.status !== 'AWAITING_PAYMENT') return;
+    await providerPayments.move(manager, payment.order_id, 'FAILED');
+    await answerWaitingStep(manager, payment, failure('PAYMENT_FAILED', 'the provider declined the payment'));
+    return;
+  }
+  if (payment.status === 'PAID' || payment.status === 'REFUNDED') return;
+  await postProviderCharge(manager, payment);
+  if (payment.status !== 'AWAITING_PAYMENT') {
+    // Closed or declined here, paid there: the money is not the merchant's to keep.
+    logger.warn(`order ${payment.order_id}: the provider collected a payment given up here; refunding it`);
+    await refundAtProvider(manager, client, payment);
+    return;
+  }
+  await providerPayments.move(manager, payment.order_id, 'PAID');
+  const answered = await answerWaitingStep(
+    manager,
+    payment,
+    success({ providerPaymentId: payment.provider_payment_id }),
+  );
+  if (answered === 'compensated') await refundAtProvider(manager, client, payment);
+}
+
+/** Gives an order's provider payment back at the provider and in the ledger. */
+export async function refundAtProvider(
+  manager: EntityManager,
+  client: ProviderClient,
+  payment: ProviderPaymentRow,
+): Promise<void> {
+  await client.refundPayment(payment.provider_payment_id, refundIdOf(payment.order_id));
+  await postProviderRefund(manager, payment);
+  await providerPayments.move(manager, payment.order_id, 'REFUNDED');
+}
+
+async function answerWaitingStep(
+  manager: EntityManager,
+  payment: ProviderPaymentRow,
+  result: Parameters<typeof deliverLateReply>[2],
+): Promise<'sent' | 'already-sent' | 'compensated' | 'not-waiting'> {
+  if (payment.saga_id === null || payment.collect_step === null) return 'not-waiting';
+  return deliverLateReply(manager, { sagaId: payment.saga_id, step: payment.collect_step }, result);
+}
