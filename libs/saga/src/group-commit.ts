@@ -38,7 +38,7 @@ export class GroupCommit<Item, Result> {
       const items = group.map((entry) => entry.item);
       inSagaSpan(
         `saga.group-commit ${this.name}`,
-        { attributes: { 'saga.group.size': items.length, 'saga.group.keys': group.map((e) => this.keyOf(e.item)) } },
+        { attributes: () => ({ 'saga.group.size': items.length, 'saga.group.keys': items.map(this.keyOf) }) },
         () => this.commit(items),
       )
         .then(

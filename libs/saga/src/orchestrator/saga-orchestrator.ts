@@ -112,7 +112,7 @@ export class SagaOrchestrator {
     }
     const registered = this.definition(definition.name, definition.version);
     const id = options.sagaId ?? randomUUID();
-    const span = { attributes: sagaAttributes({ sagaId: id, sagaType: definition.name }) };
+    const span = { attributes: () => sagaAttributes({ sagaId: id, sagaType: definition.name }) };
     // The saga's trace hangs from this span: its traceparent is kept on the instance, and every
     // command the sweeper sends later (outside any request) continues it.
     return inSagaSpan(`saga.start ${definition.name}`, span, async (started) => {
@@ -297,7 +297,7 @@ export class SagaOrchestrator {
     const { dispatch } = next;
     if (!dispatch) return undefined;
     const [participant, command] = dispatch.commandType.split('.');
-    const dispatched = {
+    const dispatched = () => ({
       name: `saga.dispatch ${dispatch.phase} ${dispatch.commandType}`,
       facts: {
         sagaId: instance.id,
@@ -309,7 +309,7 @@ export class SagaOrchestrator {
         command: dispatch.commandType,
         participant: dispatch.participant,
       },
-    };
+    });
     return {
       // One id per dispatch: a re-sent attempt is a new message, a re-published row is not.
       id: `${instance.id}.${instance.version + 1}`,

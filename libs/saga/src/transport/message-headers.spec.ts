@@ -72,4 +72,11 @@ describe('saga message headers', () => {
     const noAttempt: Record<string, string | undefined> = { ...headers, 'Saga-Attempt': undefined };
     expect(readAddress((name) => noAttempt[name])).toBeUndefined();
   });
+
+  it('works out no span without a tracer registered: the description of the span is never called', () => {
+    const describe = jest.fn(() => ({ name: 'saga.dispatch action inventory.reserve', facts: { sagaId: 's-1' } }));
+    const child = childTraceparent('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', describe);
+    expect(child).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    expect(describe).not.toHaveBeenCalled();
+  });
 });

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Phase } from '../engine/saga-state';
-import { messageSpanTraceparent, SagaSpanFacts } from './saga-tracing';
+import { messageSpanTraceparent, SagaSpanFacts, tracingEnabled } from './saga-tracing';
+
+/** The span that marks a message leaving; a function where describing it costs something. */
+export interface MessageSpan {
+  name: string;
+  facts: SagaSpanFacts;
+}
 
 /** Headers every saga command carries; a reply echoes the first four. */
 export const SagaHeader = {
@@ -46,8 +52,9 @@ export function readAddress(get: (name: string) => string | undefined): CommandA
  * With a tracer, the span is a real one (`span` names it; see saga-tracing.ts); without, only
  * its id is minted here, so that the messages of a saga still share one trace id.
  */
-export function childTraceparent(parent: string | undefined, span?: { name: string; facts: SagaSpanFacts }): string {
-  const traced = span && messageSpanTraceparent(span.name, parent, span.facts);
+export function childTraceparent(parent: string | undefined, span?: MessageSpan | (() => MessageSpan)): string {
+  const described = span && tracingEnabled() ? (typeof span === 'function' ? span() : span) : undefined;
+  const traced = described && messageSpanTraceparent(described.name, parent, described.facts);
   if (traced) return traced;
   const match = parent && /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(parent);
   const traceId = match ? match[1] : randomHex(16);

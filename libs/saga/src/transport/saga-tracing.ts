@@ -107,13 +107,20 @@ export function messageSpanTraceparent(
  */
 export async function inSagaSpan<T>(
   name: string,
-  options: { kind?: SpanKind; attributes?: Attributes; parent?: Context; outcome?: (result: T) => string },
+  options: {
+    kind?: SpanKind;
+    /** A function where working them out costs something: it runs only with a tracer. */
+    attributes?: Attributes | (() => Attributes);
+    parent?: Context;
+    outcome?: (result: T) => string;
+  },
   work: (span?: Span) => Promise<T>,
 ): Promise<T> {
   if (!tracingEnabled()) return work();
+  const attributes = typeof options.attributes === 'function' ? options.attributes() : options.attributes;
   const span = tracer.startSpan(
     name,
-    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes },
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes },
     options.parent ?? context.active(),
   );
   try {
