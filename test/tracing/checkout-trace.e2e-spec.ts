@@ -74,14 +74,21 @@ describe('a checkout traced from the gateway to its last confirmation', () => {
       );
       expect(handled.length).toBeGreaterThan(0);
       for (const span of handled) {
-        expect(span.attributes).toMatchObject({ 'saga.phase': 'action', 'saga.outcome': 'acked' });
+        expect(span.attributes).toMatchObject({
+          'saga.type': 'checkout',
+          'saga.phase': 'action',
+          'saga.outcome': 'acked',
+        });
         expect(parentOf(span)).toMatchObject({ service: 'order', name: 'saga.outbox publish' });
       }
       const claims = spans.filter((s) => s.service === participant && s.name === 'saga.barrier claim');
       expect(claims.map((claim) => claim.attributes['saga.outcome'])).toEqual(handled.map(() => 'claimed'));
     }
     const applied = spans.filter(isParticipantReplyApplied);
-    for (const span of applied) expect(['inventory', 'coupon', 'payment']).toContain(parentOf(span)?.service);
+    for (const span of applied) {
+      expect(['inventory', 'coupon', 'payment']).toContain(parentOf(span)?.service);
+      expect(span.attributes['saga.type']).toBe('checkout');
+    }
     const sagaIds = new Set(
       spans.filter((s) => s.attributes['saga.id'] !== undefined).map((s) => s.attributes['saga.id']),
     );

@@ -18,8 +18,11 @@ export function traceDelivery(message: JsMsg, handle: () => Promise<Settlement>)
   const name = !command
     ? `saga.apply-reply ${address?.phase ?? 'unknown'}`
     : `${address?.phase === 'compensation' ? 'saga.compensate' : 'saga.handle'} ${command}`;
+  // The saga's type is the last token of its reply subject (topology.ts): the subject of a
+  // reply, the Saga-Reply-To of a command.
+  const sagaType = (command ? header(SagaHeader.replyTo) : message.subject)?.split('.').at(-1);
   const attributes = {
-    ...(address ? sagaAttributes({ ...address, command }) : {}),
+    ...(address ? sagaAttributes({ ...address, command, sagaType }) : {}),
     'messaging.system': 'nats',
     'messaging.destination.name': message.subject,
     'messaging.message.redelivered': message.redelivered,
