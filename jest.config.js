@@ -26,6 +26,10 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 
+// A test against real servers waits for them: under a loaded CI machine a checkout can take
+// seconds, and Jest's default of 5 s per test would fail tests that are not wrong, only slow.
+const realServers = { testTimeout: 30_000 };
+
 module.exports = {
   // Two cores: end-to-end suites each run five services, so two suites at a time is the most.
   maxWorkers: 2,
@@ -33,12 +37,14 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
     {
       ...common,
+      ...realServers,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
       setupFiles: ['<rootDir>/test/support/quiet-nest-logger.ts'],
     },
     {
       ...common,
+      ...realServers,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
