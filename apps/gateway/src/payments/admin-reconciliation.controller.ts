@@ -71,11 +71,11 @@ export class AdminReconciliationController {
     return this.payments.request<ReconciliationFindingsPage>(PaymentRpc.reconciliationFindings, { limit: query.limit });
   }
 
-  /** Reconciles one day now (it also runs by itself for yesterday and today). */
+  /** Reconciles one day now (it also runs by itself for yesterday and today); 404 NO_PROVIDER without a provider. */
   @Post()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ReconciliationReportResponse })
-  @ApiProblemResponses(400, 401, 403, 429, 502, 504)
+  @ApiProblemResponses(400, 401, 403, 404, 429, 502, 504)
   reconcileDay(@Body() { date }: ReconcileDayRequest): Promise<ReconciliationReport> {
     return this.payments.request<ReconciliationReport>(PaymentRpc.reconcile, { date });
   }

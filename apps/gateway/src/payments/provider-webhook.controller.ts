@@ -40,7 +40,7 @@ export class ProviderWebhookController {
     description: 'hex HMAC-SHA256 of `${timestamp}.${nonce}.${rawBody}` with the shared secret',
   })
   @ApiOkResponse({ type: NotificationReceiptResponse })
-  @ApiProblemResponses(400, 401, 429, 502, 504)
+  @ApiProblemResponses(400, 401, 404, 429, 502, 504)
   receiveNotification(
     @Req() request: Request,
     @Headers(PROVIDER_HEADERS.timestamp) timestamp: string | undefined,

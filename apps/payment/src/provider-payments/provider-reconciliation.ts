@@ -57,6 +57,8 @@ export class ProviderReconciliation implements OnApplicationBootstrap, OnApplica
   }
 
   async reconcile(date: string): Promise<ReconciliationReport> {
+    if (!this.settings)
+      throw new ProblemException(HttpStatus.NOT_FOUND, 'NO_PROVIDER', 'no payment provider is configured');
     if (dayOf(new Date(`${date}T00:00:00Z`)) !== date) {
       throw new ProblemException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `${date} is not a day of the calendar`);
     }
