@@ -165,6 +165,15 @@ describe('checkout paid at the provider', () => {
     expect(pay).toMatchObject({ status: 409, body: { code: 'PAYMENT_NOT_PAYABLE' } });
   }, 60_000);
 
+  it('pays an order whose payment service restarted while it awaited payment (the barrier keeps the reply to come)', async () => {
+    const order = await awaitingPayment();
+    const payment = suite.platform.service('payment');
+    await payment.stop();
+    await payment.start().waitReady();
+    await payAtProvider(suite.provider, order);
+    await orderReaches(suite.shop, customer, order.id, 'PAID');
+  }, 90_000);
+
   it('still pays from the wallet by default', async () => {
     const funded = await suite.shop.customerWithWallet(10_000);
     const order = await suite.shop.checkout(funded, { items: [{ sku: tea, quantity: 1 }] });

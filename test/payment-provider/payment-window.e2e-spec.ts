@@ -49,4 +49,15 @@ describe('the payment window of orders paid at the provider', () => {
     const after = await suite.shop.call('GET', `/orders/${placed.body.id}`, { token: customer.token });
     expect(after.body).toMatchObject({ status: 'CANCELLED', failureReason: 'PAYMENT_EXPIRED' });
   }, 60_000);
+
+  it('expires an order whose window passed while the order service was down (the deadline is in the saga table)', async () => {
+    const placed = await checkoutAtProvider(suite.shop, customer, { items: [{ sku: tea, quantity: 1 }] });
+    expect(placed.body.status).toBe('AWAITING_PAYMENT');
+    const order = suite.platform.service('order');
+    await order.stop();
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+    await order.start().waitReady();
+    const expired = await orderReaches(suite.shop, customer, placed.body.id, 'CANCELLED');
+    expect(expired.failureReason).toBe('PAYMENT_EXPIRED');
+  }, 90_000);
 });
