@@ -6,7 +6,6 @@ import { Posting } from './ledger/posting.entity';
 import { CreateLedger1764000000300 } from './migrations/1764000000300-create-ledger';
 import { PostingsByCustomer1764000000301 } from './migrations/1764000000301-postings-by-customer';
 import { ProviderPayments1764000000302 } from './migrations/1764000000302-provider-payments';
-import { MerchantShards1764000000310 } from './migrations/1764000000310-merchant-shards';
 
 export const paymentDatabase: DatabaseDefinition = {
   entities: [Account, Posting, LedgerEntry],
@@ -15,6 +14,5 @@ export const paymentDatabase: DatabaseDefinition = {
     CreateLedger1764000000300,
     PostingsByCustomer1764000000301,
     ProviderPayments1764000000302,
-    MerchantShards1764000000310,
   ],
 };

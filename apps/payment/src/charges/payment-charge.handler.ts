@@ -3,7 +3,7 @@ import { PaymentCommands } from '@zhongtai/contracts';
 import { failure, SagaCommandHandler, success } from '@zhongtai/saga';
 import type { OutputOf, ParticipantContext, PayloadOf, ReasonOf, StepResult } from '@zhongtai/saga';
 import { isUUID } from 'class-validator';
-import { merchantAccountFor, walletAccountId } from '../ledger/ledger-accounts';
+import { MERCHANT_ACCOUNT, walletAccountId } from '../ledger/ledger-accounts';
 import { postEntries } from '../ledger/post-entries';
 
 type Charge = typeof PaymentCommands.charge;
@@ -42,7 +42,7 @@ export class PaymentChargeHandler {
       customerId,
       entries: [
         { accountId: wallet, amountCents: -amountCents },
-        { accountId: merchantAccountFor(orderId), amountCents },
+        { accountId: MERCHANT_ACCOUNT, amountCents },
       ],
     });
     switch (outcome.status) {

@@ -2,8 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { PaymentCommands } from '@zhongtai/contracts';
 import { SagaCommandHandler, success } from '@zhongtai/saga';
 import type { ParticipantContext, PayloadOf, StepResult } from '@zhongtai/saga';
-import { chargedMerchantAccount } from '../ledger/charged-merchant-account';
-import { walletAccountId } from '../ledger/ledger-accounts';
+import { MERCHANT_ACCOUNT, walletAccountId } from '../ledger/ledger-accounts';
 import { postEntries } from '../ledger/post-entries';
 import { Posting } from '../ledger/posting.entity';
 import { ProviderClient } from '../provider-payments/provider-client';
@@ -34,14 +33,12 @@ export class PaymentRefundHandler {
       return success();
     }
 
-    const merchant = await chargedMerchantAccount(manager, orderId);
-    if (!merchant) throw new Error(`the charge of order ${orderId} credited no merchant account`);
     const outcome = await postEntries(manager, {
       kind: 'REFUND',
       reference: orderId,
       customerId: charge.customerId,
       entries: [
-        { accountId: merchant, amountCents: -charge.amountCents },
+        { accountId: MERCHANT_ACCOUNT, amountCents: -charge.amountCents },
         { accountId: walletAccountId(charge.customerId), amountCents: charge.amountCents },
       ],
     });

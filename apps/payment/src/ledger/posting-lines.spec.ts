@@ -1,7 +1,5 @@
 import { amountMoved } from './posting-lines';
-import { FUNDING_ACCOUNT, lockOrder, merchantAccountFor, MERCHANT_SHARDS, walletAccountId } from './ledger-accounts';
-
-const MERCHANT = merchantAccountFor('an order');
+import { FUNDING_ACCOUNT, lockOrder, MERCHANT_ACCOUNT, walletAccountId } from './ledger-accounts';
 
 const wallet = walletAccountId('7d1c2d4e-1f0a-4c55-9a51-4c0f3a9b2e10');
 
@@ -10,7 +8,7 @@ describe('posting lines', () => {
     expect(
       amountMoved([
         { accountId: wallet, amountCents: -700 },
-        { accountId: MERCHANT, amountCents: 500 },
+        { accountId: MERCHANT_ACCOUNT, amountCents: 500 },
         { accountId: FUNDING_ACCOUNT, amountCents: 200 },
       ]),
     ).toBe(700);
@@ -20,7 +18,7 @@ describe('posting lines', () => {
     expect(() =>
       amountMoved([
         { accountId: wallet, amountCents: -700 },
-        { accountId: MERCHANT, amountCents: 699 },
+        { accountId: MERCHANT_ACCOUNT, amountCents: 699 },
       ]),
     ).toThrow(/sum to zero/);
   });
@@ -29,7 +27,7 @@ describe('posting lines', () => {
     expect(() =>
       amountMoved([
         { accountId: wallet, amountCents: -amountCents },
-        { accountId: MERCHANT, amountCents },
+        { accountId: MERCHANT_ACCOUNT, amountCents },
       ]),
     ).toThrow(/whole number/);
   });
@@ -47,27 +45,12 @@ describe('posting lines', () => {
 
 describe('lock order', () => {
   it('locks wallets before the merchant and the merchant before funding', () => {
-    const accounts = [FUNDING_ACCOUNT, 'merchant', MERCHANT, walletAccountId('b'), walletAccountId('a')];
+    const accounts = [FUNDING_ACCOUNT, MERCHANT_ACCOUNT, walletAccountId('b'), walletAccountId('a')];
     expect([...accounts].sort(lockOrder)).toEqual([
       walletAccountId('a'),
       walletAccountId('b'),
-      'merchant',
-      MERCHANT,
+      MERCHANT_ACCOUNT,
       FUNDING_ACCOUNT,
     ]);
-  });
-});
-
-describe('merchant accounts', () => {
-  it('pays each order into one of the merchant shards, always the same, spreading orders over all of them', () => {
-    const orders = Array.from({ length: 2_000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
-    const shards = new Map<string, number>();
-    for (const order of orders) shards.set(merchantAccountFor(order), (shards.get(merchantAccountFor(order)) ?? 0) + 1);
-    expect([...shards.keys()].sort()).toEqual(
-      Array.from({ length: MERCHANT_SHARDS }, (_, n) => `merchant:${n}`).sort(),
-    );
-    // No shard takes more than twice its share: contention spreads, not moves.
-    expect(Math.max(...shards.values())).toBeLessThan((2 * orders.length) / MERCHANT_SHARDS);
-    expect(merchantAccountFor(orders[7])).toBe(merchantAccountFor(orders[7]));
   });
 });

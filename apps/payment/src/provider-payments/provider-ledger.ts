@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { chargedMerchantAccount } from '../ledger/charged-merchant-account';
-import { merchantAccountFor, PROVIDER_ACCOUNT } from '../ledger/ledger-accounts';
+import { MERCHANT_ACCOUNT, PROVIDER_ACCOUNT } from '../ledger/ledger-accounts';
 import { postEntries } from '../ledger/post-entries';
 import type { ProviderPaymentRow } from './provider-payment-store';
 
@@ -18,21 +17,19 @@ export async function postProviderCharge(manager: EntityManager, payment: Provid
     customerId: payment.customer_id,
     entries: [
       { accountId: PROVIDER_ACCOUNT, amountCents: -amountCents },
-      { accountId: merchantAccountFor(payment.order_id), amountCents },
+      { accountId: MERCHANT_ACCOUNT, amountCents },
     ],
   });
 }
 
 export async function postProviderRefund(manager: EntityManager, payment: ProviderPaymentRow): Promise<void> {
   const amountCents = Number(payment.amount_cents);
-  const merchant = await chargedMerchantAccount(manager, payment.order_id);
-  if (!merchant) throw new Error(`the provider payment of order ${payment.order_id} was never charged in the ledger`);
   const outcome = await postEntries(manager, {
     kind: 'REFUND',
     reference: payment.order_id,
     customerId: payment.customer_id,
     entries: [
-      { accountId: merchant, amountCents: -amountCents },
+      { accountId: MERCHANT_ACCOUNT, amountCents: -amountCents },
       { accountId: PROVIDER_ACCOUNT, amountCents },
     ],
   });

@@ -7,7 +7,7 @@ import { createTestDatabase, TestDatabase } from '../../../../test/support/infra
 import { PaymentChargeHandler } from '../charges/payment-charge.handler';
 import { PaymentRefundHandler } from '../charges/payment-refund.handler';
 import { LedgerStatsService } from '../ledger/ledger-stats.service';
-import { FUNDING_ACCOUNT, walletAccountId } from '../ledger/ledger-accounts';
+import { FUNDING_ACCOUNT, MERCHANT_ACCOUNT, walletAccountId } from '../ledger/ledger-accounts';
 import { paymentDatabase } from '../payment.database';
 import { WalletService } from '../wallets/wallet.service';
 
@@ -70,12 +70,8 @@ export class PaymentTestKit {
     return this.balanceOf(walletAccountId(customerId));
   }
 
-  /** What the merchant holds, in all of its accounts. */
-  async merchantBalance(): Promise<number> {
-    const [row]: { balance_cents: string }[] = await this.dataSource.query(
-      `SELECT coalesce(sum(balance_cents), 0) AS balance_cents FROM accounts WHERE kind = 'MERCHANT'`,
-    );
-    return Number(row.balance_cents);
+  merchantBalance(): Promise<number> {
+    return this.balanceOf(MERCHANT_ACCOUNT);
   }
 
   fundingBalance(): Promise<number> {
