@@ -5,3 +5,4 @@ CREATE DATABASE zhongtai_order;
 CREATE DATABASE zhongtai_inventory;
 CREATE DATABASE zhongtai_coupon;
 CREATE DATABASE zhongtai_payment;
+CREATE DATABASE zhongtai_provider;

@@ -7,7 +7,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { APP_SERVICES, natsServerVariables, readEnvExample, variablesReadBy } from './env-example';
+import { PROVIDER_WEBHOOK_PATH } from '../../apps/gateway/src/payments/provider-webhook.controller';
+import {
+  APP_SERVICES,
+  natsServerVariables,
+  OUTSIDE_SYSTEMS,
+  readEnvExample,
+  variablesReadBy,
+  variablesReadByOutsideSystem,
+} from './env-example';
 
 const ROOT = resolve(__dirname, '..', '..');
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
@@ -19,6 +27,7 @@ const PROJECT_PREFIXES = [
   'INVENTORY_',
   'COUPON_',
   'PAYMENT_',
+  'PROVIDER_',
   'NATS_',
   'REDIS_',
   'LOG_',
@@ -167,6 +176,7 @@ describe('the .env.example reader used by these tests', () => {
     // service; put it under `shared` or a service's heading, or name it after the service.
     const readBySomeone = new Set([
       ...APP_SERVICES.flatMap((service) => variablesReadBy(service, example)),
+      ...OUTSIDE_SYSTEMS.flatMap((system) => variablesReadByOutsideSystem(system, example)),
       ...natsServerVariables(),
     ]);
     expect([...exampleNames].filter((name) => !readBySomeone.has(name))).toEqual([]);
@@ -379,6 +389,65 @@ describe('docker-compose.yml', () => {
     );
     expect(mount?.source).toBeDefined();
     expect(Object.keys(compose.volumes ?? {})).toContain(mount?.source);
+  });
+});
+
+describe('docker-compose.yml: the payment provider simulator', () => {
+  const provider = services.provider;
+  const providerPort = environments.provider?.PROVIDER_PORT;
+
+  it('builds provider from deploy/Dockerfile with SERVICE=provider, whose entry point exists', () => {
+    const build = provider.build;
+    expect(typeof build).toBe('object');
+    if (typeof build !== 'object') return;
+    expect(resolve(ROOT, build.context ?? '.')).toBe(ROOT);
+    expect(resolve(ROOT, build.dockerfile ?? 'Dockerfile')).toBe(join(ROOT, 'deploy', 'Dockerfile'));
+    expect(keyValues(build.args).SERVICE).toBe('provider');
+    expect(existsSync(join(ROOT, 'apps', 'provider', 'src', 'main.ts'))).toBe(true);
+  });
+
+  it('gives provider every variable of its own in .env.example, and nothing of NATS (it has no NATS user)', () => {
+    const required = variablesReadByOutsideSystem('provider', example);
+    expect(required).toEqual(expect.arrayContaining(['PROVIDER_PORT', 'PROVIDER_DATABASE_URL']));
+    expect(required.filter((variable) => !(variable in environments.provider))).toEqual([]);
+    expect(Object.keys(environments.provider).filter((variable) => variable.startsWith('NATS_'))).toEqual([]);
+  });
+
+  it('publishes provider on PROVIDER_PORT, health-checks /health/ready there, and pay URLs name that port', () => {
+    expect(providerPort).toMatch(/^\d+$/);
+    expect(portMappings(provider)).toEqual([{ host: providerPort, container: providerPort }]);
+    const urls = urlsIn(healthcheckText(provider));
+    expect(urls.map((url) => `${url.hostname}:${url.port}${url.pathname}`)).toEqual([
+      `127.0.0.1:${providerPort}/health/ready`,
+    ]);
+    // The customer's browser opens the payUrl, so it is the published port on the host.
+    expect(new URL(environments.provider.PROVIDER_PUBLIC_URL.replace(/^\$\{[A-Z_]+:-(.*)\}$/, '$1')).port).toBe(
+      providerPort,
+    );
+  });
+
+  it('starts provider once postgres is healthy and its database is migrated', () => {
+    expect(dependenciesOf(provider)).toMatchObject({
+      postgres: 'service_healthy',
+      migrate: 'service_completed_successfully',
+    });
+  });
+
+  it("points payment at the provider service, with the provider's key and secret", () => {
+    const payment = environments.payment;
+    const url = new URL(payment.PAYMENT_PROVIDER_URL);
+    expect([url.hostname, url.port]).toEqual(['provider', providerPort]);
+    expect(payment.PAYMENT_PROVIDER_API_KEY).toBe(environments.provider.PROVIDER_MERCHANT_API_KEY);
+    expect(payment.PAYMENT_PROVIDER_NOTIFY_SECRET).toBe(environments.provider.PROVIDER_NOTIFY_SECRET);
+  });
+
+  it("has the provider notify the gateway's webhook route on the gateway service", () => {
+    const notify = new URL(environments.payment.PAYMENT_PROVIDER_NOTIFY_URL);
+    expect([notify.hostname, notify.port, notify.pathname]).toEqual([
+      'gateway',
+      environments.gateway.GATEWAY_PORT,
+      PROVIDER_WEBHOOK_PATH,
+    ]);
   });
 });
 

@@ -5,6 +5,13 @@ import { join, resolve } from 'node:path';
 export const APP_SERVICES = ['gateway', 'order', 'inventory', 'coupon', 'payment'] as const;
 export type AppService = (typeof APP_SERVICES)[number];
 
+/**
+ * The processes that stand in for outside systems (apps/provider, the payment provider
+ * simulator): they read no shared variable, only those named after them or under their heading.
+ */
+export const OUTSIDE_SYSTEMS = ['provider'] as const;
+export type OutsideSystem = (typeof OUTSIDE_SYSTEMS)[number];
+
 export interface ExampleVariable {
   name: string;
   value: string;
@@ -41,6 +48,16 @@ export function variablesReadBy(service: AppService, example: ExampleVariable[])
       const firstWord = variable.section.split(/\s+/)[0].toLowerCase();
       return firstWord === 'shared' || firstWord === service || variable.name.startsWith(prefix);
     })
+    .map((variable) => variable.name);
+}
+
+/** The variables an outside system's stand-in reads: named after it, or under its heading. */
+export function variablesReadByOutsideSystem(system: OutsideSystem, example: ExampleVariable[]): string[] {
+  const prefix = `${system.toUpperCase()}_`;
+  return example
+    .filter(
+      (variable) => variable.section.split(/\s+/)[0].toLowerCase() === system || variable.name.startsWith(prefix),
+    )
     .map((variable) => variable.name);
 }
 
