@@ -10,6 +10,7 @@ export { dataSourceOptions } from './database/database';
 export { PreparingClient } from './database/prepared-statements';
 export type { DatabaseDefinition } from './database/database';
 export { ProblemException, problemOf } from './http/problem';
+export { PeriodicRound } from './scheduling/periodic-round';
 export { ProblemDetailsFilter } from './http/problem.filter';
 export { createValidationPipe } from './http/validation';
 export type { FieldError, Problem } from './http/problem';

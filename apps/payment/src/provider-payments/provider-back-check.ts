@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicRound } from '@zhongtai/platform';
 import { DataSource } from 'typeorm';
 import { ProviderClient } from './provider-client';
 import { providerPayments } from './provider-payment-store';
@@ -18,35 +19,29 @@ const BATCH = 20;
 @Injectable()
 export class ProviderBackCheck implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProviderBackCheck.name);
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<void>;
-  private stopped = false;
+  private readonly rounds?: PeriodicRound;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly client: ProviderClient,
-    @Inject(PROVIDER_SETTINGS) private readonly settings: ProviderSettings | null,
-  ) {}
+    @Inject(PROVIDER_SETTINGS) settings: ProviderSettings | null,
+  ) {
+    if (settings) {
+      this.rounds = new PeriodicRound(
+        'back-check',
+        settings.backCheckEveryMs,
+        () => this.checkUnsettled(settings),
+        this.logger,
+      );
+    }
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.rounds?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
-  }
-
-  private schedule(): void {
-    const settings = this.settings;
-    if (!settings || this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.checkUnsettled(settings)
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn(`back-check failed: ${String(error)}`))
-        .finally(() => this.schedule());
-    }, settings.backCheckEveryMs);
+    await this.rounds?.stop();
   }
 
   /** One round; returns how many payments it settled. */

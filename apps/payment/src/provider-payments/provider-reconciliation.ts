@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ProblemException } from '@zhongtai/platform';
+import { PeriodicRound, ProblemException } from '@zhongtai/platform';
 import type {
   ProviderStatement,
   ReconciliationFinding,
@@ -25,35 +25,36 @@ type Found = Omit<ReconciliationFinding, 'statementDate' | 'foundAt'>;
 @Injectable()
 export class ProviderReconciliation implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProviderReconciliation.name);
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<unknown>;
-  private stopped = false;
+  private readonly rounds?: PeriodicRound;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly client: ProviderClient,
     @Inject(PROVIDER_SETTINGS) private readonly settings: ProviderSettings | null,
-  ) {}
+  ) {
+    if (settings) {
+      this.rounds = new PeriodicRound(
+        'reconciliation',
+        settings.reconcileEveryMs,
+        () => this.reconcileRecentDays(),
+        this.logger,
+      );
+    }
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.rounds?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
+    await this.rounds?.stop();
   }
 
-  private schedule(): void {
-    if (!this.settings || this.stopped) return;
-    this.timer = setTimeout(() => {
-      const today = new Date();
-      const yesterday = new Date(today.getTime() - 86_400_000);
-      this.round = Promise.all([yesterday, today].map((day) => this.reconcile(day.toISOString().slice(0, 10))))
-        .catch((error: unknown) => this.logger.warn(`reconciliation failed: ${String(error)}`))
-        .finally(() => this.schedule());
-    }, this.settings.reconcileEveryMs);
+  /** Yesterday's statement and today's so far. */
+  private reconcileRecentDays(): Promise<unknown> {
+    const today = new Date();
+    const yesterday = new Date(today.getTime() - 86_400_000);
+    return Promise.all([yesterday, today].map((day) => this.reconcile(day.toISOString().slice(0, 10))));
   }
 
   async reconcile(date: string): Promise<ReconciliationReport> {

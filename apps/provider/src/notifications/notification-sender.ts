@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { notificationSignature, PROVIDER_HEADERS } from '@zhongtai/contracts';
+import { PeriodicRound } from '@zhongtai/platform';
 import { randomBytes, randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ProviderConfig } from '../provider.config';
@@ -26,32 +27,26 @@ const BATCH = 20;
 @Injectable()
 export class NotificationSender implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NotificationSender.name);
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<void>;
-  private stopped = false;
+  private readonly rounds: PeriodicRound;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(PROVIDER_CONFIG) private readonly config: ProviderConfig,
-  ) {}
+  ) {
+    this.rounds = new PeriodicRound(
+      'notification round',
+      config.notifications.pollMs,
+      () => this.sendDue(),
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.rounds.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.sendDue()
-        .catch((error: unknown) => this.logger.warn(`notification round failed: ${String(error)}`))
-        .finally(() => this.schedule());
-    }, this.config.notifications.pollMs);
+    await this.rounds.stop();
   }
 
   /** One round: the due notifications, each sent (or faulted) in parallel. */
