@@ -27,7 +27,10 @@ bash scripts/install.sh
 echo "building"
 npm run --silent build
 
-services=(order inventory coupon payment gateway)
+# The payment provider simulator first: the payment service pays orders of paymentMethod
+# provider there (.env.example leaves PAYMENT_PROVIDER_URL empty, which means no provider).
+services=(provider order inventory coupon payment gateway)
+export PAYMENT_PROVIDER_URL=${PAYMENT_PROVIDER_URL:-http://127.0.0.1:$PROVIDER_PORT}
 mkdir -p .run/logs
 pids=()
 nats_pid=
@@ -99,6 +102,7 @@ Zhongtai is up.
   Health and metrics   $gateway/health/ready   $internal/metrics
   Logs                 .run/logs/<service>.log (JSON, one line per event)
   NATS                 $NATS_URL (each service as its own user: deploy/nats/authorization.conf)
+  Payment provider     $PAYMENT_PROVIDER_URL   (the simulator, apps/provider: pay pages of paymentMethod provider)
 
 Demo logins (operator: $OPERATOR_EMAIL / $OPERATOR_PASSWORD):
   mei@zhongtai.local / mei-password   wallet 10,000.00 CNY
@@ -110,6 +114,10 @@ Try a checkout (prints a PAID order):
     -d '{"email":"mei@zhongtai.local","password":"mei-password"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')
   curl -s -X POST $gateway/checkout -H "authorization: Bearer \$TOKEN" -H "idempotency-key: \$(date +%s%N)" \\
     -H 'content-type: application/json' -d '{"items":[{"sku":"TEA-LONGJING","quantity":1}]}'
+
+Or pay at the provider: add "paymentMethod":"provider" to the items above; the order answers
+AWAITING_PAYMENT with payment.payUrl (open it, or POST {"payToken":"<its token>"} to
+${PAYMENT_PROVIDER_URL}/v1/payments/<id>/pay); the order is PAID once the provider has notified.
 
 Ctrl-C stops everything.
 BANNER
