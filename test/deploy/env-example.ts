@@ -55,9 +55,7 @@ export function variablesReadBy(service: AppService, example: ExampleVariable[])
 export function variablesReadByOutsideSystem(system: OutsideSystem, example: ExampleVariable[]): string[] {
   const prefix = `${system.toUpperCase()}_`;
   return example
-    .filter(
-      (variable) => variable.section.split(/\s+/)[0].toLowerCase() === system || variable.name.startsWith(prefix),
-    )
+    .filter((variable) => variable.section.split(/\s+/)[0].toLowerCase() === system || variable.name.startsWith(prefix))
     .map((variable) => variable.name);
 }
 

@@ -10,7 +10,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { DEFAULT_INTERNAL_PORT, DEFAULT_PORTS } from '../../libs/platform/src/config/service-config';
-import { APP_SERVICES, natsServerVariables, readEnvExample, variablesReadBy } from './env-example';
+import {
+  APP_SERVICES,
+  natsServerVariables,
+  OUTSIDE_SYSTEMS,
+  readEnvExample,
+  variablesReadBy,
+  variablesReadByOutsideSystem,
+} from './env-example';
 import type { AppService } from './env-example';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -293,6 +300,13 @@ const appContainer = (build: Build, service: AppService): Resource =>
 // ---- the tests -----------------------------------------------------------------------------
 
 const example = readEnvExample();
+// The outside systems' stand-ins (the provider simulator) are not deployed to a cluster, nor their databases.
+const outsideSystemVariables = new Set(
+  OUTSIDE_SYSTEMS.flatMap((system) => variablesReadByOutsideSystem(system, example)),
+);
+const serviceDatabaseUrls = example.filter(
+  (v) => v.name.endsWith('_DATABASE_URL') && !outsideSystemVariables.has(v.name),
+);
 const exampleValue = (name: string): string | undefined => example.find((variable) => variable.name === name)?.value;
 const OVERLAYS = {
   dev: buildKustomization(join(K8S, 'overlays', 'dev')),
@@ -512,7 +526,7 @@ describe.each(BUILDS)('overlay %s', (overlay, build) => {
     expect(container.command.join(' ')).toContain('dist/scripts/migrate.js');
     expect(container.image.split('/').pop().split(':')[0]).toBe('zhongtai-migrate');
     const provided = environmentOf(build, container);
-    const databaseVariables = example.filter((v) => v.name.endsWith('_DATABASE_URL')).map((v) => v.name);
+    const databaseVariables = serviceDatabaseUrls.map((v) => v.name);
     expect(databaseVariables).toHaveLength(4);
     for (const variable of databaseVariables) {
       expect([variable, provided.get(variable)]).toEqual([variable, `secret ${SECRET_NAME} ${variable}`]);
@@ -838,9 +852,7 @@ describe('overlay prod', () => {
         )
         .map((r) => r.spec.name),
     ];
-    const expected = example
-      .filter((v) => v.name.endsWith('_DATABASE_URL'))
-      .map((v) => new URL(v.value).pathname.slice(1));
+    const expected = serviceDatabaseUrls.map((v) => new URL(v.value).pathname.slice(1));
     expect(created.sort()).toEqual(expected.sort());
     expect(find(prod, 'StatefulSet', 'postgres')).toBeUndefined();
   });
