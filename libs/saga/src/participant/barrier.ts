@@ -23,14 +23,18 @@ async function claim(manager: EntityManager, address: CommandAddress, phase: str
   });
 }
 
-/** The reply a claimed barrier holds (a claim without one: blocked), or undefined if it is not claimed. */
+/**
+ * The reply a claimed barrier holds (a claim without one: blocked), or undefined if it is not
+ * claimed; with `lock`, the row stays locked until the caller's transaction ends.
+ */
 export async function claimedReply(
   manager: EntityManager,
   address: CommandAddress,
   phase: string,
+  lock = false,
 ): Promise<StepResult<unknown> | undefined> {
   const rows: { reply: StepResult<unknown> | null }[] = await manager.query(
-    'SELECT reply FROM saga_barrier WHERE saga_id = $1 AND step = $2 AND phase = $3',
+    `SELECT reply FROM saga_barrier WHERE saga_id = $1 AND step = $2 AND phase = $3${lock ? ' FOR UPDATE' : ''}`,
     [address.sagaId, address.step, phase],
   );
   return rows[0] && (rows[0].reply ?? failure(BLOCKED_BY_COMPENSATION));
@@ -40,8 +44,9 @@ export async function storedReply(
   manager: EntityManager,
   address: CommandAddress,
   phase: string,
+  lock = false,
 ): Promise<StepResult<unknown>> {
-  return (await claimedReply(manager, address, phase)) ?? failure(BLOCKED_BY_COMPENSATION);
+  return (await claimedReply(manager, address, phase, lock)) ?? failure(BLOCKED_BY_COMPENSATION);
 }
 
 async function record(manager: EntityManager, address: CommandAddress, result: StepResult<unknown>): Promise<void> {
@@ -112,7 +117,9 @@ export async function runBehindBarrier(
   }
   if (address.phase === 'compensation') {
     const actionNeverRan = await claim(manager, address, 'action', failure(BLOCKED_BY_COMPENSATION));
-    const action = actionNeverRan ? undefined : await storedReply(manager, address, 'action');
+    // Locked until the compensation commits: a late reply (deliverLateReply) locks the same row
+    // first, so of the two, the later one sees what the other did.
+    const action = actionNeverRan ? undefined : await storedReply(manager, address, 'action', true);
     // An action whose reply is still to come counts as done: whatever may yet happen, undo it.
     if (actionNeverRan || (!isAwaitedReply(action) && !action?.ok)) {
       const nothingToUndo = success(null);

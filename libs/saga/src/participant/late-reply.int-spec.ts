@@ -77,6 +77,73 @@ describe('late replies', () => {
     expect(await outbox(subject)).toEqual([]);
   });
 
+  /** A promise and the function that settles it, to hold one transaction open while another runs. */
+  const gate = () => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { open, opened };
+  };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('makes a reply delivered while the compensation runs wait for it, then refuses it', async () => {
+    const action = address();
+    const subject = `${REPLY.subject}.${action.sagaId}`;
+    await dataSource.transaction((m) => claimForLateReply(m, action, { ...REPLY, subject }));
+    const handlerRuns = gate();
+    const handlerMayEnd = gate();
+    let undone = 0;
+    const compensating = dataSource.transaction((m) =>
+      runBehindBarrier(m, { ...action, phase: 'compensation' }, async () => {
+        handlerRuns.open();
+        await handlerMayEnd.opened;
+        undone++;
+        return success();
+      }),
+    );
+    await handlerRuns.opened;
+    const delivering = dataSource.transaction((m) =>
+      deliverLateReply(m, { sagaId: action.sagaId, step: action.step }, success({ paid: true })),
+    );
+    await sleep(200);
+    handlerMayEnd.open();
+    const [{ result }, delivered] = await Promise.all([compensating, delivering]);
+    expect({ compensated: result.ok, undone, delivered }).toEqual({
+      compensated: true,
+      undone: 1,
+      delivered: 'compensated',
+    });
+    expect(await outbox(subject)).toEqual([]);
+  });
+
+  it('makes a compensation that comes while a reply is being delivered wait for it, then undo what it answered', async () => {
+    const action = address();
+    const subject = `${REPLY.subject}.${action.sagaId}`;
+    await dataSource.transaction((m) => claimForLateReply(m, action, { ...REPLY, subject }));
+    const delivered = gate();
+    const deliveryMayCommit = gate();
+    const delivering = dataSource.transaction(async (m) => {
+      const outcome = await deliverLateReply(m, { sagaId: action.sagaId, step: action.step }, success({ paid: true }));
+      delivered.open();
+      await deliveryMayCommit.opened;
+      return outcome;
+    });
+    await delivered.opened;
+    let undone = 0;
+    const compensating = dataSource.transaction((m) =>
+      runBehindBarrier(m, { ...action, phase: 'compensation' }, async () => {
+        undone++;
+        return success();
+      }),
+    );
+    await sleep(200);
+    // The delivery has not committed: the compensation waits on the action's row.
+    expect(undone).toBe(0);
+    deliveryMayCommit.open();
+    const [outcome, { result }] = await Promise.all([delivering, compensating]);
+    expect({ outcome, compensated: result.ok, undone }).toEqual({ outcome: 'sent', compensated: true, undone: 1 });
+    expect(await outbox(subject)).toHaveLength(1);
+  });
+
   it('cannot be claimed for a late reply once its compensation came first', async () => {
     const compensation = address('compensation');
     await dataSource.transaction((m) => runBehindBarrier(m, compensation, async () => success()));
