@@ -93,3 +93,34 @@ describe('a participant that commits waiting actions together', () => {
     for (const id of [first, ...grouped]) expect(byReply(id)).toEqual([expect.objectContaining({ ok: true })]);
   });
 });
+
+/** A handler registered to run alone (one that calls an outside API) never joins a group. */
+describe('a participant handler that runs alone', () => {
+  let world: TransferWorld;
+  let bankA: SagaRuntime;
+
+  beforeAll(async () => {
+    world = await TransferWorld.create({ external: ['transfers', 'bank-a', 'bank-b'] });
+    bankA = new SagaRuntime(world.runtimeOptions('bank-a'));
+    registerBankA(bankA, undefined, { alone: true });
+    await world.openAccounts('bank-a', { rich: 100_000 });
+  }, 30_000);
+
+  afterAll(() => world?.stop(), 30_000);
+
+  it('commits each action that waited together in a transaction of its own, each once', async () => {
+    const transfers = Array.from({ length: 8 }, () => randomUUID());
+    const settlements = await Promise.all(
+      [...transfers, transfers[0]].map((id) => bankA.participant.handleMessage(withdraw(id, 'rich', 100))),
+    );
+    expect(settlements.every((settlement) => 'ack' in settlement)).toBe(true);
+    const rows: { transactions: string; withdrawals: string }[] = await world
+      .node('bank-a')
+      .dataSource.query(
+        'SELECT count(DISTINCT xmin::text) AS transactions, count(*) AS withdrawals FROM journal WHERE transfer_id = ANY($1)',
+        [transfers],
+      );
+    expect(rows).toEqual([{ transactions: '8', withdrawals: '8' }]);
+    expect(await world.balance('bank-a', 'rich')).toBe(100_000 - 8 * 100);
+  });
+});

@@ -36,6 +36,7 @@ export { deliverLateReply, replyLater } from './participant/late-reply';
 export type { LateReplyOutcome, LaterOr, LateStep, ReplyLater } from './participant/late-reply';
 export type {
   CommandHandler,
+  HandlerOptions,
   ParticipantContext,
   ParticipantRuntime,
   PropagationHooks,

@@ -13,24 +13,27 @@ import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@
 import type { AnyCommand } from './definition/command';
 import { SagaOrchestrator } from './orchestrator/saga-orchestrator';
 import { SagaQueries } from './orchestrator/saga-queries';
-import type { CommandHandler } from './participant/participant-runtime';
+import type { CommandHandler, HandlerOptions } from './participant/participant-runtime';
 import { SagaRuntime, SagaRuntimeOptions } from './saga-runtime';
 
 const COMMAND_HANDLER = Symbol('saga:command-handler');
+const HANDLER_OPTIONS = Symbol('saga:handler-options');
 const SAGA_RUNTIME_OPTIONS = Symbol('saga:options');
 
 /**
  * Marks a provider's method as the handler of a saga command. The method runs inside the
  * participant's transaction behind the barrier; it returns `success(output)` or
  * `failure(reason)` (or `replyLater()`, see deliverLateReply) and throws only for transient errors.
+ * Its actions share transactions with others waiting at the same time unless `options.alone`.
  */
-export function SagaCommandHandler<C extends AnyCommand>(command: C) {
+export function SagaCommandHandler<C extends AnyCommand>(command: C, options: HandlerOptions = {}) {
   return <H extends CommandHandler<C>>(
     target: object,
     key: string | symbol,
     descriptor: TypedPropertyDescriptor<H>,
   ) => {
     SetMetadata(COMMAND_HANDLER, command)(target, key, descriptor);
+    SetMetadata(HANDLER_OPTIONS, options)(target, key, descriptor);
   };
 }
 
@@ -50,7 +53,8 @@ class SagaLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeAppli
       for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
         const method = instance[name] as CommandHandler<AnyCommand>;
         const command = this.reflector.get<AnyCommand | undefined>(COMMAND_HANDLER, method);
-        if (command) this.runtime.participant.register(command, method.bind(instance));
+        const options = this.reflector.get<HandlerOptions | undefined>(HANDLER_OPTIONS, method);
+        if (command) this.runtime.participant.register(command, method.bind(instance), options);
       }
     }
   }

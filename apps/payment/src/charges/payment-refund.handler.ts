@@ -15,13 +15,14 @@ type Refund = typeof PaymentCommands.refund;
  * Gives an order's charge back to the wallet it came from. It compensates a charge whose outcome
  * the orchestrator does not know, and it is the cancel saga's first step, so it must succeed in
  * every case: an order never charged (or charged nothing) is a no-op, and an order refunded
- * already is not refunded twice. An order paid at the provider is refunded there, not to the wallet.
+ * already is not refunded twice. An order paid at the provider is refunded there, not to the
+ * wallet, which is why it runs alone: that call must not hold a group's row locks while it waits.
  */
 @Injectable()
 export class PaymentRefundHandler {
   constructor(@Optional() private readonly provider?: ProviderClient) {}
 
-  @SagaCommandHandler(PaymentCommands.refund)
+  @SagaCommandHandler(PaymentCommands.refund, { alone: true })
   async refund({ orderId }: PayloadOf<Refund>, { manager }: ParticipantContext): Promise<StepResult<void, never>> {
     const charge = await manager.findOneBy(Posting, { kind: 'CHARGE', reference: orderId });
     if (!charge) return success();

@@ -16,9 +16,10 @@ export class PaymentOpenPaymentHandler {
    * Once per order: the provider keeps one payment per merchant order, so a repeated call after
    * a crash answers the payment opened before; a payment recorded here already is answered
    * without a call. A refusal of the provider (4xx) declines the order; a failure to reach it
-   * throws, and the command is retried.
+   * throws, and the command is retried. Alone: the call to the provider must not hold a group's
+   * row locks (the merchant account's among them) while it waits.
    */
-  @SagaCommandHandler(PaymentCommands.openPayment)
+  @SagaCommandHandler(PaymentCommands.openPayment, { alone: true })
   async openPayment(
     { orderId, customerId, amountCents, expiresAt }: PayloadOf<OpenPayment>,
     { manager }: ParticipantContext,

@@ -23,6 +23,16 @@ import type { LaterOr } from './late-reply';
 type Handler = (manager: EntityManager) => Promise<LaterOr<StepResult<unknown>>>;
 
 /** An action command waiting for its turn: what to run, where it came from, how to reply. */
+/** How a handler's actions are committed. */
+export interface HandlerOptions {
+  /**
+   * Each action in a transaction of its own, never in a group: for a handler that waits on
+   * something outside the database (a provider's HTTP API), which would otherwise hold the
+   * group's row locks, and every action waiting behind the group, for as long as it waits.
+   */
+  alone?: boolean;
+}
+
 interface PendingAction {
   address: CommandAddress;
   run: Handler;
@@ -77,6 +87,8 @@ export interface PropagationHooks {
 export class ParticipantRuntime {
   private readonly logger: Logger;
   private readonly handlers = new Map<string, CommandHandler<AnyCommand>>();
+  /** The command types whose actions run alone (`HandlerOptions.alone`). */
+  private readonly alone = new Set<string>();
   private readonly actions = new GroupCommit<PendingAction, void>(
     (action) => `${action.address.sagaId}.${action.address.step}`,
     (group) => this.commitActions(group),
@@ -93,12 +105,13 @@ export class ParticipantRuntime {
     this.logger = new Logger(`SagaParticipant:${participant}`);
   }
 
-  register<C extends AnyCommand>(command: C, handler: CommandHandler<C>): void {
+  register<C extends AnyCommand>(command: C, handler: CommandHandler<C>, options: HandlerOptions = {}): void {
     if (command.participant !== this.participant) {
       throw new Error(`${command.type} belongs to ${command.participant}, not ${this.participant}`);
     }
     if (this.handlers.has(command.type)) throw new Error(`${command.type} has two handlers`);
     this.handlers.set(command.type, handler as CommandHandler<AnyCommand>);
+    if (options.alone) this.alone.add(command.type);
   }
 
   get commandTypes(): string[] {
@@ -119,8 +132,13 @@ export class ParticipantRuntime {
     const run = (manager: EntityManager) =>
       handler(payload, { manager, sagaId: address.sagaId, step: address.step, attempt: address.attempt });
 
-    if (address.phase === 'action') await this.actions.submit({ address, run, reply, carried });
-    else await this.propagation.run(carried, () => this.runCompensation(address, run, reply));
+    if (address.phase === 'compensation') {
+      await this.propagation.run(carried, () => this.runCompensation(address, run, reply));
+    } else if (this.alone.has(commandType!)) {
+      await this.propagation.run(carried, () => this.runAction({ address, run, reply, carried }));
+    } else {
+      await this.actions.submit({ address, run, reply, carried });
+    }
     crashPoint('participant.after-commit-before-ack');
     return ACK;
   };
