@@ -3,7 +3,6 @@ import { PaymentCommands } from '@zhongtai/contracts';
 import { SagaCommandHandler, success } from '@zhongtai/saga';
 import type { ParticipantContext, PayloadOf, StepResult } from '@zhongtai/saga';
 import { ProviderClient, ProviderRefusal } from './provider-client';
-import { postProviderCharge } from './provider-ledger';
 import { providerPayments } from './provider-payment-store';
 import { refundAtProvider } from './provider-settlement';
 
@@ -36,7 +35,6 @@ export class PaymentClosePaymentHandler {
       await providerPayments.move(manager, orderId, 'CLOSED');
     } catch (error) {
       if (!(error instanceof ProviderRefusal && error.code === 'PAYMENT_ALREADY_PAID')) throw error;
-      await postProviderCharge(manager, payment);
       await refundAtProvider(manager, this.client, payment);
     }
     return success();

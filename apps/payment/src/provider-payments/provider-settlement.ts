@@ -30,29 +30,39 @@ export async function settlePayment(
     return;
   }
   if (payment.status === 'PAID' || payment.status === 'REFUNDED') return;
-  await postProviderCharge(manager, payment);
   if (payment.status !== 'AWAITING_PAYMENT') {
     // Closed or declined here, paid there: the money is not the merchant's to keep.
     logger.warn(`order ${payment.order_id}: the provider collected a payment given up here; refunding it`);
     await refundAtProvider(manager, client, payment);
     return;
   }
-  await providerPayments.move(manager, payment.order_id, 'PAID');
   const answered = await answerWaitingStep(
     manager,
     payment,
     success({ providerPaymentId: payment.provider_payment_id }),
   );
-  if (answered === 'compensated') await refundAtProvider(manager, client, payment);
+  if (answered === 'compensated') {
+    await refundAtProvider(manager, client, payment);
+    return;
+  }
+  await postProviderCharge(manager, payment);
+  await providerPayments.move(manager, payment.order_id, 'PAID');
 }
 
-/** Gives an order's provider payment back at the provider and in the ledger. */
+/**
+ * Gives an order's provider payment back at the provider, then in the ledger: the money it
+ * collected comes in as the order's charge (once: a charge posted already stands) and goes out
+ * as its refund. The provider is called before any ledger row is locked, so that the accounts
+ * every charge needs (the merchant's) are never held while it answers; the refund has one id,
+ * so a retry after a failure here refunds once.
+ */
 export async function refundAtProvider(
   manager: EntityManager,
   client: ProviderClient,
   payment: ProviderPaymentRow,
 ): Promise<void> {
   await client.refundPayment(payment.provider_payment_id, refundIdOf(payment.order_id));
+  await postProviderCharge(manager, payment);
   await postProviderRefund(manager, payment);
   await providerPayments.move(manager, payment.order_id, 'REFUNDED');
 }
