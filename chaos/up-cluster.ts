@@ -7,7 +7,7 @@
  * touched. Seeds the demo data, prints where to look, and stops everything on Ctrl-C.
  * `--dry-run` prints what it would start, and starts nothing.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SERVICE_NAMES } from '@zhongtai/platform';
@@ -75,11 +75,14 @@ async function main(): Promise<number> {
     env: { NODE_ENV: 'development', LOG_LEVEL: 'info' },
   });
   started.cluster = cluster;
-  const seeded = spawnSync(process.execPath, [join('dist', 'scripts', 'seed.js')], {
-    env: { ...process.env, GATEWAY_PORT: String(plan.gatewayPort) },
-    stdio: 'inherit',
-  });
-  if (seeded.status !== 0) throw new Error(`seeding the demo data failed (${seeded.status ?? seeded.signal})`);
+  // Not spawnSync: the balancer in front of the gateways lives in this process's event loop.
+  const seeded = await new Promise<number | null>((done) =>
+    spawn(process.execPath, [join('dist', 'scripts', 'seed.js')], {
+      env: { ...process.env, GATEWAY_PORT: String(plan.gatewayPort) },
+      stdio: 'inherit',
+    }).once('exit', (code) => done(code)),
+  );
+  if (seeded !== 0) throw new Error(`seeding the demo data failed (exit ${seeded})`);
   process.stdout.write(banner(cluster, plan));
   await new Promise(() => undefined);
   return 0;
