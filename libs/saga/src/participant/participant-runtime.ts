@@ -22,7 +22,6 @@ import type { LaterOr } from './late-reply';
 
 type Handler = (manager: EntityManager) => Promise<LaterOr<StepResult<unknown>>>;
 
-/** An action command waiting for its turn: what to run, where it came from, how to reply. */
 /** How a handler's actions are committed. */
 export interface HandlerOptions {
   /**
@@ -33,6 +32,7 @@ export interface HandlerOptions {
   alone?: boolean;
 }
 
+/** An action command waiting for its turn: what to run, where it came from, how to reply. */
 interface PendingAction {
   address: CommandAddress;
   run: Handler;
