@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '../../../../test/support/infrastructure';
 import { PaymentTestKit } from '../testing/payment-test-kit';
+import { FUNDING_ACCOUNT, walletAccountId } from './ledger-accounts';
+import { postEntries } from './post-entries';
 
 describe('the ledger', () => {
   let ledger: PaymentTestKit;
@@ -74,6 +77,43 @@ describe('the ledger', () => {
     await expect(ledger.dataSource.query(`UPDATE accounts SET balance_cents = 1 WHERE id = 'funding'`)).rejects.toThrow(
       /accounts_funding_never_positive/,
     );
+  });
+
+  it('charges a wallet that a credit still in flight tops up, on the balance the credit leaves once it commits', async () => {
+    const customerId = await ledger.customerWithWallet(300);
+    const credit = ledger.dataSource.createQueryRunner();
+    await credit.connect();
+    try {
+      await credit.startTransaction();
+      await postEntries(credit.manager, {
+        kind: 'CREDIT',
+        reference: randomUUID(),
+        customerId,
+        entries: [
+          { accountId: FUNDING_ACCOUNT, amountCents: -300 },
+          { accountId: walletAccountId(customerId), amountCents: 300 },
+        ],
+      });
+      const charged = ledger.charge({ orderId: randomUUID(), customerId, amountCents: 400 });
+      // The charge has taken its snapshot (300 in the wallet) and waits for the wallet's lock.
+      await eventually(
+        async () => {
+          const [{ waiting }]: { waiting: number }[] = await ledger.dataSource.query(
+            `SELECT count(*)::integer AS waiting FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          return waiting > 0 ? true : undefined;
+        },
+        { what: 'the charge waiting for the wallet' },
+      );
+      await credit.commitTransaction();
+
+      expect(await charged).toMatchObject({ ok: true });
+    } finally {
+      await credit.release();
+    }
+    expect(await ledger.walletBalance(customerId)).toBe(200);
+    expect(await ledger.balancesOffTheirEntries()).toEqual([]);
   });
 
   it('keeps wallets plus merchant equal to all credits, whatever mix of credits, charges and refunds ran at once', async () => {

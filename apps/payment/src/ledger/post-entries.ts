@@ -28,6 +28,12 @@ export type PostingOutcome =
  * kind and reference), and only with it the balances moved and the entries written. So a
  * refused posting writes nothing, with no savepoint to roll back to, in one round trip. The
  * accounts' CHECK constraints stay the last line of defence against an overdraft.
+ *
+ * The new balance is the locked row's plus the entry, never `a.balance_cents` plus it: an UPDATE
+ * computes its new row from the version in the statement's snapshot and checks the constraints
+ * on it before it finds that a posting committed since has moved the balance. A wallet topped up
+ * while this statement waited for its lock would then fail its CHECK on the stale balance,
+ * although the verdict, judged on the locked row, had allowed the debit.
  */
 const POST = `
   WITH line AS (
@@ -46,8 +52,8 @@ const POST = `
     SELECT $1, $2, $3, $4, $7 FROM verdict WHERE missing IS NULL AND short IS NULL
     ON CONFLICT (kind, reference) DO NOTHING RETURNING id),
   moved AS (
-    UPDATE accounts a SET balance_cents = a.balance_cents + line.amount_cents FROM line, posting
-    WHERE a.id = line.account_id),
+    UPDATE accounts a SET balance_cents = locked.balance_cents + locked.amount_cents FROM locked, posting
+    WHERE a.id = locked.id),
   entry AS (
     INSERT INTO ledger_entries (posting_id, account_id, amount_cents)
     SELECT posting.id, line.account_id, line.amount_cents FROM posting, line ORDER BY line.position)
