@@ -44,23 +44,42 @@ export class ProviderBackCheck implements OnApplicationBootstrap, OnApplicationS
     await this.rounds?.stop();
   }
 
-  /** One round; returns how many payments it settled. */
+  /**
+   * One round; returns how many payments it settled. Each payment is asked about on its own: a
+   * provider that fails or times out on one (its query answers 5xx, the connection drops) must
+   * not keep the others unchecked, so the failure is logged and the round goes on; the one that
+   * failed was claimed like the rest, and is asked about again once it has waited its delay anew.
+   */
   async checkUnsettled(settings: ProviderSettings): Promise<number> {
     const orderIds = await providerPayments.claimUnsettled(this.dataSource.manager, settings.backCheckAfterMs, BATCH);
     let settled = 0;
+    const failed: string[] = [];
     for (const orderId of orderIds) {
-      const seen = await this.client.paymentOfOrder(orderId);
-      if (seen?.status !== 'SUCCEEDED' && seen?.status !== 'FAILED') continue;
-      await this.dataSource.transaction(async (manager) => {
-        const payment = await providerPayments.lock(manager, orderId);
-        if (payment) await settlePayment(manager, this.client, payment, seen.status as 'SUCCEEDED' | 'FAILED');
-      });
-      settled++;
+      try {
+        if (await this.checkPayment(orderId)) settled++;
+      } catch (error) {
+        failed.push(orderId);
+        this.logger.warn(`back-check of order ${orderId} failed, asked again in a later round: ${String(error)}`);
+      }
+    }
+    if (failed.length > 0) {
+      this.logger.warn(`back-check: ${failed.length} of ${orderIds.length} payments could not be checked`);
     }
     await this.dataSource.query(
       'DELETE FROM provider_nonces WHERE seen_at < now() - make_interval(secs => $1 / 1000.0)',
       [settings.notifyToleranceMs * 2],
     );
     return settled;
+  }
+
+  /** Asks the provider about one payment and settles it if decided there; whether it did. */
+  private async checkPayment(orderId: string): Promise<boolean> {
+    const seen = await this.client.paymentOfOrder(orderId);
+    if (seen?.status !== 'SUCCEEDED' && seen?.status !== 'FAILED') return false;
+    await this.dataSource.transaction(async (manager) => {
+      const payment = await providerPayments.lock(manager, orderId);
+      if (payment) await settlePayment(manager, this.client, payment, seen.status as 'SUCCEEDED' | 'FAILED');
+    });
+    return true;
   }
 }

@@ -79,17 +79,19 @@ export const providerPayments = {
 
   /**
    * Up to `limit` payments still awaiting an outcome that no one asked the provider about for
-   * `afterMs`, claimed for this replica by moving their check time (skipping those another holds).
+   * `afterMs`, claimed for this replica by moving their check time (skipping those another holds),
+   * the longest unchecked first (RETURNING alone keeps no order).
    */
   async claimUnsettled(manager: EntityManager, afterMs: number, limit: number): Promise<string[]> {
-    const [rows] = (await manager.query(
-      `UPDATE provider_payments SET checked_at = now()
-       WHERE order_id IN (SELECT order_id FROM provider_payments
-                          WHERE status = 'AWAITING_PAYMENT' AND checked_at <= now() - make_interval(secs => $1 / 1000.0)
-                          ORDER BY checked_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING order_id`,
+    const rows = (await manager.query(
+      `WITH due AS (SELECT order_id, checked_at FROM provider_payments
+                    WHERE status = 'AWAITING_PAYMENT' AND checked_at <= now() - make_interval(secs => $1 / 1000.0)
+                    ORDER BY checked_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+            claimed AS (UPDATE provider_payments p SET checked_at = now() FROM due WHERE p.order_id = due.order_id
+                        RETURNING p.order_id, due.checked_at AS unchecked_since)
+       SELECT order_id FROM claimed ORDER BY unchecked_since, order_id`,
       [afterMs, limit],
-    )) as [{ order_id: string }[], number];
+    )) as { order_id: string }[];
     return rows.map((row) => row.order_id);
   },
 };

@@ -82,6 +82,24 @@ describe('the provider simulator: payments, refunds and statements', () => {
     expect((await provider.call<Problem>('GET', `/v1/payments?merchantOrderId=${orderId()}`)).status).toBe(404);
   });
 
+  it('fails the lookup of the merchant orders a test names (503), and only theirs, until told otherwise', async () => {
+    const [failing, other] = [orderId(), orderId()];
+    const payment = await provider.createPayment(failing, { notifyUrl: webhook.url });
+    await provider.createPayment(other, { notifyUrl: webhook.url });
+    expect((await provider.failQueries([failing])).status).toBe(200);
+
+    const refused = await provider.call<Problem>('GET', `/v1/payments?merchantOrderId=${failing}`);
+    expect(refused).toMatchObject({ status: 503, body: { code: 'PROVIDER_UNAVAILABLE' } });
+    expect(refused.type).toContain('application/problem+json');
+    expect((await provider.call('GET', `/v1/payments?merchantOrderId=${other}`)).status).toBe(200);
+    expect((await provider.call('GET', `/v1/payments/${payment.paymentId}`)).status).toBe(200);
+
+    await provider.failQueries([]);
+    expect((await provider.call('GET', `/v1/payments?merchantOrderId=${failing}`)).status).toBe(200);
+    const invalid = await provider.call<Problem>('POST', '/v1/testing/query-faults', { failing: ['has spaces'] });
+    expect(invalid).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+  });
+
   it('lets the customer pay once with the pay token; a wrong token, a closed or a declined payment is refused', async () => {
     const paid = await provider.createPayment(orderId(), { notifyUrl: webhook.url });
     const wrong = await provider.call<Problem>(

@@ -58,7 +58,14 @@ export class PaymentsService {
     return this.viewOrNotFound(await this.rowWhere('id = $1', paymentId), `payment ${paymentId}`);
   }
 
+  /** The merchant's back-check; a lookup a test made fail (the query faults) answers 503. */
   async findPaymentOfOrder(merchantOrderId: string): Promise<Outcome<ProviderPaymentView>> {
+    const [failing] = (await this.dataSource.query('SELECT 1 FROM provider_query_faults WHERE merchant_order_id = $1', [
+      merchantOrderId,
+    ])) as unknown[];
+    if (failing) {
+      return refusal(HttpStatus.SERVICE_UNAVAILABLE, 'PROVIDER_UNAVAILABLE', 'the payment cannot be looked up now');
+    }
     const row = await this.rowWhere('merchant_order_id = $1', merchantOrderId);
     return this.viewOrNotFound(row, `a payment of merchant order ${merchantOrderId}`);
   }

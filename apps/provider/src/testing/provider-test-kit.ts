@@ -179,4 +179,9 @@ export class ProviderTestKit {
   setFaults(faults: Record<string, number>) {
     return this.call('POST', '/v1/testing/notification-faults', faults);
   }
+
+  /** The merchant orders whose lookup answers 503 from now on (replacing any set before). */
+  failQueries(merchantOrderIds: string[]) {
+    return this.call('POST', '/v1/testing/query-faults', { failing: merchantOrderIds });
+  }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, UseGuards } from '@nestjs/common';
-import { IsInt, IsNumber, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { MerchantAuthGuard } from '../http/merchant-auth.guard';
 import { NotificationFaults, readFaults, writeFaults } from '../notifications/notification-faults';
@@ -9,6 +9,21 @@ class NotificationFaultsRequest implements Partial<NotificationFaults> {
   @IsOptional() @IsInt() @Min(0) @Max(600_000) delayMs?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1) reorder?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1) drop?: number;
+}
+
+class QueryFaultsRequest {
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, {
+    each: true,
+    message: 'each merchant order must be 1 to 64 letters, digits, _, ., : or -',
+  })
+  failing!: string[];
+}
+
+/** The merchant orders whose lookup fails with 503 (a provider that cannot answer one query). */
+export interface QueryFaults {
+  failing: string[];
 }
 
 class NotificationsQuery {
@@ -30,8 +45,8 @@ export interface NotificationDelivery {
 }
 
 /**
- * Routes no real provider has: the faults of its notifications (every field not given is off)
- * and what became of each notification. Behind the merchant key like the rest.
+ * Routes no real provider has: the faults of its notifications (every field not given is off),
+ * the merchant orders whose lookup fails, and what became of each notification. Behind the merchant key like the rest.
  */
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/testing')
@@ -49,6 +64,19 @@ export class TestingController {
   @Get('notification-faults')
   notificationFaults(): Promise<NotificationFaults> {
     return readFaults(this.dataSource.manager);
+  }
+
+  /** Replaces the merchant orders whose lookup fails; `{ failing: [] }` ends every query fault. */
+  @Post('query-faults')
+  @HttpCode(HttpStatus.OK)
+  async setQueryFaults(@Body() { failing }: QueryFaultsRequest): Promise<QueryFaults> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM provider_query_faults');
+      await manager.query('INSERT INTO provider_query_faults (merchant_order_id) SELECT DISTINCT unnest($1::text[])', [
+        failing,
+      ]);
+    });
+    return { failing: [...new Set(failing)] };
   }
 
   @Get('notifications')
