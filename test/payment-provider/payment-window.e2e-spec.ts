@@ -1,6 +1,6 @@
 import { eventually } from '../support/infrastructure';
 import type { Customer } from '../support/storefront';
-import { checkoutAtProvider, notificationsOf, orderReaches, payAtProvider } from './provider-checkout';
+import { checkoutAtProvider, notificationsOf, orderReaches, payAtProvider, payLink } from './provider-checkout';
 import { providerSuite } from './provider-platform';
 
 /** A window short enough to pass within a test; the saga's deadline of collecting the payment. */
@@ -48,6 +48,23 @@ describe('the payment window of orders paid at the provider', () => {
     );
     const after = await suite.shop.call('GET', `/orders/${placed.body.id}`, { token: customer.token });
     expect(after.body).toMatchObject({ status: 'CANCELLED', failureReason: 'PAYMENT_EXPIRED' });
+  }, 60_000);
+
+  it('cancels an expired order whose payment an operator refunded at the provider meanwhile, without operator help here', async () => {
+    // Paid, then refunded in full on the provider's side; the platform hears of neither.
+    await suite.provider.setFaults({ drop: 1 });
+    const placed = await checkoutAtProvider(suite.shop, customer, { items: [{ sku: tea, quantity: 1 }] });
+    expect((await payAtProvider(suite.provider, placed.body)).status).toBe(200);
+    const { paymentId } = payLink(placed.body);
+    const operatorRefund = await suite.provider.call('POST', `/v1/payments/${paymentId}/refunds`, {
+      refundId: `operator-${placed.body.id}`,
+    });
+    expect(operatorRefund.status).toBe(201);
+
+    const expired = await orderReaches(suite.shop, customer, placed.body.id, 'CANCELLED');
+    expect(expired.failureReason).toBe('PAYMENT_EXPIRED');
+    const payment = await suite.shop.call('GET', `/orders/${placed.body.id}/payment`, { token: customer.token });
+    expect(payment.body).toMatchObject({ status: 'REFUNDED' });
   }, 60_000);
 
   it('expires an order whose window passed while the order service was down (the deadline is in the saga table)', async () => {

@@ -50,6 +50,10 @@ export class ProviderClient {
     }
   }
 
+  paymentById(providerPaymentId: string): Promise<ProviderPaymentView> {
+    return this.call('GET', `/v1/payments/${providerPaymentId}`);
+  }
+
   /** Closes an unpaid payment; ProviderRefusal 409 PAYMENT_ALREADY_PAID when it was paid. */
   closePayment(providerPaymentId: string): Promise<ProviderPaymentView> {
     return this.call('POST', `/v1/payments/${providerPaymentId}/close`);

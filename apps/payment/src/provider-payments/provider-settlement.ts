@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { deliverLateReply, failure, success } from '@zhongtai/saga';
 import type { EntityManager } from 'typeorm';
-import { ProviderClient } from './provider-client';
+import { ProviderClient, ProviderRefusal } from './provider-client';
 import { postProviderCharge, postProviderRefund } from './provider-ledger';
 import { ProviderPaymentRow, providerPayments } from './provider-payment-store';
 
@@ -54,17 +54,38 @@ export async function settlePayment(
  * collected comes in as the order's charge (once: a charge posted already stands) and goes out
  * as its refund. The provider is called before any ledger row is locked, so that the accounts
  * every charge needs (the merchant's) are never held while it answers; the refund has one id,
- * so a retry after a failure here refunds once.
+ * so a retry after a failure here refunds once, and a payment refunded there in full by
+ * someone else counts as refunded.
  */
 export async function refundAtProvider(
   manager: EntityManager,
   client: ProviderClient,
   payment: ProviderPaymentRow,
 ): Promise<void> {
-  await client.refundPayment(payment.provider_payment_id, refundIdOf(payment.order_id));
+  await refundRestAtProvider(client, payment);
   await postProviderCharge(manager, payment);
   await postProviderRefund(manager, payment);
   await providerPayments.move(manager, payment.order_id, 'REFUNDED');
+}
+
+/**
+ * Refunds what is left of the payment at the provider, under the order's one refund id. A
+ * payment refunded there in full already, by someone else (an operator on the provider's side),
+ * has its money back, which is all this refund is for: the provider refuses the refund (409),
+ * and its record of the payment, REFUNDED, makes that refusal a success, so that the saga that
+ * compensates or cancels the order goes on instead of retrying a refund that can never be made.
+ */
+async function refundRestAtProvider(client: ProviderClient, payment: ProviderPaymentRow): Promise<void> {
+  try {
+    await client.refundPayment(payment.provider_payment_id, refundIdOf(payment.order_id));
+  } catch (error) {
+    if (!(error instanceof ProviderRefusal && error.status === 409)) throw error;
+    const seen = await client.paymentById(payment.provider_payment_id);
+    if (seen.status !== 'REFUNDED') throw error;
+    logger.warn(
+      `order ${payment.order_id}: its payment was refunded at the provider by someone else (${seen.refundedCents} cents); taken as its refund`,
+    );
+  }
 }
 
 async function answerWaitingStep(
