@@ -297,6 +297,63 @@ function valueOf(build: Build, container: Resource, variable: string): string | 
 const appContainer = (build: Build, service: AppService): Resource =>
   get(build, 'Deployment', service).spec.template.spec.containers.find((c: Resource) => c.name === service);
 
+/** The OTLP/HTTP port: the services export over HTTP (JSON), never to gRPC's 4317. */
+const OTLP_HTTP_PORT = 4318;
+
+/**
+ * The Service a URL's host names, in cluster DNS: `name` (the pod's own namespace),
+ * `name.namespace`, `name.namespace.svc` or `name.namespace.svc.cluster.local`.
+ */
+function clusterService(host: string, ownNamespace: string): { name: string; namespace: string } | undefined {
+  const match = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc(?:\.cluster\.local)?)?)?$/.exec(host);
+  return match ? { name: match[1], namespace: match[2] ?? ownNamespace } : undefined;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- NetworkPolicy fields are read field by field */
+/** A NetworkPolicy's podSelector (matchLabels only, as these manifests would write it) against a pod's labels. */
+function policySelects(selector: Resource | undefined, labels: Record<string, string>): boolean {
+  if (selector?.matchExpressions?.length) throw new Error('matchExpressions are not read by this test');
+  return Object.entries((selector?.matchLabels ?? {}) as Record<string, string>).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * Whether the NetworkPolicies of a build let pods with `labels` in `namespace` open TCP `port`
+ * on a pod of `target` namespace: yes if no policy selecting them has policyType Egress (egress
+ * is then not restricted), else only if a rule of one of them allows that port to that namespace.
+ */
+function egressAllowed(
+  resources: Resource[],
+  pod: { labels: Record<string, string>; namespace: string },
+  target: { namespace: string; port: number },
+): boolean {
+  const policies = resources.filter((r) => {
+    if (r.kind !== 'NetworkPolicy' || (r.metadata?.namespace ?? pod.namespace) !== pod.namespace) return false;
+    const types: string[] = r.spec?.policyTypes ?? (r.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+    return types.includes('Egress') && policySelects(r.spec?.podSelector, pod.labels);
+  });
+  if (policies.length === 0) return true;
+  const portAllowed = (ports: any[] | undefined) =>
+    !ports?.length ||
+    ports.some(
+      (p) =>
+        (p.protocol ?? 'TCP') === 'TCP' &&
+        (p.port === undefined ||
+          p.port === target.port ||
+          (p.endPort && p.port <= target.port && target.port <= p.endPort)),
+    );
+  const peerAllowed = (peers: any[] | undefined) =>
+    !peers?.length ||
+    peers.some((peer) => {
+      if (peer.ipBlock) return peer.ipBlock.cidr === '0.0.0.0/0' && !peer.ipBlock.except?.length;
+      if (!peer.namespaceSelector) return target.namespace === pod.namespace;
+      return policySelects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': target.namespace });
+    });
+  return policies.some((policy) =>
+    (policy.spec.egress ?? []).some((rule: any) => portAllowed(rule.ports) && peerAllowed(rule.to)),
+  );
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 // ---- the tests -----------------------------------------------------------------------------
 
 const example = readEnvExample();
@@ -339,6 +396,17 @@ describe('deploy/k8s, as files', () => {
       expect(build.problems).toEqual([]);
     },
   );
+
+  it('traces nothing in the base: no ConfigMap names an OTLP endpoint (no SDK starts)', () => {
+    const configMaps = BASE.resources.filter((resource) => resource.kind === 'ConfigMap');
+    expect(configMaps.length).toBeGreaterThan(0);
+    for (const configMap of configMaps) {
+      expect([configMap.metadata.name, configMap.data?.OTEL_EXPORTER_OTLP_ENDPOINT ?? '']).toEqual([
+        configMap.metadata.name,
+        '',
+      ]);
+    }
+  });
 
   it('ships no Secret in the base (dev generates one, prod brings its own)', () => {
     expect(BASE.resources.filter((resource) => resource.kind === 'Secret')).toEqual([]);
@@ -739,6 +807,10 @@ describe('overlay dev', () => {
     }
   });
 
+  it.each(APP_SERVICES)('traces nothing in %s, as the base', (service) => {
+    expect(valueOf(dev, appContainer(dev, service), 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? '').toBe('');
+  });
+
   it('generates the Secret with the development values of .env.example, in development mode', () => {
     const secret = get(dev, 'Secret', SECRET_NAME);
     expect(Object.keys(secret.stringData).sort()).toEqual([...SECRET_VARIABLES].sort());
@@ -771,6 +843,46 @@ describe('overlay prod', () => {
     expect(get(prod, 'Deployment', service).spec.replicas).toBeGreaterThanOrEqual(2);
     expect(get(prod, 'HorizontalPodAutoscaler', service).spec.minReplicas).toBeGreaterThanOrEqual(2);
     expect(get(prod, 'PodDisruptionBudget', service).spec.minAvailable).toBe(1);
+  });
+
+  /** Where a service of prod sends its spans: the URL, and the Service it names in cluster DNS. */
+  const collectorOf = (service: AppService) => {
+    const deployment = get(prod, 'Deployment', service);
+    const endpoint = valueOf(prod, appContainer(prod, service), 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? '';
+    const url = new URL(endpoint);
+    return { deployment, endpoint, url, collector: clusterService(url.hostname, deployment.metadata.namespace) };
+  };
+
+  it.each(APP_SERVICES)(
+    'sends the spans of %s over OTLP/HTTP to the collector Service the README names, a share of the traces',
+    (service) => {
+      const { deployment, endpoint, url, collector } = collectorOf(service);
+      // The base URL: the services append /v1/traces themselves.
+      expect([endpoint, url.protocol, Number(url.port), url.pathname, url.search]).toEqual([
+        endpoint,
+        'http:',
+        OTLP_HTTP_PORT,
+        '/',
+        '',
+      ]);
+      expect(collector).toBeDefined();
+      // A collector in the overlay's namespace would be one of its Services; one elsewhere is the cluster's own.
+      if (collector!.namespace === deployment.metadata.namespace) {
+        const ports = get(prod, 'Service', collector!.name).spec.ports.map((p: Resource) => p.port);
+        expect(ports).toContain(OTLP_HTTP_PORT);
+      }
+      const readme = readFileSync(join(K8S, 'README.md'), 'utf8');
+      expect(readme).toContain(endpoint);
+      expect(readme).toContain(`\`${collector!.name}\``);
+      const ratio = Number(valueOf(prod, appContainer(prod, service), 'OTEL_TRACES_SAMPLER_ARG'));
+      expect([ratio > 0, ratio <= 1]).toEqual([true, true]);
+    },
+  );
+
+  it.each(APP_SERVICES)('lets %s reach its collector through the NetworkPolicies', (service) => {
+    const { deployment, url, collector } = collectorOf(service);
+    const pod = { labels: deployment.spec.template.metadata.labels, namespace: deployment.metadata.namespace };
+    expect(egressAllowed(prod.resources, pod, { namespace: collector!.namespace, port: Number(url.port) })).toBe(true);
   });
 
   it('pulls every image of the project from a registry, with a tag', () => {
@@ -876,6 +988,70 @@ describe('the kustomize reader used by these tests', () => {
     expect(withImage('zhongtai-order', [{ name: 'zhongtai-order', newName: 'r.example/z', newTag: '1' }])).toBe(
       'r.example/z:1',
     );
+  });
+});
+
+describe('the NetworkPolicy reader used by these tests', () => {
+  const pod = { labels: { 'app.kubernetes.io/name': 'order' }, namespace: 'zhongtai' };
+  const collector = { namespace: 'observability', port: OTLP_HTTP_PORT };
+  const policy = (spec: Resource): Resource => ({
+    kind: 'NetworkPolicy',
+    metadata: { name: 'p', namespace: 'zhongtai' },
+    spec: { podSelector: {}, policyTypes: ['Egress'], ...spec },
+  });
+  const toObservability = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } };
+
+  it('allows egress where no policy restricts it, and where one does, only what a rule allows', () => {
+    expect(egressAllowed([], pod, collector)).toBe(true);
+    expect(egressAllowed([policy({ policyTypes: ['Ingress'] })], pod, collector)).toBe(true);
+    expect(egressAllowed([policy({})], pod, collector)).toBe(false);
+    expect(egressAllowed([policy({ egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] })], pod, collector)).toBe(
+      false,
+    );
+    expect(
+      egressAllowed([policy({ egress: [{ to: [toObservability], ports: [{ port: 4317 }] }] })], pod, collector),
+    ).toBe(false);
+    expect(egressAllowed([policy({ egress: [{ to: [{ podSelector: {} }] }] })], pod, collector)).toBe(false);
+    expect(
+      egressAllowed([policy({ egress: [{ to: [toObservability], ports: [{ port: 4318 }] }] })], pod, collector),
+    ).toBe(true);
+    expect(egressAllowed([policy({ egress: [{}] })], pod, collector)).toBe(true);
+    // A policy of another namespace, or for other pods, restricts nothing here.
+    expect(egressAllowed([{ ...policy({}), metadata: { name: 'p', namespace: 'other' } }], pod, collector)).toBe(true);
+    expect(
+      egressAllowed(
+        [policy({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } })],
+        pod,
+        collector,
+      ),
+    ).toBe(true);
+  });
+
+  it('reads the Services of cluster DNS names', () => {
+    expect(clusterService('otel-collector.observability.svc', 'zhongtai')).toEqual({
+      name: 'otel-collector',
+      namespace: 'observability',
+    });
+    expect(clusterService('tempo.monitoring.svc.cluster.local', 'zhongtai')).toEqual({
+      name: 'tempo',
+      namespace: 'monitoring',
+    });
+    expect(clusterService('jaeger', 'zhongtai')).toEqual({ name: 'jaeger', namespace: 'zhongtai' });
+    expect(clusterService('collector.example.com', 'zhongtai')).toBeUndefined();
+  });
+});
+
+describe('the OTLP endpoint of docker-compose.yml and of the prod overlay', () => {
+  it('is the same kind: OTLP/HTTP on 4318, the base URL the services append /v1/traces to', () => {
+    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as Record<string, Resource>;
+    const endpoints = {
+      compose: String(compose['x-service-env']?.OTEL_EXPORTER_OTLP_ENDPOINT),
+      prod: String(valueOf(OVERLAYS.prod, appContainer(OVERLAYS.prod, 'order'), 'OTEL_EXPORTER_OTLP_ENDPOINT')),
+    };
+    for (const [where, endpoint] of Object.entries(endpoints)) {
+      const url = new URL(endpoint);
+      expect([where, url.protocol, Number(url.port), url.pathname]).toEqual([where, 'http:', OTLP_HTTP_PORT, '/']);
+    }
   });
 });
 
