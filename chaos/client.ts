@@ -11,6 +11,7 @@ interface OrderAnswer {
   status?: string;
   failureReason?: string | null;
   code?: string;
+  payment?: { payUrl?: string; expiresAt?: string };
 }
 
 /**
@@ -73,6 +74,33 @@ export class RecordingClient {
     });
   }
 
+  /**
+   * The customer pays (or declines) on the provider's side, as the pay page does: its payment
+   * id and pay token are in the pay URL, and the token is the request's only credential.
+   */
+  pay(worker: string, shopper: Shopper, orderId: string, payUrl: string, outcome: 'succeed' | 'fail', mode: string) {
+    const operation = this.history.invoke({
+      kind: 'pay',
+      worker,
+      customerId: shopper.id,
+      orderId,
+      mode,
+      payOutcome: outcome,
+    });
+    const url = new URL(payUrl);
+    const paymentId = url.pathname.split('/').at(-1)!;
+    const payToken = url.searchParams.get('token') ?? '';
+    return this.send(
+      operation,
+      'POST',
+      `/v1/payments/${paymentId}/pay`,
+      undefined,
+      { payToken, outcome },
+      {},
+      url.origin,
+    );
+  }
+
   read(worker: string, shopper: Shopper, orderId: string): Promise<Operation> {
     const operation = this.history.invoke({ kind: 'read', worker, customerId: shopper.id, orderId });
     return this.send(operation, 'GET', `/orders/${orderId}`, shopper.token);
@@ -96,16 +124,17 @@ export class RecordingClient {
     operation: Operation,
     method: string,
     path: string,
-    token: string,
+    token: string | undefined,
     body?: unknown,
     headers: Record<string, string> = {},
+    origin = this.baseUrl,
   ): Promise<Operation> {
     try {
-      const response = await fetch(`${this.baseUrl}${path}`, {
+      const response = await fetch(`${origin}${path}`, {
         method,
         headers: {
           ...headers,
-          authorization: `Bearer ${token}`,
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -123,7 +152,7 @@ export class RecordingClient {
   }
 }
 
-const isOrderAnswer = (operation: Operation) => operation.kind !== 'restock' && operation.kind !== 'credit';
+const isOrderAnswer = (operation: Operation) => !['restock', 'credit', 'pay'].includes(operation.kind);
 
 function orderFields(answer: OrderAnswer, response: Response): Partial<Operation> {
   return {
@@ -131,6 +160,7 @@ function orderFields(answer: OrderAnswer, response: Response): Partial<Operation
     orderStatus: answer.status,
     failureReason: answer.failureReason ?? null,
     replayed: response.headers.get('idempotent-replayed') === 'true',
+    ...(answer.payment?.payUrl ? { payUrl: answer.payment.payUrl, paymentExpiresAt: answer.payment.expiresAt } : {}),
   };
 }
 

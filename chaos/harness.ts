@@ -120,6 +120,7 @@ export async function runChaos(options: ChaosOptions): Promise<Report> {
     await waitForRest(query, bound.ms);
     const { results, snapshot } = await runChecks({
       query,
+      providerQuery: (sql) => cluster!.providerQuery(sql),
       shop,
       fixtures,
       operations: history.operations,

@@ -1,6 +1,6 @@
 import { createWriteStream, WriteStream } from 'node:fs';
 
-export type OperationKind = 'checkout' | 'cancel' | 'read' | 'products' | 'probe' | 'restock' | 'credit';
+export type OperationKind = 'checkout' | 'cancel' | 'read' | 'products' | 'probe' | 'restock' | 'credit' | 'pay';
 
 /**
  * Jepsen's three outcomes: `ok` (it happened), `fail` (a definite 4xx: it did not happen) and
@@ -11,6 +11,8 @@ export type Outcome = 'ok' | 'fail' | 'info';
 export interface CheckoutBody {
   items: { sku: string; quantity: number }[];
   couponCode?: string;
+  /** Absent: the wallet; `provider`: paid by the customer at the provider simulator. */
+  paymentMethod?: 'provider';
 }
 
 /** One client operation, from its invocation to its completion. */
@@ -38,6 +40,11 @@ export interface Operation {
   orderStatus?: string;
   failureReason?: string | null;
   replayed?: boolean;
+  /** An order paid at the provider, awaiting payment: where the customer pays, and until when. */
+  payUrl?: string;
+  paymentExpiresAt?: string;
+  /** A payment at the provider: what the customer chose on the pay page. */
+  payOutcome?: 'succeed' | 'fail';
 }
 
 /** Every operation of a run, kept in memory for the checks and appended to a JSON-lines file. */

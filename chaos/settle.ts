@@ -62,7 +62,11 @@ export interface Quiet {
   remaining: Record<string, number>;
 }
 
-/** Waits until no saga runs, no order is in between and every outbox is empty, up to `boundMs`. */
+/**
+ * Waits until no saga runs, no order is in between (an order awaiting payment at the provider
+ * included: its saga waits for the payment until the window's deadline) and every outbox is
+ * empty, up to `boundMs`.
+ */
 export async function waitForRest(query: Query, boundMs: number): Promise<Quiet> {
   const started = Date.now();
   let remaining: Record<string, number> = {};
@@ -87,7 +91,7 @@ async function motion(query: Query): Promise<Record<string, number>> {
   );
   const [orders] = await query<{ n: number }>(
     'order',
-    `SELECT count(*)::int AS n FROM orders WHERE status IN ('PENDING', 'CANCELLING')`,
+    `SELECT count(*)::int AS n FROM orders WHERE status IN ('PENDING', 'AWAITING_PAYMENT', 'CANCELLING')`,
   );
   const remaining: Record<string, number> = { openSagas: sagas.n, ordersInBetween: orders.n };
   for (const service of ['order', 'inventory', 'coupon', 'payment'] as const) {

@@ -12,6 +12,8 @@ export const FAULT_CLASSES = [
   'gate-skew',
   'proxy-latency',
   'proxy-drop',
+  'provider-notifications',
+  'provider-kill',
 ] as const;
 
 /**

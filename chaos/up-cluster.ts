@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SERVICE_NAMES } from '@zhongtai/platform';
+import { exampleDefaults } from '../test/support/harness';
 import { ChaosCluster, TOPOLOGY_SIZE } from './servers/cluster';
 import { installExitHandlers, runCleanupsNow } from './servers/last-resort';
 
@@ -41,6 +42,7 @@ export function planCluster(argv: readonly string[], env: NodeJS.ProcessEnv): Up
       `${replicas} replicas of each service: ${SERVICE_NAMES.join(', ')}`,
       `a load balancer in front of the ${replicas} gateways on http://127.0.0.1:${gatewayPort}`,
       'a private PostgreSQL (one database per service, migrated) and a private Redis, in a temporary directory',
+      'the payment provider simulator (apps/provider, its own database), which checkouts paid at the provider use',
       `logs in ${logDir}`,
     ],
   };
@@ -72,7 +74,12 @@ async function main(): Promise<number> {
     logDir: plan.logDir,
     clock: () => Date.now() - startedAt,
     gatewayPort: plan.gatewayPort,
-    env: { NODE_ENV: 'development', LOG_LEVEL: 'info' },
+    // A person pays at the provider at a person's pace: the window of .env.example, not a chaos run's.
+    env: {
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      ORDER_PAYMENT_WINDOW_MS: exampleDefaults().ORDER_PAYMENT_WINDOW_MS,
+    },
   });
   started.cluster = cluster;
   // Not spawnSync: the balancer in front of the gateways lives in this process's event loop.
@@ -104,6 +111,7 @@ Zhongtai is up as a cluster.
   Operator console     ${cluster.gatewayUrl}/console   (operator@zhongtai.local / operator)
   Logs                 ${plan.logDir}/<service>.log, <service>-2.log, nats-<n>.log
   PostgreSQL           ${cluster.postgres.url}  (private, removed on stop)
+  Payment provider     ${cluster.providerUrl}   (the simulator: pay pages of paymentMethod provider)
 Replicas:
 ${replicas.join('\n')}
 NATS nodes (each service user as in deploy/nats/authorization.conf):

@@ -4,16 +4,25 @@ import type { CheckoutBody, Operation } from './history';
 import { Rng, sleep } from './random';
 import type { Tier } from './tiers';
 
-/** What a client means by one logical checkout, with its weight in the mix. */
+/**
+ * What a client means by one logical checkout, with its weight in the mix. The `provider-`
+ * modes pay at the provider simulator: paid within the window (sometimes declined, sometimes
+ * cancelled once paid), left unpaid until the order expires, or paid around the window's end
+ * (the provider refuses it once expired, or the success is refunded when it lost the race).
+ */
 const MODES = {
-  plain: 45,
-  'concurrent-duplicates': 15,
-  replay: 10,
-  'cancel-in-flight': 12,
-  'cancel-after-payment': 13,
-  'key-reused-other-body': 5,
+  plain: 38,
+  'concurrent-duplicates': 12,
+  replay: 8,
+  'cancel-in-flight': 10,
+  'cancel-after-payment': 10,
+  'key-reused-other-body': 4,
+  'provider-pay': 10,
+  'provider-unpaid': 4,
+  'provider-pay-late': 4,
 } as const;
 type Mode = keyof typeof MODES;
+type ProviderMode = Extract<Mode, `provider-${string}`> | 'provider-burst';
 
 /** Retries of a request whose outcome is unknown (or whose key is still being accepted). */
 const MAX_RETRIES = 3;
@@ -71,6 +80,21 @@ export class Workload {
     return placed.filter((op) => op.outcome === 'ok').length;
   }
 
+  /**
+   * `n` checkouts paid at the provider at once, each paid as soon as it awaits payment: a
+   * fault's traffic at the provider (notifications owed while the fault holds). Resolves with
+   * how many payments the provider accepted.
+   */
+  async payAtProvider(n: number, tag: string): Promise<number> {
+    const rng = this.rng.fork(tag);
+    const paid = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        this.checkoutAtProvider(tag, rng, rng.pick(this.fixtures.customers), `${tag}-${i}`, 'provider-burst'),
+      ),
+    );
+    return paid.filter(Boolean).length;
+  }
+
   /** Starts no new operation; resolves when those in flight have completed (or timed out). */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -87,7 +111,9 @@ export class Workload {
     for (let n = 0; !this.stopped; n++) {
       const customer = rng.pick(this.fixtures.customers);
       const mode = rng.weighted<Mode>(MODES);
-      await this.checkout(worker, rng, customer, `${worker}-${n}`, mode);
+      if (mode.startsWith('provider-'))
+        await this.checkoutAtProvider(worker, rng, customer, `${worker}-${n}`, mode as ProviderMode);
+      else await this.checkout(worker, rng, customer, `${worker}-${n}`, mode);
       await this.pause(rng.int(...this.tier.thinkMs));
     }
   }
@@ -120,6 +146,50 @@ export class Workload {
     }
   }
 
+  /**
+   * A checkout paid at the provider: placed (retried with its key when the outcome is unknown),
+   * read until it awaits payment, then paid as `mode` says. Resolves true if the provider
+   * accepted a payment of it.
+   */
+  private async checkoutAtProvider(
+    worker: string,
+    rng: Rng,
+    customer: ChaosCustomer,
+    key: string,
+    mode: ProviderMode,
+  ): Promise<boolean> {
+    const body: CheckoutBody = { ...this.basket(rng), paymentMethod: 'provider' };
+    const send = (waitSeconds: number) => this.client.checkout(worker, customer, key, body, { waitSeconds, mode });
+    let placed = await this.retryUnknown(await send(rng.int(2, 5)), rng, () => send(rng.int(1, 5)));
+    const orderId = placed.orderId;
+    if (placed.outcome !== 'ok' || !orderId) return false;
+    for (let i = 0; i < 20 && !placed.payUrl && placed.orderStatus === 'PENDING' && !this.stopped; i++) {
+      await this.pause(500);
+      const read = await this.client.read(worker, customer, orderId);
+      if (read.outcome === 'ok') placed = read;
+    }
+    const payUrl = placed.payUrl;
+    if (placed.orderStatus !== 'AWAITING_PAYMENT' || !payUrl || mode === 'provider-unpaid') return false;
+    let outcome: 'succeed' | 'fail' = 'succeed';
+    if (mode === 'provider-pay-late') {
+      // Around the end of the window: just before it (paid, unless the expiry wins the race) or after it.
+      const end = Date.parse(placed.paymentExpiresAt ?? '') || Date.now();
+      await this.pause(Math.max(0, end - Date.now() + rng.int(-1_000, 1_500)));
+    } else if (mode === 'provider-pay') {
+      await this.pause(rng.int(0, 2_000));
+      if (rng.chance(0.1)) outcome = 'fail';
+    }
+    if (this.stopped && mode !== 'provider-burst') return false;
+    const pay = () => this.client.pay(worker, customer, orderId, payUrl, outcome, mode);
+    const paid = await this.retryUnknown(await pay(), rng, pay);
+    if (paid.outcome !== 'ok' || outcome === 'fail') return false;
+    if (mode === 'provider-pay' && rng.chance(0.25)) {
+      const status = await this.awaitFinal(worker, customer, placed);
+      if (status === 'PAID') await this.client.cancel(worker, customer, orderId, rng.int(0, 5), mode);
+    }
+    return true;
+  }
+
   /** A client that does not know whether its checkout happened asks again with the same key. */
   private async retryUnknown(first: Operation, rng: Rng, again: () => Promise<Operation>): Promise<Operation> {
     let last = first;
@@ -132,10 +202,11 @@ export class Workload {
     return last;
   }
 
-  /** Reads the order until it leaves PENDING (or a few seconds pass). */
+  /** Reads the order until it leaves PENDING or AWAITING_PAYMENT (or a few seconds pass). */
   private async awaitFinal(worker: string, customer: ChaosCustomer, placed: Operation): Promise<string | undefined> {
     let status = placed.orderStatus;
-    for (let i = 0; i < 10 && status === 'PENDING' && !this.stopped; i++) {
+    const between = (s?: string) => s === 'PENDING' || s === 'AWAITING_PAYMENT';
+    for (let i = 0; i < 10 && between(status) && !this.stopped; i++) {
       await sleep(500);
       const read = await this.client.read(worker, customer, placed.orderId!);
       if (read.outcome === 'ok') status = read.orderStatus;

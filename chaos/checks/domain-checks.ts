@@ -72,7 +72,7 @@ export function moneyCheck(snapshot: Snapshot): CheckResult {
   }
   const check = new Check(
     'money',
-    'per order one charge of its total if PAID, net 0 if CANCELLED or REFUNDED (one charge and one refund); per customer wallet = credits - PAID totals; no posting without an order',
+    'per order one charge of its total if PAID, net 0 if CANCELLED or REFUNDED (one charge and one refund); per customer wallet = credits - PAID totals of wallet orders; no posting without an order',
   );
   const postings = groupBy(
     snapshot.postings.filter((p) => p.kind !== 'CREDIT'),
@@ -106,7 +106,9 @@ export function moneyCheck(snapshot: Snapshot): CheckResult {
         p.amount_cents === order.total_cents,
         () => `order ${order.id}: charged ${p.amount_cents} of total ${order.total_cents}`,
       );
-    if (order.status === 'PAID') spent.set(order.customer_id, (spent.get(order.customer_id) ?? 0) + order.total_cents);
+    // An order paid at the provider was charged to the provider account, not to the wallet.
+    if (order.status === 'PAID' && order.payment_method !== 'provider')
+      spent.set(order.customer_id, (spent.get(order.customer_id) ?? 0) + order.total_cents);
   }
   for (const reference of postings.keys())
     check.expect(orders.has(reference), () => `postings for unknown order ${reference}`);

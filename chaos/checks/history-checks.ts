@@ -6,7 +6,8 @@ const keyOf = (customerId: string, key: string) => `${customerId}/${key}`;
 
 /** Statuses an order may still reach once a client has seen it in `seen` (API.md's state machine). */
 const REACHABLE: Record<string, string[]> = {
-  PENDING: ['PENDING', 'PAID', 'CANCELLED', 'CANCELLING', 'REFUNDED'],
+  PENDING: ['PENDING', 'AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'CANCELLING', 'REFUNDED'],
+  AWAITING_PAYMENT: ['AWAITING_PAYMENT', 'PAID', 'CANCELLED', 'CANCELLING', 'REFUNDED'],
   PAID: ['PAID', 'CANCELLING', 'REFUNDED'],
   CANCELLING: ['CANCELLING', 'REFUNDED'],
   CANCELLED: ['CANCELLED'],
@@ -99,11 +100,14 @@ export function historyChecks(operations: readonly Operation[], snapshot: Snapsh
 
   const states = new Check(
     'order-states',
-    'no order left PENDING or CANCELLING; what a client saw leads to the final status; an accepted cancel ends CANCELLED or REFUNDED',
+    'no order left PENDING, AWAITING_PAYMENT or CANCELLING; what a client saw leads to the final status; an accepted cancel ends CANCELLED or REFUNDED',
   );
   for (const order of snapshot.orders) {
     states.examine();
-    states.expect(!['PENDING', 'CANCELLING'].includes(order.status), () => `order ${order.id} still ${order.status}`);
+    states.expect(
+      !['PENDING', 'AWAITING_PAYMENT', 'CANCELLING'].includes(order.status),
+      () => `order ${order.id} still ${order.status}`,
+    );
   }
   for (const op of operations) {
     if (op.outcome !== 'ok' || !op.orderId || !op.orderStatus) continue;

@@ -13,6 +13,8 @@ import { couponCheck, moneyCheck, stockCheck } from './domain-checks';
 import { gateCheck } from './gate-checks';
 import { historyChecks } from './history-checks';
 import { operatorCheck } from './operator-checks';
+import { PROVIDER_PAYMENTS_SQL, providerChecks } from './provider-checks';
+import type { ProviderPaymentRow } from './provider-checks';
 import { sagaChecks } from './saga-checks';
 import { readSnapshot, Snapshot } from './snapshot';
 
@@ -20,6 +22,8 @@ type Query = <T extends Record<string, unknown>>(service: ServiceName, sql: stri
 
 export interface CheckInputs {
   query: Query;
+  /** A query in the provider simulator's database. */
+  providerQuery: <T extends Record<string, unknown>>(sql: string) => Promise<T[]>;
   shop: Storefront;
   fixtures: Fixtures;
   operations: readonly Operation[];
@@ -41,6 +45,7 @@ export interface CouponProbe {
 /** Every check of the run, on one snapshot of the databases taken at rest. */
 export async function runChecks(inputs: CheckInputs): Promise<{ results: CheckResult[]; snapshot: Snapshot }> {
   const snapshot = await readSnapshot(inputs.query);
+  const providerPayments = await inputs.providerQuery<ProviderPaymentRow>(PROVIDER_PAYMENTS_SQL);
   const results = [
     ...historyChecks(inputs.operations, snapshot),
     stockCheck(snapshot, inputs.fixtures.products, inputs.stock),
@@ -50,6 +55,7 @@ export async function runChecks(inputs: CheckInputs): Promise<{ results: CheckRe
     couponCheck(snapshot),
     couponProbeCheck(inputs.couponProbes),
     ...sagaChecks(snapshot),
+    ...providerChecks(snapshot, providerPayments, inputs.operations),
     recoveryCheck(inputs.faults, inputs.exits),
     await designInvariants(inputs),
   ];

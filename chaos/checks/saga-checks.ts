@@ -8,13 +8,15 @@ import type { Snapshot } from './snapshot';
  */
 /** Refusals the order service may give when an order is placed, without a saga (CheckoutPricing). */
 const STOCK_REFUSALS: (string | null)[] = ['OUT_OF_STOCK', 'UNKNOWN_SKU'];
+/** The checkout sagas: paid from the wallet, or at the provider. */
+const CHECKOUT_SAGAS = ['checkout', 'checkoutAtProvider'];
 
 export function sagaChecks(snapshot: Snapshot): CheckResult[] {
   const final = new Check(
     'sagas-final',
     'no saga RUNNING or COMPENSATING at rest, none PARKED; checkout saga COMPLETED for PAID/REFUNDED orders, COMPENSATED for CANCELLED (or none for one refused for its stock when placed); one completed cancel saga per REFUNDED order',
   );
-  const checkout = new Map(snapshot.sagas.filter((s) => s.type === 'checkout').map((s) => [s.id, s]));
+  const checkout = new Map(snapshot.sagas.filter((s) => CHECKOUT_SAGAS.includes(s.type)).map((s) => [s.id, s]));
   const cancels = groupBy(
     snapshot.sagas.filter((s) => s.type === 'cancelOrder'),
     (s) => s.order_id,

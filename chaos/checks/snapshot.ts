@@ -11,6 +11,8 @@ export type OrderRow = {
   total_cents: number;
   coupon_code: string | null;
   failure_reason: string | null;
+  /** wallet or provider (paid by the customer at the provider). */
+  payment_method: string;
 };
 
 /** The state of every database at rest, read once after the platform has settled. */
@@ -34,7 +36,8 @@ export async function readSnapshot(query: Query): Promise<Snapshot> {
   const [orders, sagas, sagaStepsApplied, sagaEndings] = await Promise.all([
     query<OrderRow>(
       'order',
-      `SELECT id, customer_id, idempotency_key, status, items, total_cents, coupon_code, failure_reason FROM orders`,
+      `SELECT id, customer_id, idempotency_key, status, items, total_cents, coupon_code, failure_reason, payment_method
+       FROM orders`,
     ),
     query<Snapshot['sagas'][number]>(
       'order',

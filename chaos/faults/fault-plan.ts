@@ -3,6 +3,7 @@ import type { ServiceName } from '@zhongtai/platform';
 import type { CrashPoint } from '@zhongtai/saga';
 import { WORKLOAD_SKUS } from '../fixtures';
 import type { Rng } from '../random';
+import type { NotificationFaults } from '../servers/provider';
 import type { FaultClass } from '../tiers';
 
 /** Which service passes through each crash point of libs/saga in this platform. */
@@ -31,8 +32,14 @@ export interface FaultPlan {
   crashPoint?: CrashPoint;
   /** replica-kill: which replica (0 or 1); nats-node-kill, nats-partition: which node (0, 1 or 2). */
   index?: number;
-  /** deadline-race: checkouts placed at once when the charges stop being answered. */
+  /**
+   * deadline-race: checkouts placed at once when the charges stop being answered;
+   * provider-notifications, provider-kill: checkouts paid at the provider at once while the
+   * fault holds (or just before the kill), so that notifications are owed meanwhile.
+   */
   burst?: number;
+  /** provider-notifications: the simulator's own fault settings while the fault holds. */
+  notificationFaults?: NotificationFaults;
   latencyMs?: number;
   dropShare?: number;
   deliveryChaos?: { duplicates: number; maxDelayMs: number };
@@ -137,6 +144,10 @@ export class FaultPlanner {
           holdMs: rng.int(8_000, 10_000),
           burst: rng.int(12, 24),
         };
+      case 'provider-notifications':
+        return { faultClass, target: 'provider', ...this.notificationFaults(), holdMs: rng.int(6_000, 10_000) };
+      case 'provider-kill':
+        return { faultClass, target: 'provider', holdMs: rng.int(2_000, 6_000), burst: rng.int(3, 6) };
       case 'proxy-latency':
         return {
           faultClass,
@@ -152,6 +163,26 @@ export class FaultPlanner {
           dropShare: rng.int(20, 60) / 100,
         };
     }
+  }
+
+  /**
+   * The simulator's notification faults: one kind dealt (so that a long run leads with each),
+   * each other kind switched on as well with probability 0.4. Delays of 1 to 6 s, so that some
+   * notifications arrive after the payment window (8 s) of their order and others within it.
+   */
+  private notificationFaults(): { notificationFaults: NotificationFaults; burst: number } {
+    const rng = this.rng;
+    const lead = this.deal('notifications', ['duplicate', 'delay', 'reorder', 'drop'] as const);
+    const on = (kind: typeof lead) => kind === lead || rng.chance(0.4);
+    return {
+      notificationFaults: {
+        duplicate: on('duplicate') ? rng.int(50, 100) / 100 : 0,
+        delayMs: on('delay') ? rng.int(1_000, 6_000) : 0,
+        reorder: on('reorder') ? rng.int(40, 80) / 100 : 0,
+        drop: on('drop') ? rng.int(40, 80) / 100 : 0,
+      },
+      burst: rng.int(4, 6),
+    };
   }
 
   /** Two or three workload skus (dealt, so that a long run skews each), each zeroed, inflated or deleted. */

@@ -5,6 +5,7 @@ import type { NatsClusterNode } from '../../test/support/harness';
 import { Redis } from 'ioredis';
 import { gateKeys, gateSettings, scanKeys } from '../gate';
 import type { ChaosCluster } from '../servers/cluster';
+import { NO_NOTIFICATION_FAULTS } from '../servers/provider';
 import { Rng, sleep } from '../random';
 import type { FaultPlan } from './fault-plan';
 import type { FaultyProxy } from './faulty-proxy';
@@ -24,10 +25,17 @@ export interface FaultRecord extends FaultPlan {
 
 const READY_TIMEOUT_MS = 90_000;
 
-/** What a fault may ask of the workload: a burst of checkouts at once (see Workload.burst). */
+/**
+ * What a fault may ask of the workload: a burst of checkouts at once (see Workload.burst), or
+ * of checkouts paid at the provider (Workload.payAtProvider).
+ */
 export interface Traffic {
   burst(n: number, tag: string): Promise<number>;
+  payAtProvider(n: number, tag: string): Promise<number>;
 }
+
+/** Tags the checkouts of each provider fault apart (their Idempotency-Keys), the same in every run of a seed. */
+let providerFaultCount = 0;
 
 /**
  * Injects one fault, holds it, removes it (restarting what it killed) and waits until the
@@ -127,6 +135,10 @@ async function apply(
     case 'deadline-race':
       if (!traffic) throw new Error('deadline-race needs the workload');
       return raceForDeadlines(cluster, plan, removed, traffic);
+    case 'provider-notifications':
+      return disorderNotifications(cluster, plan, removed, traffic);
+    case 'provider-kill':
+      return killProvider(cluster, plan, removed, traffic);
     case 'proxy-latency': {
       const proxy = proxyOf(cluster, plan.target);
       const before = proxy.delayedChunks;
@@ -151,6 +163,101 @@ async function apply(
       return { injected: cut > 0, detail: `${cut} connections cut (each with probability ${plan.dropShare})` };
     }
   }
+}
+
+type NotificationCounters = { at: Date; duplicates: number; held_back: number; dropped: number; owed: number };
+
+/** What the simulator's notification sender has done so far, read from its database. */
+async function notificationCounters(cluster: ChaosCluster): Promise<NotificationCounters> {
+  const [row] = await cluster.providerQuery<NotificationCounters>(
+    `SELECT now() AS at, coalesce(sum(duplicates_sent), 0)::int AS duplicates,
+            count(*) FILTER (WHERE held_back)::int AS held_back,
+            count(*) FILTER (WHERE dropped_at IS NOT NULL)::int AS dropped,
+            count(*) FILTER (WHERE delivered_at IS NULL AND dropped_at IS NULL)::int AS owed
+     FROM provider_notifications`,
+  );
+  return row;
+}
+
+/**
+ * The provider's notifications duplicated, delayed, reordered or dropped (the simulator's own
+ * faults) while a burst of checkouts is paid there; then every fault is switched off. The
+ * platform must apply each payment's outcome once, whatever the order and the copies, and
+ * learn a dropped one from its back-check. Injected if the sender really sent a copy, held one
+ * back, dropped one, or delayed one (created with its first attempt the delay away).
+ */
+async function disorderNotifications(
+  cluster: ChaosCluster,
+  plan: FaultPlan,
+  removed: () => void,
+  traffic?: Traffic,
+): Promise<Applied> {
+  const faults = plan.notificationFaults!;
+  const before = await notificationCounters(cluster);
+  await cluster.setNotificationFaults(faults);
+  // Round after round of paid checkouts while the fault holds, so that every kind switched on
+  // meets notifications enough to act on some (a rate of 0.4 spares all of four one time in eight).
+  let paid = 0;
+  let placed = 0;
+  const fault = ++providerFaultCount;
+  for (let round = 0, until = Date.now() + plan.holdMs; Date.now() < until; round++) {
+    const n = round === 0 ? plan.burst! : 2;
+    placed += n;
+    paid += (await traffic?.payAtProvider(n, `provider-fault-${fault}-${round}`)) ?? 0;
+    if (!traffic) await sleep(until - Date.now());
+  }
+  await cluster.setNotificationFaults(NO_NOTIFICATION_FAULTS);
+  removed();
+  const after = await notificationCounters(cluster);
+  const [{ delayed }] = await cluster.providerQuery<{ delayed: number }>(
+    `SELECT count(*)::int AS delayed FROM provider_notifications
+     WHERE created_at >= $1 AND next_attempt_at >= created_at + make_interval(secs => $2 / 1000.0)`,
+    [before.at, faults.delayMs * 0.9],
+  );
+  const effects = {
+    duplicated: faults.duplicate ? after.duplicates - before.duplicates : 0,
+    delayed: faults.delayMs ? delayed : 0,
+    heldBack: faults.reorder ? after.held_back - before.held_back : 0,
+    dropped: faults.drop ? after.dropped - before.dropped : 0,
+  };
+  const settings = Object.entries(faults)
+    .filter(([, value]) => value)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
+  return {
+    injected: Object.values(effects).some((n) => n > 0),
+    detail:
+      `${settings} for ${(plan.holdMs / 1000).toFixed(1)} s, ${paid} of ${placed} checkouts paid meanwhile: ` +
+      Object.entries(effects)
+        .map(([name, n]) => `${n} ${name}`)
+        .join(', '),
+  };
+}
+
+/**
+ * SIGKILL of the provider simulator just after a burst of checkouts was paid there, restarted
+ * on its database after the hold. Meanwhile payments cannot be opened or paid and notifications
+ * owed wait in its database; once it is back, its sender's retries and the payment service's
+ * back-check must bring every outcome over.
+ */
+async function killProvider(
+  cluster: ChaosCluster,
+  plan: FaultPlan,
+  removed: () => void,
+  traffic?: Traffic,
+): Promise<Applied> {
+  const paid = (await traffic?.payAtProvider(plan.burst!, `provider-fault-${++providerFaultCount}`)) ?? 0;
+  const pid = cluster.provider.pid;
+  await cluster.provider.stop('SIGKILL');
+  const killed = !cluster.provider.running;
+  const { owed } = await notificationCounters(cluster);
+  await sleep(plan.holdMs);
+  removed();
+  await cluster.provider.start();
+  return {
+    injected: killed,
+    detail: `pid ${pid} killed after ${paid} of ${plan.burst} checkouts were paid there, ${owed} notifications owed; restarted on its database`,
+  };
 }
 
 /** Restarts the service armed at the crash point, waits until it kills itself there, restarts it normally. */

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { SERVICE_NAMES } from '@zhongtai/platform';
 import type { ServiceName } from '@zhongtai/platform';
+// The simulator's migrations, run by the harness as scripts/migrate.ts runs them (no app imports another).
+// eslint-disable-next-line no-restricted-imports
+import { providerDatabase } from '../../apps/provider/src/provider.database';
 import { ensureDatabase, migrate } from '../../scripts/lib/databases';
 import { DATABASES } from '../../scripts/lib/services';
 import {
@@ -10,6 +13,7 @@ import {
   FileOutput,
   LoadBalancer,
   NatsCluster,
+  ownServiceReady,
   ServerProcess,
   ServiceProcess,
   startServices,
@@ -17,10 +21,12 @@ import {
 import { freePort } from '../../test/support/infrastructure';
 import { TcpProxy } from '../../test/support/tcp-proxy';
 import { FaultyProxy } from '../faults/faulty-proxy';
+import { sleep } from '../random';
 import type { Topology } from '../tiers';
 import { registerCleanup, startReaper, trackPid } from './last-resort';
 import { privateNats, privateRedis, serverOfTheRun } from './nats-redis';
 import { PrivatePostgres } from './postgres';
+import { NO_NOTIFICATION_FAULTS, NotificationFaults, PROVIDER_DATABASE, providerSimulator } from './provider';
 
 export interface ClusterOptions {
   /** Labels the NATS prefix and the temporary directory. */
@@ -50,6 +56,12 @@ export const TOPOLOGY_SIZE: Record<Topology, { replicas: number; natsNodes: numb
 export const databaseName = (service: ServiceName) => `zhongtai_${service}`;
 
 /**
+ * ORDER_PAYMENT_WINDOW_MS of a run: short, so that orders left unpaid at the provider expire
+ * within it (the production 15 minutes would outlast any run).
+ */
+export const PAYMENT_WINDOW_MS = 8_000;
+
+/**
  * Zhongtai on servers of its own: PostgreSQL, NATS (JetStream) and Redis on private ports and
  * directories, the five services as supervised processes, and a faulty proxy in front of
  * PostgreSQL and of NATS through which every service connects. Never the shared servers.
@@ -74,6 +86,14 @@ export class ChaosCluster {
   natsCluster?: NatsCluster;
   redis!: ServerProcess;
   pgProxy!: FaultyProxy;
+  /**
+   * The payment provider simulator (apps/provider): an outside system, so it reaches
+   * PostgreSQL (its own database) through a plain relay, not the platform's faulty proxy, and
+   * the payment service and customers reach it through `providerFront`, whose port never moves.
+   */
+  provider!: ServerProcess;
+  private readonly providerPgRelay = new TcpProxy('127.0.0.1', () => this.postgres.port);
+  private readonly providerFront = new TcpProxy('127.0.0.1', () => this.provider.port);
   /** The proxy in front of `nats`; in the cluster topology, of its first node. */
   natsProxy!: FaultyProxy;
   /** One proxy per NATS node (just `natsProxy` in the single topology). */
@@ -159,6 +179,28 @@ export class ChaosCluster {
     return `http://127.0.0.1:${this.gatewayFront.port}`;
   }
 
+  /** Where the payment service and customers reach the provider (the base of every pay URL). */
+  get providerUrl(): string {
+    return `http://127.0.0.1:${this.providerFront.port}`;
+  }
+
+  /** A query in the provider's own database. */
+  providerQuery<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.postgres.query<T>(PROVIDER_DATABASE, sql, params);
+  }
+
+  /** Switches the simulator's notification faults (all off with NO_NOTIFICATION_FAULTS), as the merchant. */
+  async setNotificationFaults(faults: NotificationFaults): Promise<void> {
+    const response = await fetch(`${this.providerUrl}/v1/testing/notification-faults`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.env.PAYMENT_PROVIDER_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(faults),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (response.status !== 200)
+      throw new Error(`notification faults refused: ${response.status} ${await response.text()}`);
+  }
+
   /** Same shape as TestPlatform.query: a query in one service's database, straight to the server. */
   query<T extends Record<string, unknown>>(service: ServiceName, sql: string, params: unknown[] = []): Promise<T[]> {
     return this.postgres.query<T>(databaseName(service), sql, params);
@@ -176,11 +218,23 @@ export class ChaosCluster {
       if (service.running) service.signal('SIGCONT');
       else service.start();
     }
+    if (!this.provider.running) await this.provider.start();
     await this.waitAllReady(readyTimeoutMs);
+    // A fault that failed half-way may have left the simulator's notification faults on.
+    await this.setNotificationFaults(NO_NOTIFICATION_FAULTS);
   }
 
   async waitAllReady(timeoutMs = 90_000): Promise<void> {
-    await Promise.all(this.allServices().map((s) => s.waitReady(timeoutMs)));
+    await Promise.all([...this.allServices().map((s) => s.waitReady(timeoutMs)), this.waitProviderReady(timeoutMs)]);
+  }
+
+  /** The simulator answers ready (its database reachable) on its own pid. */
+  async waitProviderReady(timeoutMs = 90_000): Promise<void> {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
+      if (this.provider.running && (await ownServiceReady(`http://127.0.0.1:${this.provider.port}`, this.provider.pid)))
+        return;
+    }
+    throw new Error(`the provider simulator (pid ${this.provider.pid}) not ready within ${timeoutMs} ms`);
   }
 
   async stop(): Promise<void> {
@@ -190,8 +244,11 @@ export class ChaosCluster {
       ...this.natsProxies.map((proxy) => proxy.stop()),
       this.redisFront.stop(),
       this.gatewayFront.stop(),
+      this.providerFront.stop(),
+      this.providerPgRelay.stop(),
     ]);
     await Promise.allSettled([
+      this.provider?.stop('SIGTERM', 5_000),
       ...(this.natsCluster ? [this.natsCluster.stop(5_000)] : [this.nats?.stop('SIGTERM', 5_000)]),
       this.redis?.stop('SIGTERM', 5_000),
     ]);
@@ -217,6 +274,9 @@ export class ChaosCluster {
       await ensureDatabase(url);
       await migrate(url, definition);
     }
+    const providerDatabaseUrl = `${this.postgres.url}/${PROVIDER_DATABASE}`;
+    await ensureDatabase(providerDatabaseUrl);
+    await migrate(providerDatabaseUrl, providerDatabase);
     this.redis = privateRedis(this.runDir, logDir);
     if (this.topology === 'cluster') {
       // The node names carry the run directory's unique name, as the single server's does.
@@ -244,6 +304,8 @@ export class ChaosCluster {
       ...this.natsProxies.map((proxy) => proxy.start()),
       this.redisFront.start(),
       this.gatewayFront.start(this.options.gatewayPort ?? 0),
+      this.providerFront.start(),
+      this.providerPgRelay.start(),
     ]);
 
     Object.assign(this.env, exampleDefaults(), {
@@ -261,8 +323,26 @@ export class ChaosCluster {
       JWT_TTL_SECONDS: '86400',
       // The saga streams on every NATS node (libs/saga's topology.replicas, as the prod overlay sets it).
       SAGA_STREAM_REPLICAS: String(TOPOLOGY_SIZE[this.topology].natsNodes),
+      // Checkouts paid at the provider: the simulator of the run, notifying the gateway's
+      // webhook through the gateway's fixed address; a window short enough to expire within a
+      // run, and a back-check that asks soon about a payment without news (a dropped notification).
+      ORDER_PAYMENT_WINDOW_MS: String(PAYMENT_WINDOW_MS),
+      PAYMENT_PROVIDER_URL: this.providerUrl,
+      PAYMENT_PROVIDER_NOTIFY_URL: `${this.gatewayUrl}/payments/provider/notifications`,
+      PAYMENT_BACK_CHECK_EVERY_MS: '1000',
+      PAYMENT_BACK_CHECK_AFTER_MS: '3000',
       ...this.options.env,
     });
+    this.provider = providerSimulator(
+      {
+        PROVIDER_DATABASE_URL: `postgres://postgres@127.0.0.1:${this.providerPgRelay.port}/${PROVIDER_DATABASE}`,
+        PROVIDER_PUBLIC_URL: this.providerUrl,
+        PROVIDER_MERCHANT_API_KEY: this.env.PAYMENT_PROVIDER_API_KEY,
+        PROVIDER_NOTIFY_SECRET: this.env.PAYMENT_PROVIDER_NOTIFY_SECRET,
+      },
+      logDir,
+    );
+    await this.provider.start();
     for (const service of SERVICE_NAMES) {
       if (DATABASES[service]) {
         this.env[`${service.toUpperCase()}_DATABASE_URL`] =

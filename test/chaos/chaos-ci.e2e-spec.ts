@@ -1,6 +1,8 @@
 import { couponCheck, moneyCheck, stockCheck } from '../../chaos/checks/domain-checks';
 import { historyChecks } from '../../chaos/checks/history-checks';
 import { operatorCheck } from '../../chaos/checks/operator-checks';
+import { providerChecks } from '../../chaos/checks/provider-checks';
+import type { ProviderPaymentRow } from '../../chaos/checks/provider-checks';
 import { sagaChecks } from '../../chaos/checks/saga-checks';
 import type { Snapshot } from '../../chaos/checks/snapshot';
 import type { Operation } from '../../chaos/history';
@@ -27,6 +29,9 @@ describe(`the chaos harness, ci tier, seed ${SEED}`, () => {
     const failed = report.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.counterexamples.join('; ')}`);
     expect(failed).toEqual([]);
     expect(report.violations).toBe(0);
+    expect(report.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['provider-paid-orders', 'provider-success-owned', 'no-oversell']),
+    );
   });
 
   it('injected every fault class of the tier at least once', () => {
@@ -36,6 +41,9 @@ describe(`the chaos harness, ci tier, seed ${SEED}`, () => {
 
   it('drove real traffic through the faults and came to rest within the settle bound', () => {
     expect(report.operations.byKind.checkout.ok).toBeGreaterThan(50);
+    // Checkouts paid at the provider: some paid there, some left to expire.
+    expect(report.operations.byKind.pay?.ok).toBeGreaterThan(0);
+    expect(report.orders['CANCELLED PAYMENT_EXPIRED']).toBeGreaterThan(0);
     expect(report.settle.settled).toBe(true);
     expect(report.settle.elapsedMs).toBeLessThanOrEqual(report.settle.ms);
   });
@@ -52,6 +60,7 @@ describe('the chaos checks', () => {
     total_cents: 2_000,
     coupon_code: 'C',
     failure_reason: null,
+    payment_method: 'wallet',
   };
   const consistent = (): Snapshot => ({
     orders: [{ ...order }],
@@ -85,7 +94,7 @@ describe('the chaos checks', () => {
     },
   ];
   const products = [{ sku: 'S', priceCents: 1_000, initialStock: 10, hot: true }];
-  const verdicts = (snapshot: Snapshot, ops = operations) =>
+  const verdicts = (snapshot: Snapshot, ops = operations, atProvider: ProviderPaymentRow[] = []) =>
     Object.fromEntries(
       [
         ...historyChecks(ops, snapshot),
@@ -94,10 +103,11 @@ describe('the chaos checks', () => {
         operatorCheck(ops, snapshot),
         couponCheck(snapshot),
         ...sagaChecks(snapshot),
+        ...providerChecks(snapshot, atProvider, ops),
       ].map((r) => [r.name, r.passed]),
     );
-  const failing = (snapshot: Snapshot, ops = operations) =>
-    Object.entries(verdicts(snapshot, ops))
+  const failing = (snapshot: Snapshot, ops = operations, atProvider: ProviderPaymentRow[] = []) =>
+    Object.entries(verdicts(snapshot, ops, atProvider))
       .filter(([, passed]) => !passed)
       .map(([name]) => name)
       .sort();
@@ -162,5 +172,48 @@ describe('the chaos checks', () => {
     const snapshot = consistent();
     snapshot.orders[0].status = 'CANCELLED';
     expect(failing(snapshot)).toContain('order-states');
+  });
+
+  /** The consistent world with o1 paid at the provider instead: the provider kept its total. */
+  const paidAtProvider = (): { snapshot: Snapshot; atProvider: ProviderPaymentRow[] } => {
+    const snapshot = consistent();
+    snapshot.orders[0].payment_method = 'provider';
+    snapshot.sagas[0].type = 'checkoutAtProvider';
+    snapshot.wallets[0].balance_cents = 10_000;
+    const atProvider = [{ merchant_order_id: 'o1', status: 'SUCCEEDED', amount_cents: 2_000, refunded_cents: 0 }];
+    return { snapshot, atProvider };
+  };
+
+  it('pass an order paid at the provider whose success the provider kept', () => {
+    const { snapshot, atProvider } = paidAtProvider();
+    expect(failing(snapshot, operations, atProvider)).toEqual([]);
+  });
+
+  it('report a PAID order without the provider’s success of its total', () => {
+    const { snapshot, atProvider } = paidAtProvider();
+    atProvider[0].status = 'CLOSED';
+    expect(failing(snapshot, operations, atProvider)).toEqual(['provider-paid-orders']);
+    atProvider[0] = { ...atProvider[0], status: 'SUCCEEDED', amount_cents: 1_500 };
+    expect(failing(snapshot, operations, atProvider)).toContain('provider-paid-orders');
+  });
+
+  it('report a success at the provider kept for an expired order, or for an order nobody placed', () => {
+    const { snapshot, atProvider } = paidAtProvider();
+    Object.assign(snapshot.orders[0], { status: 'CANCELLED', failure_reason: 'PAYMENT_EXPIRED' });
+    Object.assign(snapshot, {
+      sagas: [{ ...snapshot.sagas[0], status: 'COMPENSATED' }],
+      postings: [snapshot.postings[0]],
+    });
+    Object.assign(snapshot.reservations[0], { status: 'RELEASED' });
+    Object.assign(snapshot.products[0], { stock_on_hand: 10, sold: 0 });
+    Object.assign(snapshot.redemptions[0], { status: 'RELEASED' });
+    snapshot.coupons[0].held = 0;
+    const awaiting = [{ ...operations[0], orderStatus: 'AWAITING_PAYMENT' }];
+    const expiredOnly = (payments: ProviderPaymentRow[]) => failing(snapshot, awaiting, payments);
+    expect(expiredOnly(atProvider)).toEqual(['provider-success-owned']);
+    expect(expiredOnly([{ ...atProvider[0], status: 'REFUNDED', refunded_cents: 2_000 }])).toEqual([]);
+    expect(
+      expiredOnly([{ merchant_order_id: 'o9', status: 'SUCCEEDED', amount_cents: 700, refunded_cents: 0 }]),
+    ).toEqual(['provider-success-owned']);
   });
 });
