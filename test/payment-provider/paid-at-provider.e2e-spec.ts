@@ -1,6 +1,7 @@
 import { eventually } from '../support/infrastructure';
 import type { Customer } from '../support/storefront';
 import {
+  atProvider,
   checkoutAtProvider,
   notificationsOf,
   orderReaches,
@@ -114,6 +115,59 @@ describe('checkout paid at the provider', () => {
       body: { code: 'NOTIFICATION_REPLAYED' },
     });
     await orderReaches(suite.shop, customer, order.id, 'PAID');
+  }, 60_000);
+
+  it('refuses a success notified with another amount than the payment: acknowledged, reported, no order paid by it', async () => {
+    const order = await awaitingPayment();
+    const wrong = signedNotification(order, { amountCents: order.totalCents - 1 });
+    expect(await postNotification(suite.shop, wrong)).toMatchObject({ status: 200, body: { acknowledged: true } });
+    const payment = await suite.shop.call('GET', `/orders/${order.id}/payment`, { token: customer.token });
+    expect(payment.body).toMatchObject({ status: 'AWAITING_PAYMENT' });
+    const listed = await suite.shop.admin<{ items: { orderId: string; kind: string; repaired: boolean }[] }>(
+      'GET',
+      '/admin/payments/reconciliation?limit=100',
+    );
+    expect(listed.body.items).toContainEqual(
+      expect.objectContaining({ orderId: order.id, kind: 'AMOUNT_MISMATCH', repaired: false }),
+    );
+    // The back-check asked the provider, which has no success yet; the customer then pays the right amount.
+    await payAtProvider(suite.provider, order);
+    await orderReaches(suite.shop, customer, order.id, 'PAID');
+  }, 60_000);
+
+  it('refunds a payment the provider collected in another amount or currency, and cancels its order (the back-check)', async () => {
+    await suite.provider.setFaults({ drop: 1 });
+    const [otherAmount, otherCurrency] = [await awaitingPayment(), await awaitingPayment()];
+    // The provider's fault: its payments are no longer what the platform opened.
+    await atProvider(
+      suite.provider,
+      'UPDATE provider_payments SET amount_cents = amount_cents + 100 WHERE merchant_order_id = $1',
+      [otherAmount.id],
+    );
+    await atProvider(suite.provider, `UPDATE provider_payments SET currency = 'USD' WHERE merchant_order_id = $1`, [
+      otherCurrency.id,
+    ]);
+    const before = (await suite.shop.product(tea)).available;
+    for (const order of [otherAmount, otherCurrency])
+      expect((await payAtProvider(suite.provider, order)).status).toBe(200);
+
+    for (const order of [otherAmount, otherCurrency]) {
+      const cancelled = await orderReaches(suite.shop, customer, order.id, 'CANCELLED');
+      expect(cancelled.failureReason).toBe('PAYMENT_FAILED');
+      const payment = await suite.shop.call('GET', `/orders/${order.id}/payment`, { token: customer.token });
+      expect(payment.body).toMatchObject({ status: 'REFUNDED' });
+    }
+    expect((await suite.shop.product(tea)).available).toBe(before + 2);
+    const listed = await suite.shop.admin<{ items: { orderId: string; kind: string; repaired: boolean }[] }>(
+      'GET',
+      '/admin/payments/reconciliation?limit=100',
+    );
+    for (const order of [otherAmount, otherCurrency]) {
+      expect(listed.body.items).toContainEqual(
+        expect.objectContaining({ orderId: order.id, kind: 'AMOUNT_MISMATCH', repaired: true }),
+      );
+    }
+    // The afterAll invariants check that the provider kept nothing of either.
   }, 60_000);
 
   it('pays an order whose notification is never sent, through the back-check', async () => {

@@ -1,6 +1,7 @@
 import { notificationSignature } from '@zhongtai/contracts';
 import type { ProviderNotification } from '@zhongtai/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import type { ProviderTestKit } from '../../apps/provider/src/testing/provider-test-kit';
 import type { NotificationDelivery } from '../../apps/provider/src/testing/testing.controller';
 import { eventually } from '../support/infrastructure';
@@ -66,14 +67,20 @@ export async function notificationsOf(
 /** A notification signed as the provider signs them (or with `secret`), its headers adjustable. */
 export function signedNotification(
   order: ProviderOrder,
-  options: { status?: ProviderNotification['status']; secret?: string; timestamp?: number; nonce?: string } = {},
+  options: {
+    status?: ProviderNotification['status'];
+    amountCents?: number;
+    secret?: string;
+    timestamp?: number;
+    nonce?: string;
+  } = {},
 ): { rawBody: string; headers: Record<string, string> } {
   const notification: ProviderNotification = {
     notificationId: randomUUID(),
     paymentId: payLink(order).paymentId,
     merchantOrderId: order.id,
     status: options.status ?? 'SUCCEEDED',
-    amountCents: order.totalCents,
+    amountCents: options.amountCents ?? order.totalCents,
     occurredAt: new Date().toISOString(),
   };
   const rawBody = JSON.stringify(notification);
@@ -95,4 +102,15 @@ export function postNotification(shop: Storefront, notification: { rawBody: stri
     '/payments/provider/notifications',
     notification,
   );
+}
+
+/** A statement against the provider's own database: a fault of the provider its API cannot be asked for. */
+export async function atProvider(provider: ProviderTestKit, sql: string, params: unknown[]): Promise<void> {
+  const client = new Client({ connectionString: provider.database.url });
+  await client.connect();
+  try {
+    await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
 }

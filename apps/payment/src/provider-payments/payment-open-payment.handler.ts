@@ -4,6 +4,7 @@ import { failure, SagaCommandHandler, success } from '@zhongtai/saga';
 import type { OutputOf, ParticipantContext, PayloadOf, ReasonOf, StepResult } from '@zhongtai/saga';
 import { ProviderClient, ProviderRefusal } from './provider-client';
 import { providerPayments } from './provider-payment-store';
+import { PAYMENT_CURRENCY } from './provider-settlement';
 
 type OpenPayment = typeof PaymentCommands.openPayment;
 
@@ -37,7 +38,7 @@ export class PaymentOpenPaymentHandler {
       const opened = await this.client.createPayment({
         merchantOrderId: orderId,
         amountCents,
-        currency: 'CNY',
+        currency: PAYMENT_CURRENCY,
         expiresAt,
       });
       await providerPayments.record(manager, {

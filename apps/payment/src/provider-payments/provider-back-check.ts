@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ProviderClient } from './provider-client';
 import { providerPayments } from './provider-payment-store';
 import { PROVIDER_SETTINGS, ProviderSettings } from './provider-settings';
-import { settlePayment } from './provider-settlement';
+import { settleFromRecord } from './provider-settlement';
 
 /** Payments one round asks about; more wait for the next round. */
 const BATCH = 20;
@@ -12,7 +12,8 @@ const BATCH = 20;
 /**
  * The platform's own look at payments whose notification has not come: every round, the
  * payments awaiting an outcome that no one asked about for a while are asked about at the
- * provider (by merchant order), and a decided one is settled as its notification would have.
+ * provider (by merchant order), and a decided one is settled as its notification would have;
+ * a success of another amount or currency than the payment's is refused and refunded.
  * The saga's deadline still ends an unpaid one; this only finds the outcome a notification lost.
  * Nonces older than twice the tolerance are forgotten here too: a replay that old is stale.
  */
@@ -75,10 +76,11 @@ export class ProviderBackCheck implements OnApplicationBootstrap, OnApplicationS
   /** Asks the provider about one payment and settles it if decided there; whether it did. */
   private async checkPayment(orderId: string): Promise<boolean> {
     const seen = await this.client.paymentOfOrder(orderId);
-    if (seen?.status !== 'SUCCEEDED' && seen?.status !== 'FAILED') return false;
+    if (!seen || (seen.status !== 'SUCCEEDED' && seen.status !== 'FAILED')) return false;
+    const decided = { ...seen, status: seen.status };
     await this.dataSource.transaction(async (manager) => {
       const payment = await providerPayments.lock(manager, orderId);
-      if (payment) await settlePayment(manager, this.client, payment, seen.status as 'SUCCEEDED' | 'FAILED');
+      if (payment) await settleFromRecord(manager, this.client, payment, decided);
     });
     return true;
   }

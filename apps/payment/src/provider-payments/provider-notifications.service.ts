@@ -9,7 +9,8 @@ import { ProviderNotificationBody } from './provider-notification.dto';
 import { ProviderClient } from './provider-client';
 import { providerPayments } from './provider-payment-store';
 import { PROVIDER_SETTINGS, ProviderSettings } from './provider-settings';
-import { settlePayment } from './provider-settlement';
+import { recordFinding } from './provider-findings';
+import { mismatchOf, settlePayment } from './provider-settlement';
 
 export type NotificationReceipt = { acknowledged: true; duplicate: boolean };
 
@@ -17,7 +18,8 @@ export type NotificationReceipt = { acknowledged: true; duplicate: boolean };
  * The provider's notifications, as the gateway's webhook passes them on. Trusted only when
  * signed with the shared secret over the raw body, timestamp and nonce; refused when the
  * timestamp is further from now than the tolerance (stale) or the nonce was seen within it
- * (replayed). Each notification is applied once (by its id), and its payment's outcome once.
+ * (replayed). Each notification is applied once (by its id), and its payment's outcome once; a
+ * success of another amount than the payment's is acknowledged and reported, never applied.
  */
 @Injectable()
 export class ProviderNotificationsService {
@@ -69,6 +71,24 @@ export class ProviderNotificationsService {
       if (!payment || payment.provider_payment_id !== body.paymentId) {
         // Acknowledged so that the provider stops; reconciliation reports money it cannot place.
         this.logger.warn(`notification ${body.notificationId} names a payment this service never opened`);
+        return { acknowledged: true, duplicate: false };
+      }
+      const mismatch = body.status === 'SUCCEEDED' ? mismatchOf(payment, body) : undefined;
+      if (mismatch) {
+        // A success of another amount than the payment's pays no order. Acknowledged, not refused:
+        // the notification is the provider's own (signed), and every retry of it would carry the
+        // same amount, so a 4xx would only have it resent until the provider gives up, without
+        // deciding anything. What decides is the provider's record of the payment: the back-check
+        // asks for it first in its next round, and settles it if it is of the order's amount, or
+        // refunds it and fails the order if it is not. Operators find the notification reported.
+        await recordFinding(manager, {
+          orderId: payment.order_id,
+          providerPaymentId: payment.provider_payment_id,
+          kind: 'AMOUNT_MISMATCH',
+          detail: `notification ${body.notificationId} refused: ${mismatch}`,
+          repaired: false,
+        });
+        await providerPayments.checkSoon(manager, payment.order_id);
         return { acknowledged: true, duplicate: false };
       }
       if (body.status !== 'REFUNDED') await settlePayment(manager, this.client, payment, body.status);

@@ -77,6 +77,11 @@ export const providerPayments = {
     );
   },
 
+  /** Makes an awaiting payment the first the next back-check round asks the provider about. */
+  async checkSoon(manager: EntityManager, orderId: string): Promise<void> {
+    await manager.query(`UPDATE provider_payments SET checked_at = '-infinity' WHERE order_id = $1`, [orderId]);
+  },
+
   /**
    * Up to `limit` payments still awaiting an outcome that no one asked the provider about for
    * `afterMs`, claimed for this replica by moving their check time (skipping those another holds),

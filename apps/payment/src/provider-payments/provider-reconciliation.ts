@@ -10,7 +10,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ProviderClient } from './provider-client';
 import { providerPayments } from './provider-payment-store';
 import { PROVIDER_SETTINGS, ProviderSettings } from './provider-settings';
-import { settlePayment } from './provider-settlement';
+import { mismatchOf, refuseMismatchedSuccess, settlePayment } from './provider-settlement';
 
 type Found = Omit<ReconciliationFinding, 'statementDate' | 'foundAt'>;
 
@@ -97,9 +97,13 @@ export class ProviderReconciliation implements OnApplicationBootstrap, OnApplica
         false,
       );
     }
-    if (Number(payment.amount_cents) !== success.amountCents) {
-      const detail = `collected ${success.amountCents}, the order's payment is ${payment.amount_cents}`;
-      return finding(about, 'AMOUNT_MISMATCH', detail, false);
+    const mismatch = mismatchOf(payment, success);
+    if (mismatch) {
+      // The money is not the order's: refunded there unless the payment was settled (PAID) or
+      // refunded here already.
+      const refunded = await refuseMismatchedSuccess(manager, this.client, payment, mismatch);
+      const detail = `${mismatch}${refunded ? '; refunded there, the order failed' : ''}`;
+      return finding(about, 'AMOUNT_MISMATCH', detail, refunded);
     }
     if (payment.status === 'PAID' || payment.status === 'REFUNDED') return undefined;
     const kind = payment.status === 'AWAITING_PAYMENT' ? 'MISSED_NOTIFICATION' : 'PAID_AFTER_GIVING_UP';
