@@ -7,9 +7,12 @@
  * - closed loop at each concurrency, a warm-up then a measured window;
  * - open loop at a fixed arrival rate (by default 70% of the closed-loop peak), the honest tail;
  * - the same closed loop against the no-durability baseline (baseline.node.ts behind the real
- *   gateway), and the ratio.
+ *   gateway), and the ratio;
+ * - the cost of tracing: the closed loop with tracing off, on and sampled, each mode on a stack
+ *   of its own started from a copy of the world, in alternating rounds, medians per mode.
  * It reports, it asserts nothing. See bench/README.md for the figures and the environment.
  */
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import type { ServiceName } from '@zhongtai/platform';
 import { Storefront } from '../../test/support/storefront';
@@ -24,8 +27,15 @@ import type { DatabaseService, ServerFacts } from '../lib/stack';
 import { formatTable, round } from '../lib/stats';
 import { buildWorld, CheckoutWorld, randomCart, randomCustomer } from './workload';
 import { envList } from '../lib/env-list';
-import { isTracingMode, OtlpSink, tracingCostMarkdown, tracingEnv, TRACING_MODES } from './tracing-modes';
-import type { TracingMode } from './tracing-modes';
+import {
+  isTracingMode,
+  OtlpSink,
+  tracingCostMarkdown,
+  tracingEnv,
+  tracingMedians,
+  TRACING_MODES,
+} from './tracing-modes';
+import type { ComparedMode, TracingMedian, TracingMode } from './tracing-modes';
 
 /** `saga`: the durable flow, tracing off; `traced`, `sampled`: the same with tracing on (tracing-modes.ts). */
 type Mode = 'saga' | TracingMode | 'baseline';
@@ -45,6 +55,10 @@ export interface CheckoutConfig {
   maxLines: number;
   poolSize: number;
   waitSeconds: number;
+  /** The tracing comparison: rounds of off, traced, sampled; closed-loop levels and seconds of each. */
+  tracingRounds: number;
+  tracingConcurrency: number[];
+  tracingSeconds: number;
 }
 
 export function checkoutConfigFromEnv(env = process.env): CheckoutConfig {
@@ -62,11 +76,16 @@ export function checkoutConfigFromEnv(env = process.env): CheckoutConfig {
     maxLines: Number(env.BENCH_CHECKOUT_MAX_LINES ?? 4),
     poolSize: Number(env.BENCH_POOL_SIZE ?? 10),
     waitSeconds: Number(env.BENCH_WAIT_SECONDS ?? 30),
+    tracingRounds: Number(env.BENCH_CHECKOUT_TRACING_ROUNDS ?? 3),
+    tracingConcurrency: envList(env.BENCH_CHECKOUT_TRACING_CONCURRENCY, '32,128').map(Number),
+    tracingSeconds: Number(env.BENCH_CHECKOUT_TRACING_SECONDS ?? 10),
   };
 }
 
 export interface CheckoutLevel {
   mode: Mode;
+  /** In the tracing comparison: which round (1, 2, ...). */
+  round?: number;
   loop: 'closed' | 'open';
   concurrency?: number;
   offeredPerSecond?: number;
@@ -88,7 +107,7 @@ export interface CheckoutLevel {
   cpuCores: Record<string, number>;
   cpuMsPerCheckout: Record<string, number>;
   ratioToBaseline?: number;
-  /** With tracing on: spans the OTLP sink received per PAID checkout over the window. */
+  /** With tracing on: spans the OTLP sink received over the run, per PAID checkout of the run (warm-ups included). */
   spansPerCheckout?: number;
   open?: { sendLagMs: LatencySummary; maxInFlight: number; shed: number };
   window: { from: number; to: number };
@@ -101,6 +120,16 @@ export interface CheckoutReport {
   machine: ServerFacts;
   world: { skus: number; customers: number; coupons: number; setUpSeconds: number };
   levels: CheckoutLevel[];
+  /** Tracing off, on and sampled, each on a stack of its own, in rounds; medians per mode and concurrency. */
+  tracing?: {
+    rounds: number;
+    seconds: number;
+    warmupSeconds: number;
+    levels: CheckoutLevel[];
+    medians: TracingMedian[];
+    /** os.loadavg() before the first round and after the last. */
+    loadAverage: { before: number[]; after: number[] };
+  };
   /**
    * Best closed-loop PAID/s of each mode and their ratio; and the CPU milliseconds per PAID
    * checkout at those levels (all processes of the run) and their ratio (baseline / durable):
@@ -255,6 +284,117 @@ async function sagaOutcome(stack: BenchStack): Promise<Record<string, unknown>> 
   return { sagasByStatus: sagas, ordersByStatus: orders, parkedSample: parked };
 }
 
+/** A checkout by a random customer with a random cart, through `http`. */
+function checkoutOperation(config: CheckoutConfig, world: CheckoutWorld, http: HttpTarget) {
+  return () => {
+    const customer = randomCustomer(world);
+    return checkout(http, customer.token, randomCart(world, config.maxLines, config.couponShare), config.waitSeconds);
+  };
+}
+
+/** The closed loop at each concurrency against `gatewayUrl`, at rest between levels. */
+async function closedLevels(
+  stack: BenchStack,
+  mode: Mode,
+  gatewayUrl: string,
+  config: CheckoutConfig,
+  world: CheckoutWorld,
+  options: {
+    concurrency?: number[];
+    seconds?: number;
+    round?: number;
+    aborted?: () => boolean;
+    /** Counts every PAID checkout, warm-ups included. */
+    paid?: { count: number };
+  } = {},
+): Promise<CheckoutLevel[]> {
+  const rows: CheckoutLevel[] = [];
+  const aborted = () => stack.aborting || (options.aborted?.() ?? false);
+  const name = options.round ? `${mode} (round ${options.round})` : mode;
+  for (const concurrency of options.concurrency ?? config.concurrency) {
+    if (aborted()) break;
+    const http = new HttpTarget(gatewayUrl, concurrency);
+    const probe = windowProbe(stack);
+    log(`checkout: ${name} closed loop x${concurrency} ...`);
+    const operation = checkoutOperation(config, world, http);
+    const result = await closedLoop({
+      concurrency,
+      warmupMs: config.warmupSeconds * 1000,
+      measureMs: (options.seconds ?? config.seconds) * 1000,
+      operation: async () => {
+        const sample = await operation();
+        if (sample.ok && options.paid) options.paid.count++;
+        return sample;
+      },
+      hooks: probe.hooks,
+      aborted,
+    });
+    http.close();
+    const row = level(mode, result, probe, { concurrency, ...(options.round ? { round: options.round } : {}) });
+    rows.push(row);
+    log(
+      `checkout: ${name} x${concurrency}: ${row.completedPerSecond}/s PAID, p50 ${row.httpMs.p50} ms, p99 ${row.httpMs.p99} ms, ${row.errors} errors`,
+    );
+    if (mode !== 'baseline') await quiesce(stack);
+    else await sleep(1000);
+  }
+  return rows;
+}
+
+/**
+ * One mode of the tracing comparison in one round: a stack of its own whose databases are
+ * copies of the world (`templates`), on NATS and Redis prefixes of its own, its services
+ * started for it with the mode's environment, the closed loop, then everything removed. No
+ * mode inherits another's orders, sagas, outbox rows or streams, and each starts as cold.
+ */
+async function tracingRun(
+  main: BenchStack,
+  mode: ComparedMode,
+  roundNumber: number,
+  config: CheckoutConfig,
+  world: CheckoutWorld,
+  templates: Record<DatabaseService, string>,
+  sink: OtlpSink,
+) {
+  const stack = new BenchStack({
+    label: 'checkout',
+    servers: main.options.servers,
+    poolSize: config.poolSize,
+    templates,
+    // The world's customers hold tokens of the world's gateway, the operator its password.
+    env: { JWT_SECRET: main.env.JWT_SECRET, OPERATOR_PASSWORD: main.env.OPERATOR_PASSWORD, ...tracingEnv(mode, sink) },
+  });
+  const levels: CheckoutLevel[] = [];
+  const logs: Record<string, unknown> = {};
+  let problems: string[];
+  const paid = { count: 0 };
+  let spansBefore: number;
+  try {
+    await stack.prepare();
+    await stack.startServices(ALL_SERVICES);
+    spansBefore = sink.spans;
+    const rows = await closedLevels(stack, mode, stack.service('gateway').url, config, world, {
+      concurrency: config.tracingConcurrency,
+      seconds: config.tracingSeconds,
+      round: roundNumber,
+      aborted: () => main.aborting,
+      paid,
+    });
+    levels.push(...rows);
+  } finally {
+    for (const [name, summary] of Object.entries(stack.logs()))
+      logs[`${name} (${mode}, round ${roundNumber})`] = summary;
+    // The services flush their last spans to the sink as they stop: the sink outlives them.
+    problems = await stack.cleanUp();
+  }
+  // Every span of the run over every PAID checkout of it, warm-ups included: the background
+  // jobs make no spans of their own (no parent), so nearly all are the checkouts'.
+  if (mode !== 'saga') {
+    for (const row of levels) row.spansPerCheckout = round((sink.spans - spansBefore) / Math.max(1, paid.count), 1);
+  }
+  return { levels, logs, problems };
+}
+
 export async function runCheckoutBench(config: CheckoutConfig): Promise<CheckoutReport> {
   const startedAt = new Date();
   const stack = new BenchStack({ label: 'checkout', servers: serversFromEnv(), poolSize: config.poolSize });
@@ -263,8 +403,10 @@ export async function runCheckoutBench(config: CheckoutConfig): Promise<Checkout
   let world: CheckoutWorld | undefined;
   let setUpSeconds: number | undefined;
   let outcome: Record<string, unknown> | undefined;
-  let logs: Record<string, unknown>;
-  let cleanupProblems: string[];
+  let tracing: CheckoutReport['tracing'];
+  let logs: Record<string, unknown> = {};
+  let cleanupProblems: string[] = [];
+  const tracingModes = config.modes.filter(isTracingMode);
   try {
     log(`checkout: databases zt_bench_checkout_*_${stack.id}, NATS prefix ${stack.natsPrefix}`);
     await stack.prepare();
@@ -283,48 +425,18 @@ export async function runCheckoutBench(config: CheckoutConfig): Promise<Checkout
       `checkout: ${world.skus.length} skus, ${world.customers.length} customers, ${world.coupons.length} coupons in ${setUpSeconds} s`,
     );
 
-    const operation = (http: HttpTarget) => () => {
-      const customer = randomCustomer(world!);
-      return checkout(
-        http,
-        customer.token,
-        randomCart(world!, config.maxLines, config.couponShare),
-        config.waitSeconds,
-      );
-    };
-    const closedLevels = async (mode: Mode, gatewayUrl: string) => {
-      for (const concurrency of config.concurrency) {
-        if (stack.aborting) return;
-        const http = new HttpTarget(gatewayUrl, concurrency);
-        const probe = windowProbe(stack);
-        log(`checkout: ${mode} closed loop x${concurrency} ...`);
-        const result = await closedLoop({
-          concurrency,
-          warmupMs: config.warmupSeconds * 1000,
-          measureMs: config.seconds * 1000,
-          operation: operation(http),
-          hooks: probe.hooks,
-          aborted: () => stack.aborting,
-        });
-        http.close();
-        const row = level(mode, result, probe, { concurrency });
-        levels.push(row);
-        log(
-          `checkout: ${mode} x${concurrency}: ${row.completedPerSecond}/s PAID, p50 ${row.httpMs.p50} ms, p99 ${row.httpMs.p99} ms, ${row.errors} errors`,
-        );
-        if (mode !== 'baseline') await quiesce(stack);
-        else await sleep(1000);
-      }
-    };
+    // The tracing comparison's stacks start from copies of the world as it is now, before any
+    // checkout: PostgreSQL copies a database only while nobody is connected, so the services stop.
+    let templates: Record<DatabaseService, string> | undefined;
+    if (tracingModes.length > 0) {
+      await quiesce(stack);
+      await stack.stopServices(ALL_SERVICES);
+      templates = await stack.copyDatabases('world');
+      await stack.startServices(ALL_SERVICES);
+    }
 
     if (config.modes.includes('saga')) {
-      // Compared with tracing on, tracing off starts as they do: from freshly started services
-      // (building the world warmed these), so that no mode is measured warmer than another.
-      if (config.modes.some(isTracingMode)) {
-        await stack.stopServices(ALL_SERVICES);
-        await stack.startServices(ALL_SERVICES);
-      }
-      await closedLevels('saga', stack.service('gateway').url);
+      levels.push(...(await closedLevels(stack, 'saga', stack.service('gateway').url, config, world)));
       const peak = Math.max(0, ...levels.filter((l) => l.mode === 'saga').map((l) => l.completedPerSecond));
       for (const rate of resolveRates(config.openRates, peak)) {
         if (stack.aborting) break;
@@ -335,7 +447,7 @@ export async function runCheckoutBench(config: CheckoutConfig): Promise<Checkout
           rate,
           warmupMs: config.warmupSeconds * 1000,
           measureMs: config.openSeconds * 1000,
-          operation: operation(http),
+          operation: checkoutOperation(config, world, http),
           hooks: probe.hooks,
           aborted: () => stack.aborting,
         });
@@ -352,29 +464,6 @@ export async function runCheckoutBench(config: CheckoutConfig): Promise<Checkout
         await quiesce(stack);
       }
       outcome = await sagaOutcome(stack);
-    }
-
-    // Tracing on, then sampled: the same services restarted with an OTLP endpoint, on the same data.
-    const tracingModes = config.modes.filter(isTracingMode);
-    if (tracingModes.length > 0 && !stack.aborting) {
-      const sink = await OtlpSink.start();
-      try {
-        for (const mode of (Object.keys(TRACING_MODES) as TracingMode[]).filter((m) => tracingModes.includes(m))) {
-          if (stack.aborting) break;
-          await stack.stopServices(ALL_SERVICES);
-          await stack.startServices(ALL_SERVICES, tracingEnv(mode, sink));
-          const first = levels.length;
-          const spansBefore = sink.spans;
-          await closedLevels(mode, stack.service('gateway').url);
-          const paid = levels.slice(first).reduce((sum, row) => sum + row.completed, 0);
-          // Counted over the mode's windows and warm-ups: an estimate, not a per-window figure.
-          levels.slice(first).forEach((row) => (row.spansPerCheckout = round((sink.spans - spansBefore) / paid, 1)));
-        }
-      } finally {
-        // The services flush their last spans to the sink when they stop: it goes after them.
-        await stack.stopServices(ALL_SERVICES);
-        await sink.stop();
-      }
     }
 
     if (config.modes.includes('baseline') && !stack.aborting) {
@@ -396,11 +485,47 @@ export async function runCheckoutBench(config: CheckoutConfig): Promise<Checkout
         });
       }
       await stack.startServices(['gateway' as ServiceName], { NATS_PREFIX: prefix }, () => 'gateway-baseline');
-      await closedLevels('baseline', stack.service('gateway-baseline').url);
+      levels.push(...(await closedLevels(stack, 'baseline', stack.service('gateway-baseline').url, config, world)));
+    }
+
+    // Tracing off, on and sampled: each mode on a stack of its own started from the world's
+    // copies, the modes taking turns round after round. The main stack's processes stop first,
+    // so that they take no CPU (nor PostgreSQL connections) from the comparison.
+    if (templates && !stack.aborting) {
+      await stack.stopServices([...stack.services.keys()]);
+      await stack.children.stopAll();
+      const modes: ComparedMode[] = [
+        'saga',
+        ...(Object.keys(TRACING_MODES) as TracingMode[]).filter((m) => tracingModes.includes(m)),
+      ];
+      const sink = await OtlpSink.start();
+      const compared: CheckoutLevel[] = [];
+      const before = loadavg();
+      try {
+        for (let roundNumber = 1; roundNumber <= config.tracingRounds && !stack.aborting; roundNumber++) {
+          for (const mode of modes) {
+            if (stack.aborting) break;
+            const run = await tracingRun(stack, mode, roundNumber, config, world, templates, sink);
+            compared.push(...run.levels);
+            Object.assign(logs, run.logs);
+            cleanupProblems.push(...run.problems);
+          }
+        }
+      } finally {
+        await sink.stop();
+      }
+      tracing = {
+        rounds: config.tracingRounds,
+        seconds: config.tracingSeconds,
+        warmupSeconds: config.warmupSeconds,
+        levels: compared,
+        medians: tracingMedians(compared),
+        loadAverage: { before, after: loadavg() },
+      };
     }
   } finally {
-    logs = stack.logs();
-    cleanupProblems = await stack.cleanUp();
+    logs = { ...stack.logs(), ...logs };
+    cleanupProblems = [...(await stack.cleanUp()), ...cleanupProblems];
   }
 
   for (const row of levels) {
@@ -430,6 +555,7 @@ export async function runCheckoutBench(config: CheckoutConfig): Promise<Checkout
       setUpSeconds: setUpSeconds ?? 0,
     },
     levels,
+    tracing,
     peak: {
       saga,
       baseline,
@@ -476,14 +602,18 @@ function label(row: CheckoutLevel): string {
 export function checkoutMarkdown(report: CheckoutReport): string {
   const { config, levels } = report;
   const lines: string[] = [];
+  const world =
+    `${report.world.skus} skus with ample stock, ${report.world.customers} customers with funded wallets, ${report.world.coupons} coupons; ` +
+    `carts of 1 to ${config.maxLines} lines (1 to 3 units each), ${Math.round(config.couponShare * 100)}% with a coupon; ` +
+    `\`Prefer: wait=${config.waitSeconds}\`. DATABASE_POOL_SIZE=${config.poolSize} per service.`;
+  const tracingCost = report.tracing ? tracingCostMarkdown(report.tracing) : '';
+  // Only the tracing comparison ran (BENCH_CHECKOUT_MODES=traced,sampled): the world and its section.
+  if (!levels.length) return ['### Checkout', '', world, '', tracingCost].join('\n');
   lines.push(
     `### Checkout`,
     '',
-    `${report.world.skus} skus with ample stock, ${report.world.customers} customers with funded wallets, ${report.world.coupons} coupons; ` +
-      `carts of 1 to ${config.maxLines} lines (1 to 3 units each), ${Math.round(config.couponShare * 100)}% with a coupon; ` +
-      `\`Prefer: wait=${config.waitSeconds}\`. Closed loop: ${config.warmupSeconds} s warm-up, then ${config.seconds} s measured per level; ` +
-      `open loop: ${config.openSeconds} s measured, latency from the moment each request was due. ` +
-      `DATABASE_POOL_SIZE=${config.poolSize} per service.`,
+    `${world} Closed loop: ${config.warmupSeconds} s warm-up, then ${config.seconds} s measured per level; ` +
+      `open loop: ${config.openSeconds} s measured, latency from the moment each request was due.`,
     '',
   );
   lines.push(
@@ -557,7 +687,6 @@ export function checkoutMarkdown(report: CheckoutReport): string {
       .sort((a, b) => b.completedPerSecond - a.completedPerSecond)[0];
     if (best) lines.push(`Where the CPU went, ${label(best)}: ${cpuShares(best.cpuMsPerCheckout)}.`, '');
   }
-  const tracingCost = tracingCostMarkdown(levels);
   if (tracingCost) lines.push(tracingCost);
   const { peak } = report;
   lines.push(

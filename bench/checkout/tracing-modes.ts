@@ -1,7 +1,9 @@
 /**
- * The cost of tracing in the checkout benchmark: the durable run again with OpenTelemetry on
- * (every trace kept, then 10% of them), exporting to an OTLP/HTTP sink in the benchmark's own
- * process, so that the spans really are serialized and sent. `saga` is tracing off.
+ * The cost of tracing in the checkout benchmark: the durable flow with OpenTelemetry off, on
+ * (every trace kept) and sampled (10% of them), exporting to an OTLP/HTTP sink in the
+ * benchmark's own process, so that the spans really are serialized and sent. `saga` is tracing
+ * off. Each mode runs on a stack of its own, in alternating rounds (checkout.bench.ts); this
+ * file has the modes' environment, the sink and the table of medians.
  */
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +11,8 @@ import { formatTable, round } from '../lib/stats';
 
 export const TRACING_MODES = { traced: '1', sampled: '0.1' } as const;
 export type TracingMode = keyof typeof TRACING_MODES;
+/** The modes the comparison runs: tracing off (`saga`) and the tracing modes asked for. */
+export type ComparedMode = 'saga' | TracingMode;
 
 export function isTracingMode(mode: string): mode is TracingMode {
   return mode in TRACING_MODES;
@@ -50,50 +54,145 @@ export class OtlpSink {
   }
 }
 
-/** The services' environment for a tracing mode. */
-export function tracingEnv(mode: TracingMode, sink: OtlpSink): Record<string, string> {
+/** The services' environment for a mode of the comparison (none for tracing off). */
+export function tracingEnv(mode: ComparedMode, sink: OtlpSink): Record<string, string> {
+  if (mode === 'saga') return {};
   return { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_TRACES_SAMPLER_ARG: TRACING_MODES[mode] };
 }
 
-const NAMES: Record<string, string> = { saga: 'off', traced: 'on (every trace)', sampled: 'sampled at 10%' };
+const NAMES: Record<ComparedMode, string> = { saga: 'off', traced: 'on (every trace)', sampled: 'sampled at 10%' };
+const SERVICES = ['gateway', 'order', 'inventory', 'coupon', 'payment'];
 
-interface Row {
+/** One closed-loop level of one round of the comparison. */
+export interface ComparedLevel {
   mode: string;
-  loop: 'closed' | 'open';
+  round?: number;
   concurrency?: number;
   completedPerSecond: number;
+  cpuCores: Record<string, number>;
   cpuMsPerCheckout: Record<string, number>;
   spansPerCheckout?: number;
 }
 
-/** PAID/s and CPU per PAID checkout of tracing off, on and sampled, side by side, per concurrency. */
-export function tracingCostMarkdown(levels: Row[]): string {
-  const rows = levels.filter((r) => r.loop === 'closed' && r.mode in NAMES);
-  if (!rows.some((r) => isTracingMode(r.mode))) return '';
-  const services = ['gateway', 'order', 'inventory', 'coupon', 'payment'];
-  const table = rows.map((r) => {
-    const off = rows.find((o) => o.mode === 'saga' && o.concurrency === r.concurrency);
-    const servicesMs = services.reduce((sum, s) => sum + (r.cpuMsPerCheckout[s] ?? 0), 0);
-    const offMs = off ? services.reduce((sum, s) => sum + (off.cpuMsPerCheckout[s] ?? 0), 0) : NaN;
-    return [
-      `${NAMES[r.mode]}, x${r.concurrency}`,
-      r.completedPerSecond,
-      off ? `${round((r.completedPerSecond / off.completedPerSecond - 1) * 100, 1)}%` : '-',
-      round(servicesMs, 2),
-      off ? `${round((servicesMs / offMs - 1) * 100, 1)}%` : '-',
-      r.cpuMsPerCheckout.total,
-      r.spansPerCheckout ?? '-',
-    ];
-  });
-  return [
+/** Per mode and concurrency, the median over the rounds of each figure. */
+export interface TracingMedian {
+  mode: ComparedMode;
+  concurrency: number;
+  rounds: number;
+  completedPerSecond: number;
+  /** Every round's PAID/s, in the order they ran. */
+  completedPerSecondByRound: number[];
+  servicesCpuMs: number;
+  totalCpuMs: number;
+  spansPerCheckout?: number;
+  /** Cores other work on the machine took during the windows (`rest of machine`). */
+  restOfMachineCores: number;
+  /** Median PAID/s over tracing off's, minus one; servicesCpuMs likewise. */
+  vsOff?: { completedPerSecond: number; servicesCpuMs: number };
+}
+
+export function median(values: number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!sorted.length) return NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const servicesMs = (row: ComparedLevel) => SERVICES.reduce((sum, s) => sum + (row.cpuMsPerCheckout[s] ?? 0), 0);
+
+export function tracingMedians(levels: ComparedLevel[]): TracingMedian[] {
+  const medians: TracingMedian[] = [];
+  for (const mode of Object.keys(NAMES) as ComparedMode[]) {
+    const concurrencies = [...new Set(levels.filter((r) => r.mode === mode).map((r) => r.concurrency ?? 0))];
+    for (const concurrency of concurrencies) {
+      const rows = levels.filter((r) => r.mode === mode && (r.concurrency ?? 0) === concurrency);
+      const spans = rows.map((r) => r.spansPerCheckout).filter((n): n is number => n !== undefined);
+      medians.push({
+        mode,
+        concurrency,
+        rounds: rows.length,
+        completedPerSecond: round(median(rows.map((r) => r.completedPerSecond)), 1),
+        completedPerSecondByRound: rows.map((r) => r.completedPerSecond),
+        servicesCpuMs: round(median(rows.map(servicesMs)), 2),
+        totalCpuMs: round(median(rows.map((r) => r.cpuMsPerCheckout.total)), 2),
+        spansPerCheckout: spans.length ? round(median(spans), 1) : undefined,
+        restOfMachineCores: round(median(rows.map((r) => r.cpuCores['rest of machine'] ?? NaN)), 2),
+      });
+    }
+  }
+  for (const row of medians) {
+    const off = medians.find((o) => o.mode === 'saga' && o.concurrency === row.concurrency);
+    if (off)
+      row.vsOff = {
+        completedPerSecond: round(row.completedPerSecond / off.completedPerSecond - 1, 3),
+        servicesCpuMs: round(row.servicesCpuMs / off.servicesCpuMs - 1, 3),
+      };
+  }
+  return medians;
+}
+
+const change = (ratio: number | undefined) =>
+  ratio === undefined || !Number.isFinite(ratio) ? '-' : `${round(ratio * 100, 1)}%`;
+
+/** The comparison's section: how it ran, the medians side by side per concurrency, the machine's other load. */
+export function tracingCostMarkdown(comparison: {
+  rounds: number;
+  seconds: number;
+  warmupSeconds: number;
+  medians: TracingMedian[];
+  loadAverage?: { before: number[]; after: number[] };
+}): string {
+  const { medians } = comparison;
+  if (!medians.some((r) => r.mode !== 'saga')) return '';
+  const order = [...new Set(medians.map((r) => r.concurrency))];
+  const rows = order.flatMap((c) => medians.filter((r) => r.concurrency === c));
+  const modes = [...new Set(medians.map((r) => NAMES[r.mode]))].join(', ');
+  const busiest = Math.max(...medians.map((r) => r.restOfMachineCores).filter(Number.isFinite));
+  const load = comparison.loadAverage;
+  const lines = [
     '#### The cost of tracing',
     '',
-    'The durable run with OpenTelemetry off, on (every trace exported) and sampled at 10%, exporting over OTLP/HTTP to a sink in the benchmark process:',
+    `The durable flow with OpenTelemetry off, on (every trace exported) and sampled at 10%, exporting over OTLP/HTTP to a sink in the benchmark process. ` +
+      `Each mode runs on a stack of its own (databases copied from one world built before, fresh NATS and Redis prefixes, services started for it), ` +
+      `so that no mode inherits another's orders and sagas; the modes take turns in ${comparison.rounds} round${comparison.rounds === 1 ? '' : 's'} (${modes}, then again), ` +
+      `so that a drift of the machine hits them alike. Closed loop, ${comparison.warmupSeconds} s warm-up, then ${comparison.seconds} s measured per level; ` +
+      `each figure is the median over the rounds (PAID/s of every round in the order they ran in the last column).`,
     '',
     formatTable(
-      ['tracing', 'PAID/s', 'vs off', 'CPU ms/PAID, five services', 'vs off', 'CPU ms/PAID, all', 'spans/PAID'],
-      table,
+      [
+        'tracing',
+        'PAID/s',
+        'vs off',
+        'CPU ms/PAID, five services',
+        'vs off',
+        'CPU ms/PAID, all',
+        'spans/PAID',
+        'PAID/s by round',
+      ],
+      rows.map((r) => [
+        `${NAMES[r.mode]}, x${r.concurrency}`,
+        r.completedPerSecond,
+        change(r.vsOff?.completedPerSecond),
+        r.servicesCpuMs,
+        change(r.vsOff?.servicesCpuMs),
+        r.totalCpuMs,
+        r.spansPerCheckout ?? '-',
+        r.completedPerSecondByRound.join(', '),
+      ]),
     ),
     '',
-  ].join('\n');
+  ];
+  if (Number.isFinite(busiest) || load) {
+    lines.push(
+      `Other work on the machine during these windows: up to a median ${Number.isFinite(busiest) ? busiest : '-'} cores (\`rest of machine\`)` +
+        (load
+          ? `; load average (1, 5, 15 min) ${load.before.map((n) => round(n, 2)).join(', ')} before the comparison, ${load.after.map((n) => round(n, 2)).join(', ')} after`
+          : '') +
+        (busiest >= 0.2
+          ? '. The machine was busy: the absolute figures are depressed and noisy, the ratios to off less so.'
+          : '.'),
+      '',
+    );
+  }
+  return lines.join('\n');
 }

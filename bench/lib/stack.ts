@@ -1,6 +1,6 @@
 /**
  * Zhongtai as a benchmark runs it: fresh databases with unique names (the services' own
- * migrations), a unique NATS subject prefix and Redis key prefix, and the services as child
+ * migrations, or copies of another stack's: `templates`, `copyDatabases`), a unique NATS subject prefix and Redis key prefix, and the services as child
  * processes in production mode (compiled tree, NODE_ENV=production, LOG_LEVEL=warn, rate limits
  * out of the way). Everything it creates is removed by `cleanUp()`, which also runs on SIGINT
  * and SIGTERM: children stopped, streams `<prefix>_saga_commands` / `<prefix>_saga_replies`
@@ -61,6 +61,12 @@ export interface StackOptions {
   poolSize: number;
   /** Extra environment of every service. */
   env?: Record<string, string>;
+  /**
+   * Databases to start from, by service (another stack's `copyDatabases`): each of this stack's
+   * databases is made as a copy of its template (`CREATE DATABASE ... TEMPLATE`), already
+   * migrated and holding the template's data, instead of empty and migrated.
+   */
+  templates?: Partial<Record<DatabaseService, string>>;
 }
 
 export interface ServerFacts extends MachineFacts {
@@ -98,6 +104,8 @@ export class BenchStack {
   readonly redisPrefix: string;
   /** Every prefix whose streams must go at the end (a second world may use its own). */
   private readonly prefixes = new Set<string>();
+  /** Copies of the databases (`copyDatabases`), dropped at the end. */
+  private readonly copies = new Set<string>();
   readonly databases = new Map<DatabaseService, { name: string; url: string }>();
   readonly services = new Map<string, ServiceProcess<SummaryOutput>>();
   /** Other processes of the run (baseline nodes), spawned with children.ts. */
@@ -137,8 +145,12 @@ export class BenchStack {
       const name = this.databaseName(service);
       const url = `${servers.postgres}/${name}`;
       this.databases.set(service, { name, url });
-      await ensureDatabase(url);
-      await migrate(url, DATABASES[service]!);
+      const template = this.options.templates?.[service];
+      if (template) await adminQuery(servers.postgres, `CREATE DATABASE ${quoted(name)} TEMPLATE ${quoted(template)}`);
+      else {
+        await ensureDatabase(url);
+        await migrate(url, DATABASES[service]!);
+      }
     }
     Object.assign(this.env, exampleDefaults(), {
       NODE_ENV: 'production',
@@ -157,7 +169,10 @@ export class BenchStack {
       JWT_SECRET: `bench-${randomBytes(24).toString('hex')}`,
       OPERATOR_PASSWORD: this.operator.password,
       ...Object.fromEntries(
-        SERVICE_NAMES.map((service) => [`${service.toUpperCase()}_NATS_PASSWORD`, `bench-${randomBytes(12).toString('hex')}`]),
+        SERVICE_NAMES.map((service) => [
+          `${service.toUpperCase()}_NATS_PASSWORD`,
+          `bench-${randomBytes(12).toString('hex')}`,
+        ]),
       ),
       ...this.options.env,
     });
@@ -212,6 +227,25 @@ export class BenchStack {
       '--cpu-prof-name',
       `${this.options.label}-${name}-${this.id}.cpuprofile`,
     ];
+  }
+
+  /**
+   * Copies of the stack's databases as they are now, named `<database>_<suffix>`, for other
+   * stacks to start from (`templates`); dropped at `cleanUp`. PostgreSQL copies a database only
+   * while nobody is connected to it: the services must be stopped.
+   */
+  async copyDatabases(suffix: string): Promise<Record<DatabaseService, string>> {
+    const copies = {} as Record<DatabaseService, string>;
+    for (const service of DATABASE_SERVICES) {
+      const name = `${this.databaseName(service)}_${suffix}`;
+      this.copies.add(name);
+      await adminQuery(
+        this.options.servers.postgres,
+        `CREATE DATABASE ${quoted(name)} TEMPLATE ${quoted(this.databaseName(service))}`,
+      );
+      copies[service] = name;
+    }
+    return copies;
   }
 
   async stopServices(names: string[]): Promise<void> {
@@ -366,12 +400,30 @@ export class BenchStack {
           dropDatabase(`${this.options.servers.postgres}/${this.databaseName(service)}`),
         );
       }
+      for (const copy of this.copies) {
+        await attempt(`drop ${copy}`, () => dropDatabase(`${this.options.servers.postgres}/${copy}`));
+      }
       for (const problem of problems) process.stderr.write(`cleanup: ${problem}\n`);
       active.delete(this);
       return problems;
     })();
     return this.cleaning;
   }
+}
+
+/** One statement on the server's `postgres` database (CREATE DATABASE cannot run in the services' own). */
+async function adminQuery(postgres: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: `${postgres}/postgres` });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function quoted(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
 }
 
 /**
