@@ -170,7 +170,7 @@ export function formatReport(report: Report): string {
   out.push('', 'Faults');
   for (const f of report.faults) {
     out.push(
-      `  ${padLeft(s(f.startMs), 8)}  ${pad(f.faultClass, 16)}${pad(f.target + (f.crashPoint ? ` @ ${f.crashPoint}` : ''), 48)}${f.injected ? 'injected' : 'NOT INJECTED'}  held ${s(f.endMs - f.startMs)}, ready after ${f.recoveredMs < 0 ? 'never' : s(f.recoveredMs - f.startMs)}`,
+      `  ${padLeft(s(f.startMs), 8)}  ${pad(f.faultClass, 24)}${pad(f.target + (f.crashPoint ? ` @ ${f.crashPoint}` : ''), 48)}${f.injected ? 'injected' : 'NOT INJECTED'}  held ${s(f.endMs - f.startMs)}, ready after ${f.recoveredMs < 0 ? 'never' : s(f.recoveredMs - f.startMs)}`,
     );
     out.push(`            ${f.detail}`);
   }
