@@ -199,8 +199,10 @@ async function injectFaults(
   const endMs = tier.faultPhaseMs ? clock() + tier.faultPhaseMs : Infinity;
   const count = tier.faultPhaseMs ? Infinity : tier.faultClasses.length;
   // A soak cut short (--minutes) still finishes its first round, so that every class runs once.
+  // (--faults may name a class more than once: a round is done once every distinct class has run.)
   const seen = new Set<string>();
-  while (faults.length < count && (clock() < endMs || seen.size < tier.faultClasses.length)) {
+  const distinct = new Set(tier.faultClasses).size;
+  while (faults.length < count && (clock() < endMs || seen.size < distinct)) {
     const plan = planner.next();
     seen.add(plan.faultClass);
     stamp(

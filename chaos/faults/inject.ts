@@ -204,7 +204,7 @@ async function disorderNotifications(
     const n = round === 0 ? plan.burst! : 2;
     placed += n;
     paid += (await traffic?.payAtProvider(n, `provider-fault-${fault}-${round}`)) ?? 0;
-    if (!traffic) await sleep(until - Date.now());
+    await sleep(traffic ? Math.min(500, until - Date.now()) : until - Date.now());
   }
   await cluster.setNotificationFaults(NO_NOTIFICATION_FAULTS);
   removed();
