@@ -85,8 +85,9 @@ export interface TracingMedian {
   servicesCpuMs: number;
   totalCpuMs: number;
   spansPerCheckout?: number;
-  /** Cores other work on the machine took during the windows (`rest of machine`). */
+  /** Cores other work on the machine took during the windows (`rest of machine`): the median, and every round's. */
   restOfMachineCores: number;
+  restOfMachineCoresByRound: number[];
   /** Median PAID/s over tracing off's, minus one; servicesCpuMs likewise. */
   vsOff?: { completedPerSecond: number; servicesCpuMs: number };
 }
@@ -117,6 +118,7 @@ export function tracingMedians(levels: ComparedLevel[]): TracingMedian[] {
         totalCpuMs: round(median(rows.map((r) => r.cpuMsPerCheckout.total)), 2),
         spansPerCheckout: spans.length ? round(median(spans), 1) : undefined,
         restOfMachineCores: round(median(rows.map((r) => r.cpuCores['rest of machine'] ?? NaN)), 2),
+        restOfMachineCoresByRound: rows.map((r) => r.cpuCores['rest of machine'] ?? NaN),
       });
     }
   }
@@ -156,7 +158,7 @@ export function tracingCostMarkdown(comparison: {
       `Each mode runs on a stack of its own (databases copied from one world built before, fresh NATS and Redis prefixes, services started for it), ` +
       `so that no mode inherits another's orders and sagas; the modes take turns in ${comparison.rounds} round${comparison.rounds === 1 ? '' : 's'} (${modes}, then again), ` +
       `so that a drift of the machine hits them alike. Closed loop, ${comparison.warmupSeconds} s warm-up, then ${comparison.seconds} s measured per level; ` +
-      `each figure is the median over the rounds (PAID/s of every round in the order they ran in the last column).`,
+      `each figure is the median over the rounds; the last columns give every round's PAID/s and the cores other work on the machine took in its windows (\`rest of machine\`), in the order they ran.`,
     '',
     formatTable(
       [
@@ -168,6 +170,7 @@ export function tracingCostMarkdown(comparison: {
         'CPU ms/PAID, all',
         'spans/PAID',
         'PAID/s by round',
+        'other work, cores, by round',
       ],
       rows.map((r) => [
         `${NAMES[r.mode]}, x${r.concurrency}`,
@@ -178,6 +181,7 @@ export function tracingCostMarkdown(comparison: {
         r.totalCpuMs,
         r.spansPerCheckout ?? '-',
         r.completedPerSecondByRound.join(', '),
+        r.restOfMachineCoresByRound.map((n) => (Number.isFinite(n) ? n : '-')).join(', '),
       ]),
     ),
     '',
@@ -189,7 +193,7 @@ export function tracingCostMarkdown(comparison: {
           ? `; load average (1, 5, 15 min) ${load.before.map((n) => round(n, 2)).join(', ')} before the comparison, ${load.after.map((n) => round(n, 2)).join(', ')} after`
           : '') +
         (busiest >= 0.2
-          ? '. The machine was busy: the absolute figures are depressed and noisy, the ratios to off less so.'
+          ? '. The machine was busy: the figures are depressed, and a round in which other work took more of the machine is slower whatever its mode (see the last column), the medians too if most rounds of a mode were such.'
           : '.'),
       '',
     );
