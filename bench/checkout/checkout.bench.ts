@@ -68,7 +68,7 @@ export function checkoutConfigFromEnv(env = process.env): CheckoutConfig {
     concurrency: envList(env.BENCH_CHECKOUT_CONCURRENCY, '8,32,128').map(Number),
     modes: envList(env.BENCH_CHECKOUT_MODES, 'saga,traced,sampled,baseline') as Mode[],
     openSeconds: Number(env.BENCH_CHECKOUT_OPEN_SECONDS ?? 30),
-    openRates: envList(env.BENCH_CHECKOUT_OPEN_RATES, '70%,300?'),
+    openRates: envList(env.BENCH_CHECKOUT_OPEN_RATES, '100?,70%'),
     customers: Number(env.BENCH_CHECKOUT_CUSTOMERS ?? 256),
     skus: Number(env.BENCH_CHECKOUT_SKUS ?? 200),
     coupons: Number(env.BENCH_CHECKOUT_COUPONS ?? 4),
@@ -254,7 +254,7 @@ function level(
   };
 }
 
-/** `70%` of the peak, `300` per second, or `300?`: 300 per second only if the peak is above it by 10%. */
+/** `70%` of the peak, `100` per second, or `100?`: 100 per second only if the peak is above it by 10%. */
 function resolveRates(specs: string[], peak: number): number[] {
   const rates: number[] = [];
   for (const spec of specs) {
