@@ -4,7 +4,7 @@
  * this file builds each overlay itself, as far as these manifests use kustomize (resources,
  * directories as bases, configMapGenerator/secretGenerator with envs, files (`key=path` too) and
  * literals, JSON 6902 patches with a target, images, namespace, RoleBinding subjects of the
- * default namespace), and checks the result.
+ * default namespace), and checks the result, down to who may reach whom through its NetworkPolicies.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
@@ -310,47 +310,236 @@ function clusterService(host: string, ownNamespace: string): { name: string; nam
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- NetworkPolicy fields are read field by field */
-/** A NetworkPolicy's podSelector (matchLabels only, as these manifests would write it) against a pod's labels. */
+/** A label selector (matchLabels and matchExpressions) against a pod's or a namespace's labels. */
 function policySelects(selector: Resource | undefined, labels: Record<string, string>): boolean {
-  if (selector?.matchExpressions?.length) throw new Error('matchExpressions are not read by this test');
-  return Object.entries((selector?.matchLabels ?? {}) as Record<string, string>).every(([k, v]) => labels[k] === v);
+  const byLabel = Object.entries((selector?.matchLabels ?? {}) as Record<string, string>).every(
+    ([k, v]) => labels[k] === v,
+  );
+  const byExpression = ((selector?.matchExpressions ?? []) as Resource[]).every(({ key, operator, values }) => {
+    if (operator === 'In') return key in labels && values.includes(labels[key]);
+    if (operator === 'NotIn') return !(key in labels) || !values.includes(labels[key]);
+    if (operator === 'Exists') return key in labels;
+    if (operator === 'DoesNotExist') return !(key in labels);
+    throw new Error(`selector operator ${operator} is not read by this test`);
+  });
+  return byLabel && byExpression;
 }
 
 /**
- * Whether the NetworkPolicies of a build let pods with `labels` in `namespace` open TCP `port`
- * on a pod of `target` namespace: yes if no policy selecting them has policyType Egress (egress
- * is then not restricted), else only if a rule of one of them allows that port to that namespace.
+ * One end of a connection: pods with `labels` in `namespace`, or an address outside every pod
+ * (`ip`, IPv4). Pods whose labels are not known (another namespace's) have none: only a peer
+ * that selects any pod there matches them.
  */
-function egressAllowed(
+interface Peer {
+  namespace?: string;
+  labels?: Record<string, string>;
+  ip?: string;
+}
+/** The side that accepts the connection, on a port (TCP unless told). */
+type Target = Peer & { port: number; protocol?: 'TCP' | 'UDP' };
+
+function ipv4(address: string): number {
+  return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+function inCidr(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(base) / size);
+}
+
+/** Whether a rule's peer (`to` of egress, `from` of ingress) of a policy in `policyNamespace` is `other`. */
+function peerMatches(peer: Resource, policyNamespace: string, other: Peer): boolean {
+  if (peer.ipBlock) {
+    const { cidr, except = [] } = peer.ipBlock as { cidr: string; except?: string[] };
+    // Pod addresses are private: only a block of every address, without exceptions, covers them here.
+    if (other.ip === undefined) return cidr === '0.0.0.0/0' && except.length === 0;
+    return inCidr(other.ip, cidr) && !except.some((range) => inCidr(other.ip!, range));
+  }
+  if (other.ip !== undefined) return false;
+  const namespaceOk = peer.namespaceSelector
+    ? policySelects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': other.namespace! })
+    : other.namespace === policyNamespace;
+  if (!namespaceOk || !peer.podSelector) return namespaceOk;
+  if (other.labels) return policySelects(peer.podSelector, other.labels);
+  return !peer.podSelector.matchLabels && !peer.podSelector.matchExpressions?.length;
+}
+
+function portMatches(ports: any[] | undefined, target: Target): boolean {
+  return (
+    !ports?.length ||
+    ports.some((p) => {
+      if (typeof p.port === 'string') throw new Error('named ports are not read by this test');
+      return (
+        (p.protocol ?? 'TCP') === (target.protocol ?? 'TCP') &&
+        (p.port === undefined ||
+          p.port === target.port ||
+          (p.endPort !== undefined && p.port <= target.port && target.port <= p.endPort))
+      );
+    })
+  );
+}
+
+/**
+ * Whether the policies of `direction` let `pod` (with labels, in a namespace) exchange with
+ * `other` on `target`'s port: yes if no policy selecting the pod has that policyType (it is then
+ * not restricted), else only if a rule of one of them allows that port and that peer.
+ */
+function directionAllowed(
   resources: Resource[],
-  pod: { labels: Record<string, string>; namespace: string },
-  target: { namespace: string; port: number },
+  direction: 'Ingress' | 'Egress',
+  pod: Peer,
+  other: Peer,
+  target: Target,
 ): boolean {
+  if (pod.ip !== undefined || !pod.labels) return true;
   const policies = resources.filter((r) => {
     if (r.kind !== 'NetworkPolicy' || (r.metadata?.namespace ?? pod.namespace) !== pod.namespace) return false;
     const types: string[] = r.spec?.policyTypes ?? (r.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
-    return types.includes('Egress') && policySelects(r.spec?.podSelector, pod.labels);
+    return types.includes(direction) && policySelects(r.spec?.podSelector, pod.labels!);
   });
   if (policies.length === 0) return true;
-  const portAllowed = (ports: any[] | undefined) =>
-    !ports?.length ||
-    ports.some(
-      (p) =>
-        (p.protocol ?? 'TCP') === 'TCP' &&
-        (p.port === undefined ||
-          p.port === target.port ||
-          (p.endPort && p.port <= target.port && target.port <= p.endPort)),
-    );
-  const peerAllowed = (peers: any[] | undefined) =>
-    !peers?.length ||
-    peers.some((peer) => {
-      if (peer.ipBlock) return peer.ipBlock.cidr === '0.0.0.0/0' && !peer.ipBlock.except?.length;
-      if (!peer.namespaceSelector) return target.namespace === pod.namespace;
-      return policySelects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': target.namespace });
-    });
+  const [rules, peers] = direction === 'Egress' ? ['egress', 'to'] : ['ingress', 'from'];
   return policies.some((policy) =>
-    (policy.spec.egress ?? []).some((rule: any) => portAllowed(rule.ports) && peerAllowed(rule.to)),
+    (policy.spec[rules] ?? []).some(
+      (rule: any) =>
+        portMatches(rule.ports, target) &&
+        (!rule[peers]?.length ||
+          rule[peers].some((peer: Resource) => peerMatches(peer, policy.metadata?.namespace ?? pod.namespace, other))),
+    ),
   );
+}
+
+/** Whether the NetworkPolicies of a build let pods with `labels` in `namespace` open `target` (egress side only). */
+function egressAllowed(
+  resources: Resource[],
+  pod: { labels: Record<string, string>; namespace: string },
+  target: Target,
+) {
+  return directionAllowed(resources, 'Egress', pod, target, target);
+}
+
+/** Whether `source` may open `target`: its egress and the target's ingress both allow it. */
+function reachable(resources: Resource[], source: Peer, target: Target): boolean {
+  return (
+    directionAllowed(resources, 'Egress', source, target, target) &&
+    directionAllowed(resources, 'Ingress', target, source, target)
+  );
+}
+
+const NETWORK_POLICY_FIELDS = {
+  spec: ['podSelector', 'policyTypes', 'ingress', 'egress'],
+  rule: ['from', 'to', 'ports'],
+  peer: ['podSelector', 'namespaceSelector', 'ipBlock'],
+  port: ['protocol', 'port', 'endPort'],
+  selector: ['matchLabels', 'matchExpressions'],
+};
+const INGRESS_FIELDS = {
+  spec: ['ingressClassName', 'defaultBackend', 'rules', 'tls'],
+  rule: ['host', 'http'],
+  path: ['path', 'pathType', 'backend'],
+  tls: ['hosts', 'secretName'],
+};
+
+/**
+ * What is wrong with a NetworkPolicy or an Ingress by the networking.k8s.io/v1 schema, as far as
+ * these manifests use it: unknown fields, missing required ones, values out of their enum.
+ */
+function networkingProblems(resource: Resource): string[] {
+  const problems: string[] = [];
+  const where = `${resource.kind} ${resource.metadata?.name}`;
+  const only = (object: Resource | undefined, fields: string[], at: string) => {
+    if (object === null || typeof object !== 'object' || Array.isArray(object))
+      problems.push(`${where}: ${at} is no object`);
+    else
+      for (const key of Object.keys(object)) if (!fields.includes(key)) problems.push(`${where}: unknown ${at}.${key}`);
+  };
+  const list = (value: unknown, at: string): any[] => {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) problems.push(`${where}: ${at} is no list`);
+    return Array.isArray(value) ? value : [];
+  };
+  const cidr = (value: unknown, at: string) => {
+    if (typeof value !== 'string' || !/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(value))
+      problems.push(`${where}: ${at} is no CIDR`);
+  };
+  const selector = (value: Resource | undefined, at: string) => {
+    only(value, NETWORK_POLICY_FIELDS.selector, at);
+    for (const [i, e] of list(value?.matchExpressions, `${at}.matchExpressions`).entries()) {
+      if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator))
+        problems.push(`${where}: ${at} operator ${i}`);
+      if (['In', 'NotIn'].includes(e.operator) && !(Array.isArray(e.values) && e.values.length))
+        problems.push(`${where}: ${at} expression ${i} without values`);
+    }
+  };
+  if (resource.apiVersion !== 'networking.k8s.io/v1') problems.push(`${where}: apiVersion ${resource.apiVersion}`);
+  if (resource.kind === 'NetworkPolicy') {
+    const spec = resource.spec;
+    only(spec, NETWORK_POLICY_FIELDS.spec, 'spec');
+    if (!spec?.podSelector) problems.push(`${where}: no spec.podSelector`);
+    else selector(spec.podSelector, 'spec.podSelector');
+    for (const type of list(spec?.policyTypes, 'spec.policyTypes'))
+      if (!['Ingress', 'Egress'].includes(type)) problems.push(`${where}: policyType ${type}`);
+    for (const [rules, peers] of [
+      ['ingress', 'from'],
+      ['egress', 'to'],
+    ]) {
+      for (const [i, rule] of list(spec?.[rules], `spec.${rules}`).entries()) {
+        const at = `spec.${rules}[${i}]`;
+        only(
+          rule,
+          NETWORK_POLICY_FIELDS.rule.filter((f) => f === peers || f === 'ports'),
+          at,
+        );
+        for (const [j, peer] of list(rule[peers], `${at}.${peers}`).entries()) {
+          only(peer, NETWORK_POLICY_FIELDS.peer, `${at}.${peers}[${j}]`);
+          if (peer.ipBlock) {
+            if (Object.keys(peer).length > 1) problems.push(`${where}: ${at} ipBlock with a selector`);
+            only(peer.ipBlock, ['cidr', 'except'], `${at}.ipBlock`);
+            cidr(peer.ipBlock.cidr, `${at}.ipBlock.cidr`);
+            for (const range of list(peer.ipBlock.except, `${at}.ipBlock.except`)) cidr(range, `${at}.ipBlock.except`);
+          }
+          if (peer.podSelector) selector(peer.podSelector, `${at}.podSelector`);
+          if (peer.namespaceSelector) selector(peer.namespaceSelector, `${at}.namespaceSelector`);
+        }
+        for (const port of list(rule.ports, `${at}.ports`)) {
+          only(port, NETWORK_POLICY_FIELDS.port, `${at}.ports`);
+          if (!['TCP', 'UDP', 'SCTP'].includes(port.protocol ?? 'TCP'))
+            problems.push(`${where}: protocol ${port.protocol}`);
+          const number = typeof port.port === 'number';
+          if (!(number ? port.port >= 1 && port.port <= 65535 : typeof port.port === 'string'))
+            problems.push(`${where}: ${at} port ${port.port}`);
+          if (port.endPort !== undefined && !(number && port.endPort >= port.port))
+            problems.push(`${where}: ${at} endPort ${port.endPort}`);
+        }
+      }
+    }
+  } else if (resource.kind === 'Ingress') {
+    const spec = resource.spec;
+    only(spec, INGRESS_FIELDS.spec, 'spec');
+    const backend = (value: Resource | undefined, at: string) => {
+      only(value, ['service'], at);
+      only(value?.service, ['name', 'port'], `${at}.service`);
+      only(value?.service?.port, ['name', 'number'], `${at}.service.port`);
+      const port = value?.service?.port ?? {};
+      if (typeof value?.service?.name !== 'string' || 'name' in port === 'number' in port)
+        problems.push(`${where}: ${at} needs a service name and one of port.name, port.number`);
+    };
+    if (spec?.defaultBackend) backend(spec.defaultBackend, 'spec.defaultBackend');
+    for (const [i, rule] of list(spec?.rules, 'spec.rules').entries()) {
+      only(rule, INGRESS_FIELDS.rule, `spec.rules[${i}]`);
+      only(rule.http, ['paths'], `spec.rules[${i}].http`);
+      for (const [j, path] of list(rule.http?.paths, `spec.rules[${i}].http.paths`).entries()) {
+        const at = `spec.rules[${i}].http.paths[${j}]`;
+        only(path, INGRESS_FIELDS.path, at);
+        if (!['Exact', 'Prefix', 'ImplementationSpecific'].includes(path.pathType))
+          problems.push(`${where}: ${at}.pathType`);
+        if (typeof path.path !== 'string' || !path.path.startsWith('/')) problems.push(`${where}: ${at}.path`);
+        backend(path.backend, `${at}.backend`);
+      }
+    }
+    for (const [i, tls] of list(spec?.tls, 'spec.tls').entries()) only(tls, INGRESS_FIELDS.tls, `spec.tls[${i}]`);
+  }
+  return problems;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -976,6 +1165,229 @@ describe('overlay prod', () => {
   });
 });
 
+/** Where the policies expect the ingress controller and the CloudNativePG operator (README: adjust them). */
+const INGRESS_CONTROLLER_NAMESPACE = 'ingress-nginx';
+const CNPG_OPERATOR_NAMESPACE = 'cnpg-system';
+/** A public address (TEST-NET-3), one of a private range, and the cluster DNS. */
+const INTERNET_ADDRESS = '203.0.113.10';
+const PRIVATE_ADDRESS = '10.1.2.3';
+const KUBE_DNS: Peer = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+
+describe.each(BUILDS)('overlay %s: the Ingress and the NetworkPolicies', (overlay, build) => {
+  const { resources } = build;
+  const namespace = build.resources.find((r) => r.kind === 'Namespace')?.metadata?.name as string;
+  const podOf = (kind: string, name: string): Peer => ({
+    namespace,
+    labels: get(build, kind, name).spec.template.metadata.labels,
+  });
+  const service = (name: AppService) => podOf('Deployment', name);
+  const migrate = podOf('Job', 'migrate');
+  const prometheus = podOf('Deployment', 'prometheus');
+  /** The pods of PostgreSQL: dev's StatefulSet, or prod's CloudNativePG instances (labelled with their Cluster). */
+  const cnpg = build.resources.find((r) => r.kind === 'Cluster' && r.apiVersion === 'postgresql.cnpg.io/v1');
+  const database: Target = cnpg
+    ? { namespace, labels: { 'cnpg.io/cluster': cnpg.metadata.name, 'cnpg.io/podRole': 'instance' }, port: 5432 }
+    : {
+        ...podOf('StatefulSet', 'postgres'),
+        port: containerPort(
+          get(build, 'StatefulSet', 'postgres').spec.template.spec.containers[0],
+          get(build, 'Service', 'postgres').spec.ports[0].targetPort,
+        )!,
+      };
+  const urlPort = (service: AppService, variable: string) =>
+    Number(new URL(valueOf(build, appContainer(build, service), variable) ?? '').port);
+  const nats: Target = { ...podOf('StatefulSet', 'nats'), port: urlPort('order', 'NATS_URL') };
+  const redis: Target = { ...podOf('StatefulSet', 'redis'), port: urlPort('gateway', 'REDIS_URL') };
+  const usesDatabase = (name: AppService) =>
+    variablesReadBy(name, example).includes(`${name.toUpperCase()}_DATABASE_URL`);
+  const metricsPort = (name: AppService) =>
+    Number(
+      get(build, 'Service', name === 'gateway' ? 'gateway-internal' : name).metadata.annotations['prometheus.io/port'],
+    );
+  const gatewayPort = Number(valueOf(build, appContainer(build, 'gateway'), 'GATEWAY_PORT'));
+  /** The provider's port: that of PAYMENT_PROVIDER_URL when a cluster sets one, https's otherwise. */
+  const providerUrl = valueOf(build, appContainer(build, 'payment'), 'PAYMENT_PROVIDER_URL') ?? '';
+  const providerPort = providerUrl ? Number(new URL(providerUrl).port || 443) : 443;
+  const workloads = build.resources.filter((r) => ['Deployment', 'StatefulSet', 'Job'].includes(r.kind));
+
+  it('writes every Ingress and NetworkPolicy by the fields of networking.k8s.io/v1', () => {
+    const networking = resources.filter((r) => r.kind === 'Ingress' || r.kind === 'NetworkPolicy');
+    expect(networking.length).toBeGreaterThan(2);
+    expect(networking.flatMap(networkingProblems)).toEqual([]);
+  });
+
+  it('isolates every pod of the namespace for ingress and egress, then allows what each needs', () => {
+    const denyAll = resources.filter(
+      (r) =>
+        r.kind === 'NetworkPolicy' &&
+        r.metadata.namespace === namespace &&
+        Object.keys(r.spec.podSelector ?? {}).length === 0 &&
+        ['Ingress', 'Egress'].every((type) => r.spec.policyTypes?.includes(type)) &&
+        !r.spec.ingress?.length &&
+        !r.spec.egress?.length,
+    );
+    expect(denyAll).toHaveLength(1);
+    // Nothing that no rule names: redis to NATS, a service to another's port, anyone to the API.
+    expect(reachable(resources, redis, nats)).toBe(false);
+    expect(reachable(resources, service('order'), { ...service('inventory'), port: DEFAULT_PORTS.inventory })).toBe(
+      false,
+    );
+    expect(reachable(resources, service('gateway'), { ...service('order'), port: DEFAULT_PORTS.order })).toBe(false);
+    expect(reachable(resources, { namespace: 'default' }, { ...service('order'), port: DEFAULT_PORTS.order })).toBe(
+      false,
+    );
+  });
+
+  it('lets every pod resolve names through kube-dns, over UDP and TCP 53, and nothing else in kube-system', () => {
+    expect(workloads.length).toBeGreaterThan(6);
+    for (const workload of workloads) {
+      const pod = { namespace, labels: workload.spec.template.metadata.labels };
+      const name = workload.metadata.name;
+      expect([name, reachable(resources, pod, { ...KUBE_DNS, port: 53, protocol: 'UDP' })]).toEqual([name, true]);
+      expect([name, reachable(resources, pod, { ...KUBE_DNS, port: 53 })]).toEqual([name, true]);
+      expect([name, reachable(resources, pod, { namespace: 'kube-system', port: 53, protocol: 'UDP' })]).toEqual([
+        name,
+        false,
+      ]);
+    }
+  });
+
+  it.each(APP_SERVICES)('lets %s reach NATS on its client port, and no other port of NATS', (name) => {
+    expect(reachable(resources, service(name), nats)).toBe(true);
+    expect(reachable(resources, service(name), { ...nats, port: 8222 })).toBe(false);
+  });
+
+  it.each(APP_SERVICES)('lets %s reach the PostgreSQL pods if it has a database, else not', (name) => {
+    expect(usesDatabase(name)).toBe(name !== 'gateway');
+    expect(reachable(resources, service(name), database)).toBe(usesDatabase(name));
+  });
+
+  it.each(APP_SERVICES)('lets %s reach Redis only if it is the gateway', (name) => {
+    expect(reachable(resources, service(name), redis)).toBe(name === 'gateway');
+  });
+
+  it.each(APP_SERVICES)(
+    'lets %s reach an internet address only if it is payment (the provider), and never a private one',
+    (name) => {
+      const internet = { ip: INTERNET_ADDRESS, port: providerPort };
+      expect(reachable(resources, service(name), internet)).toBe(name === 'payment');
+      expect(reachable(resources, service(name), { ...internet, port: 80 })).toBe(false);
+      expect(reachable(resources, service(name), { ip: PRIVATE_ADDRESS, port: providerPort })).toBe(false);
+      expect(reachable(resources, service(name), { ...service('order'), port: providerPort })).toBe(false);
+    },
+  );
+
+  it('lets the migration Job reach the PostgreSQL pods and DNS, and nothing else', () => {
+    expect(reachable(resources, migrate, database)).toBe(true);
+    expect(reachable(resources, migrate, nats)).toBe(false);
+    expect(reachable(resources, migrate, redis)).toBe(false);
+    expect(reachable(resources, migrate, { ip: INTERNET_ADDRESS, port: 443 })).toBe(false);
+  });
+
+  it('lets nothing but the database clients reach PostgreSQL, and none but the gateway Redis', () => {
+    for (const pod of [redis, nats, prometheus, podOf('Deployment', 'grafana')]) {
+      expect(reachable(resources, pod, database)).toBe(false);
+    }
+    expect(reachable(resources, migrate, redis)).toBe(false);
+    expect(reachable(resources, { namespace: INGRESS_CONTROLLER_NAMESPACE }, redis)).toBe(false);
+  });
+
+  it.each(APP_SERVICES)(
+    "lets the ingress controller's namespace reach %s on the gateway's public port only",
+    (name) => {
+      const controller = { namespace: INGRESS_CONTROLLER_NAMESPACE };
+      const ports = (get(build, 'Deployment', name).spec.template.spec.containers[0].ports as Resource[]).map(
+        (p) => p.containerPort as number,
+      );
+      for (const port of ports) {
+        expect([port, reachable(resources, controller, { ...service(name), port })]).toEqual([
+          port,
+          name === 'gateway' && port === gatewayPort,
+        ]);
+        // Nor from any other namespace, or from the namespace's own pods.
+        expect([port, reachable(resources, { namespace: 'default' }, { ...service(name), port })]).toEqual([
+          port,
+          false,
+        ]);
+        expect([port, reachable(resources, redis, { ...service(name), port })]).toEqual([port, false]);
+      }
+    },
+  );
+
+  it.each(APP_SERVICES)('lets Prometheus scrape %s on its metrics port, and only Prometheus', (name) => {
+    const target = { ...service(name), port: metricsPort(name) };
+    expect(reachable(resources, prometheus, target)).toBe(true);
+    expect(reachable(resources, podOf('Deployment', 'grafana'), target)).toBe(false);
+    expect(reachable(resources, { namespace: INGRESS_CONTROLLER_NAMESPACE }, target)).toBe(false);
+  });
+
+  it('lets Grafana query Prometheus, and Prometheus discover its targets from the API server', () => {
+    const grafana = podOf('Deployment', 'grafana');
+    const port = get(build, 'Deployment', 'prometheus').spec.template.spec.containers[0].ports[0].containerPort;
+    expect(reachable(resources, grafana, { ...prometheus, port })).toBe(true);
+    expect(reachable(resources, service('order'), { ...prometheus, port })).toBe(false);
+    expect(reachable(resources, prometheus, { ip: PRIVATE_ADDRESS, port: 6443 })).toBe(true);
+  });
+
+  it("routes the Ingress to the gateway's public port only, on a class and a host of the README", () => {
+    const ingresses = resources.filter((r) => r.kind === 'Ingress');
+    expect(ingresses).toHaveLength(1);
+    const [ingress] = ingresses;
+    expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
+    expect(ingress.spec.defaultBackend).toBeUndefined();
+    const container = appContainer(build, 'gateway');
+    const backends = (ingress.spec.rules as Resource[]).flatMap((rule) =>
+      (rule.http.paths as Resource[]).map((path) => path.backend.service),
+    );
+    expect(backends.length).toBeGreaterThan(0);
+    for (const backend of backends) {
+      const target = get(build, 'Service', backend.name);
+      const port = (target.spec.ports as Resource[]).find((p) =>
+        backend.port.name !== undefined ? p.name === backend.port.name : p.port === backend.port.number,
+      );
+      expect(selects(target.spec.selector, get(build, 'Deployment', 'gateway').spec.template.metadata.labels)).toBe(
+        true,
+      );
+      expect(containerPort(container, port?.targetPort ?? port?.port)).toBe(gatewayPort);
+    }
+    expect(gatewayPort).toBe(DEFAULT_PORTS.gateway);
+    expect(gatewayPort).not.toBe(DEFAULT_INTERNAL_PORT);
+    const readme = readFileSync(join(K8S, 'README.md'), 'utf8');
+    expect(readme).toContain(`ingressClassName: ${ingress.spec.ingressClassName}`);
+    for (const rule of ingress.spec.rules)
+      expect([overlay, readme.includes(`\`${rule.host}\``)]).toEqual([overlay, true]);
+  });
+
+  it('names in the README the namespaces the policies let in: the ingress controller, the operator', () => {
+    const readme = readFileSync(join(K8S, 'README.md'), 'utf8');
+    expect(readme).toContain(`\`${INGRESS_CONTROLLER_NAMESPACE}\``);
+    expect(readme).toContain(`\`${CNPG_OPERATOR_NAMESPACE}\``);
+  });
+
+  if (cnpg) {
+    it("lets the CloudNativePG operator's namespace reach the instances on 8000 and 5432, and each other on 5432", () => {
+      const operator = { namespace: CNPG_OPERATOR_NAMESPACE };
+      expect(reachable(resources, operator, { ...database, port: 8000 })).toBe(true);
+      expect(reachable(resources, operator, database)).toBe(true);
+      expect(reachable(resources, { namespace: 'default' }, { ...database, port: 8000 })).toBe(false);
+      expect(reachable(resources, database, database)).toBe(true);
+      expect(reachable(resources, database, { ...database, port: 8000 })).toBe(false);
+      expect(reachable(resources, database, nats)).toBe(false);
+      expect(reachable(resources, database, { ip: PRIVATE_ADDRESS, port: 443 })).toBe(true);
+    });
+  }
+
+  it("lets NATS pods reach each other on the cluster's route port, where there is one", () => {
+    const text = Object.values(find(build, 'ConfigMap', 'nats-config')?.data ?? {}).join('\n');
+    const routePort = Number(/cluster\s*\{[^}]*?port:\s*(\d+)/s.exec(text)?.[1]);
+    expect(Number.isNaN(routePort)).toBe(overlay === 'dev');
+    if (!Number.isNaN(routePort)) {
+      expect(reachable(resources, nats, { ...nats, port: routePort })).toBe(true);
+      expect(reachable(resources, service('order'), { ...nats, port: routePort })).toBe(false);
+    }
+  });
+});
+
 describe('the kustomize reader used by these tests', () => {
   it('applies JSON patches and images like kustomize', () => {
     const resource: Resource = { spec: { replicas: 1, template: { spec: {} } } };
@@ -1025,6 +1437,76 @@ describe('the NetworkPolicy reader used by these tests', () => {
         collector,
       ),
     ).toBe(true);
+  });
+
+  it('reads both ends: egress of the source and ingress of the target, selectors with expressions', () => {
+    const ingress = (spec: Resource): Resource => policy({ policyTypes: ['Ingress'], ...spec });
+    const gateway = { namespace: 'zhongtai', labels: { 'app.kubernetes.io/name': 'gateway' }, port: 3000 };
+    const controller = { namespace: 'ingress-nginx' };
+    const fromController = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
+    expect(reachable([], controller, gateway)).toBe(true);
+    expect(reachable([ingress({})], controller, gateway)).toBe(false);
+    expect(
+      reachable([ingress({ ingress: [{ from: [fromController], ports: [{ port: 3000 }] }] })], controller, gateway),
+    ).toBe(true);
+    expect(
+      reachable([ingress({ ingress: [{ from: [fromController], ports: [{ port: 3000 }] }] })], controller, {
+        ...gateway,
+        port: 9464,
+      }),
+    ).toBe(false);
+    expect(reachable([ingress({ ingress: [{ from: [{ podSelector: {} }] }] })], controller, gateway)).toBe(false);
+    // The source's egress counts as well as the target's ingress.
+    const both = [policy({}), ingress({ ingress: [{}] })];
+    expect(reachable(both, pod, gateway)).toBe(false);
+    const expression = { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['order'] }] };
+    const toOrder = [policy({ egress: [{ to: [{ podSelector: expression }] }] })];
+    expect(reachable(toOrder, gateway, { ...pod, port: 1 })).toBe(true);
+    expect(reachable(toOrder, pod, gateway)).toBe(false);
+    expect(policySelects({ matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['b'] }] }, { a: 'b' })).toBe(
+      false,
+    );
+    expect(policySelects({ matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] }, {})).toBe(true);
+  });
+
+  it('reads ipBlocks with their exceptions, and protocols', () => {
+    const publicRange = { ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] } };
+    const toPublic = [policy({ egress: [{ to: [publicRange], ports: [{ port: 443 }] }] })];
+    expect(egressAllowed(toPublic, pod, { ip: '203.0.113.10', port: 443 })).toBe(true);
+    expect(egressAllowed(toPublic, pod, { ip: '10.1.2.3', port: 443 })).toBe(false);
+    expect(egressAllowed(toPublic, pod, { ip: '192.168.7.1', port: 443 })).toBe(false);
+    expect(egressAllowed(toPublic, pod, { ip: '203.0.113.10', port: 80 })).toBe(false);
+    // A pod of the namespace has a private address: the excepted block does not cover it.
+    expect(egressAllowed(toPublic, pod, { ...pod, port: 443 })).toBe(false);
+    expect(egressAllowed(toPublic, pod, { ip: '203.0.113.10', port: 443, protocol: 'UDP' })).toBe(false);
+    expect(inCidr('172.31.255.255', '172.16.0.0/12')).toBe(true);
+    expect(inCidr('172.32.0.0', '172.16.0.0/12')).toBe(false);
+    const dns = [policy({ egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] })];
+    expect(egressAllowed(dns, pod, { namespace: 'kube-system', port: 53, protocol: 'UDP' })).toBe(true);
+    expect(egressAllowed(dns, pod, { namespace: 'kube-system', port: 53 })).toBe(false);
+  });
+
+  it('finds the fields networking.k8s.io/v1 does not have', () => {
+    const valid = policy({ egress: [{ to: [{ podSelector: {} }], ports: [{ port: 53, protocol: 'UDP' }] }] });
+    expect(networkingProblems({ ...valid, apiVersion: 'networking.k8s.io/v1' })).toEqual([]);
+    const broken = (spec: Resource) => networkingProblems({ ...policy(spec), apiVersion: 'networking.k8s.io/v1' });
+    expect(broken({ egress: [{ from: [{}] }] })).not.toEqual([]);
+    expect(broken({ egress: [{ ports: [{ port: 53, protocol: 'ICMP' }] }] })).not.toEqual([]);
+    expect(broken({ egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' }, podSelector: {} }] }] })).not.toEqual([]);
+    expect(broken({ policyTypes: ['Egres'] })).not.toEqual([]);
+    expect(networkingProblems({ ...valid, apiVersion: 'extensions/v1beta1' })).not.toEqual([]);
+    const ingress = (path: Resource) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'i' },
+      spec: { rules: [{ host: 'h', http: { paths: [path] } }] },
+    });
+    const backend = { service: { name: 'gateway', port: { number: 3000 } } };
+    expect(networkingProblems(ingress({ path: '/', pathType: 'Prefix', backend }))).toEqual([]);
+    expect(networkingProblems(ingress({ path: '/', backend }))).not.toEqual([]);
+    expect(
+      networkingProblems(ingress({ path: '/', pathType: 'Prefix', backend: { serviceName: 'gateway' } })),
+    ).not.toEqual([]);
   });
 
   it('reads the Services of cluster DNS names', () => {
