@@ -1352,6 +1352,10 @@ describe.each(BUILDS)('overlay %s: the Ingress and the NetworkPolicies', (overla
     }
     expect(gatewayPort).toBe(DEFAULT_PORTS.gateway);
     expect(gatewayPort).not.toBe(DEFAULT_INTERNAL_PORT);
+    // A certificate, where there is one, for the hosts that are routed.
+    const hosts = (ingress.spec.rules as Resource[]).map((rule) => rule.host);
+    for (const tls of ingress.spec.tls ?? []) expect(hosts).toEqual(expect.arrayContaining(tls.hosts));
+    expect((ingress.spec.tls ?? []).length).toBe(overlay === 'prod' ? 1 : 0);
     const readme = readFileSync(join(K8S, 'README.md'), 'utf8');
     expect(readme).toContain(`ingressClassName: ${ingress.spec.ingressClassName}`);
     for (const rule of ingress.spec.rules)
