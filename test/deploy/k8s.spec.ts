@@ -9,6 +9,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Job } from 'kubernetes-models/batch/v1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { DEFAULT_INTERNAL_PORT, DEFAULT_PORTS } from '../../libs/platform/src/config/service-config';
 import {
   APP_SERVICES,
@@ -1645,5 +1652,67 @@ describe('deploy/k8s/README.md, checked against the manifests', () => {
     for (const image of images) expect([image, load!.split(' ').includes(image)]).toEqual([image, true]);
     expect(commands).toContain('kubectl apply -k deploy/k8s/overlays/dev');
     expect(commands).toContain('kubectl -n zhongtai-dev wait --for=condition=complete job/migrate --timeout=300s');
+  });
+});
+
+/** The Kubernetes API's own schemas (kubernetes-models), by apiVersion and kind. */
+const API_MODELS: Record<string, new (data: never) => { validate(): void }> = Object.fromEntries(
+  [
+    Deployment,
+    StatefulSet,
+    HorizontalPodAutoscaler,
+    Job,
+    Ingress,
+    NetworkPolicy,
+    PodDisruptionBudget,
+    Role,
+    RoleBinding,
+    ConfigMap,
+    Namespace,
+    Secret,
+    Service,
+    ServiceAccount,
+  ].map((model) => [`${model.apiVersion}/${model.kind}`, model]),
+);
+
+/** CloudNativePG's kinds: no schema offline; their own checks are above. */
+const CUSTOM_KINDS = new Set(['postgresql.cnpg.io/v1/Cluster', 'postgresql.cnpg.io/v1/Database']);
+
+function schemaProblems(resource: Resource): string[] {
+  const Model = API_MODELS[`${resource.apiVersion}/${resource.kind}`];
+  if (!Model) return [`${resource.apiVersion}/${resource.kind} has no schema here`];
+  try {
+    new Model(resource as never).validate();
+    return [];
+  } catch (error) {
+    return [`${resource.kind}/${resource.metadata?.name}: ${error instanceof Error ? error.message : String(error)}`];
+  }
+}
+
+describe.each(BUILDS)('the %s overlay, against the Kubernetes API schemas', (_name, build) => {
+  it('has every object of a core API group valid by its schema', () => {
+    const core = build.resources.filter((r) => !CUSTOM_KINDS.has(`${r.apiVersion}/${r.kind}`));
+    expect(core.length).toBeGreaterThan(30);
+    expect(core.flatMap(schemaProblems)).toEqual([]);
+  });
+});
+
+describe('the schema check', () => {
+  const deployment = () => structuredClone(get(OVERLAYS.prod, 'Deployment', 'order'));
+
+  it('accepts a Deployment of the overlay as it is', () => {
+    expect(schemaProblems(deployment())).toEqual([]);
+  });
+
+  it('refuses a mistyped field, a missing required one and an unknown kind', () => {
+    const mistyped = deployment();
+    mistyped.spec.replicas = 'two';
+    expect(schemaProblems(mistyped)).toEqual([expect.stringContaining('replicas')]);
+    const nameless = deployment();
+    delete nameless.spec.template.spec.containers[0].name;
+    expect(schemaProblems(nameless)).toEqual([expect.stringContaining('name')]);
+    expect(schemaProblems({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'x' } })).toEqual([
+      'apps/v1/Deploymnet has no schema here',
+    ]);
   });
 });
