@@ -10,9 +10,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ProviderClient } from './provider-client';
 import { providerPayments } from './provider-payment-store';
 import { PROVIDER_SETTINGS, ProviderSettings } from './provider-settings';
+import type { Found } from './provider-findings';
 import { mismatchOf, refuseMismatchedSuccess, settlePayment } from './provider-settlement';
-
-type Found = Omit<ReconciliationFinding, 'statementDate' | 'foundAt'>;
 
 /**
  * Compares the provider's daily statement with this service's payments and ledger. What a
