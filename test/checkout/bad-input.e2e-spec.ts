@@ -393,6 +393,21 @@ describe('malformed requests get problem+json 4xx answers and create nothing', (
     expect(wallet.body).toEqual({ balanceCents: expect.any(Number), currency: 'CNY' });
   });
 
+  it('refuses a token it accepted before, from the second it expires (verified tokens are remembered only until exp)', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = token(
+      { sub: ctx.customer.id, role: 'customer', iss: suite.platform.env.JWT_ISSUER, aud: 'customer', exp },
+      suite.platform.env.JWT_SECRET,
+    );
+    expect((await suite.shop.call('GET', '/me/wallet', { token: shortLived })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    const expired = await suite.shop.call('GET', '/me/wallet', { token: shortLived });
+    expect({ status: expired.status, code: (expired.body as { code?: string }).code }).toEqual({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
   it('created no order and charged nothing for any of the rejected requests', async () => {
     const [{ n }] = await suite.platform.query<{ n: string }>('order', 'SELECT count(*) AS n FROM orders');
     const created = await suite.platform.query<{ id: string; status: string; request_hash: string }>(

@@ -87,7 +87,7 @@ describe('the platform as five processes on the real servers', () => {
     expect(line).toMatchObject({ service: 'inventory', msg: 'catalogue listed' });
   });
 
-  it('logs a request by its id, method and URL, never with its headers', async () => {
+  it('logs a request by its id, method and URL and its response by its status, never with headers', async () => {
     const correlationId = `headers-${Date.now()}`;
     const secrets = [
       'Bearer token-that-must-not-be-logged',
@@ -108,6 +108,8 @@ describe('the platform as five processes on the real servers', () => {
     while (Date.now() < deadline && !logged()) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(logged()).toMatchObject({ req: { method: 'GET', url: '/products?limit=1' } });
     expect(Object.keys(logged()!.req as object).sort()).toEqual(['id', 'method', 'url']);
+    expect(logged()).toMatchObject({ res: { statusCode: 200 } });
+    expect(Object.keys(logged()!.res as object)).toEqual(['statusCode']);
     const everything = JSON.stringify(gateway.logs);
     for (const secret of secrets) expect(everything).not.toContain(secret);
   });
