@@ -132,6 +132,23 @@ describe('the saga definition builder', () => {
     expect(revised.onCompensated).toBe(onCompensated);
   });
 
+  it('drops the completion hook in a revision that moves its work into a step, and leaves the original alone', () => {
+    const onCompleted = async () => undefined;
+    const onSucceeded = async () => undefined;
+    const onCompensated = async () => undefined;
+    const v1 = draft().pivot('a', Do, payload).retriable('b', Do, payload).onCompleted(onCompleted);
+    const built = v1.onCompensated(onCompensated).build();
+    const v2 = reviseSaga(built, 2).atStep('a').onSucceeded(onSucceeded).withoutOnCompleted().build();
+    expect(v2.onCompleted).toBeUndefined();
+    expect(v2.onCompensated).toBe(onCompensated);
+    expect(v2.steps.map((s) => [s.name, s.onSucceeded])).toEqual([
+      ['a', onSucceeded],
+      ['b', undefined],
+    ]);
+    expect(built.onCompleted).toBe(onCompleted);
+    expect(built.steps[0].onSucceeded).toBeUndefined();
+  });
+
   it('starts a revision at its last step: modifiers change it and new steps follow it', () => {
     const v1 = draft().step('a', Do, payload).pivot('b', Do, payload).build();
     const v2 = reviseSaga(v1, 2)

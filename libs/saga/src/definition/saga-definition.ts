@@ -225,6 +225,12 @@ export class SagaBuilder<Data, O extends Outputs> {
     return this;
   }
 
+  /** Drops the completion hook (in a revision whose work moved elsewhere, e.g. into a step's `onSucceeded`). */
+  withoutOnCompleted(): this {
+    this.draft.onCompleted = undefined;
+    return this;
+  }
+
   onCompensated(hook: (end: SagaEnd<Data, O> & { failure: SagaFailure }) => Promise<void>): this {
     this.draft.onCompensated = hook as SagaDefinition<Data>['onCompensated'];
     return this;

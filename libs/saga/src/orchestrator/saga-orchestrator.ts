@@ -6,6 +6,7 @@ import { AfterCommit } from '../after-commit';
 import type { StepResult } from '../definition/command';
 import type { AnySagaDefinition, SagaDefinition } from '../definition/saga-definition';
 import { crashPoint } from '../crash-points';
+import { FINAL_STATUSES } from '../engine/saga-state';
 import type { SagaEvent, Transition } from '../engine/saga-state';
 import { initialState, transition } from '../engine/transitions';
 import { publishAfterCommit } from '../outbox/outbox';
@@ -194,6 +195,15 @@ export class SagaOrchestrator {
   async abort(manager: EntityManager, sagaId: string, reason: string): Promise<boolean> {
     const outcome = await this.applyLocked(manager, sagaId, { type: 'abort', reason });
     return outcome !== undefined && !outcome.ignored;
+  }
+
+  /**
+   * Whether the saga is over (COMPLETED or COMPENSATED) as the caller's transaction sees it.
+   * A saga that is not there any more (retention removed it) is long over.
+   */
+  async hasEnded(manager: EntityManager, sagaId: string): Promise<boolean> {
+    const instance = await sagaStore.load(manager, sagaId, false);
+    return instance === undefined || FINAL_STATUSES.includes(instance.state.status);
   }
 
   private async applyLocked(manager: EntityManager, sagaId: string, event: SagaEvent): Promise<Transition | undefined> {
