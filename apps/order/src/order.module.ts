@@ -3,7 +3,7 @@ import { sagaModule } from '@zhongtai/platform';
 import { cancelOrderSaga } from './cancellation/cancel-order.saga';
 import { CancellationModule } from './cancellation/cancellation.module';
 import { checkoutAtProvider } from './checkout/checkout-settings';
-import { checkoutSaga } from './checkout/checkout.saga';
+import { checkoutSaga, checkoutSagaV1 } from './checkout/checkout.saga';
 import { CheckoutModule } from './checkout/checkout.module';
 import { CustomersModule } from './customers/customers.module';
 import { OperationsController } from './operations/operations.controller';
@@ -17,7 +17,9 @@ export class OrderModule {
     return {
       module: OrderModule,
       imports: [
-        sagaModule({ sagas: [checkoutSaga, atProvider.saga, cancelOrderSaga] }),
+        sagaModule({
+          sagas: [checkoutSagaV1, checkoutSaga, ...atProvider.earlierSagas, atProvider.saga, cancelOrderSaga],
+        }),
         CustomersModule,
         OrdersModule,
         CheckoutModule.forProvider(atProvider),

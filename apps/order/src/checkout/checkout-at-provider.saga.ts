@@ -1,6 +1,6 @@
 import { CouponCommands, InventoryCommands, PaymentCommands } from '@zhongtai/contracts';
 import type { FailureReason } from '@zhongtai/contracts';
-import { defineSaga } from '@zhongtai/saga';
+import { defineSaga, reviseSaga } from '@zhongtai/saga';
 import type { SagaFailure } from '@zhongtai/saga';
 import { awaitPayment, moveOrder } from '../orders/order-transitions';
 import type { CheckoutData } from './checkout.saga';
@@ -17,7 +17,7 @@ export interface CheckoutAtProviderData extends CheckoutData {
  * the collect step's deadline: a saga deadline, swept from the saga table by every orchestrator,
  * so that no process has to stay up for it.
  */
-export function checkoutAtProviderSaga(paymentWindowMs: number) {
+export function checkoutAtProviderSagaV1(paymentWindowMs: number) {
   return defineSaga<CheckoutAtProviderData>('checkoutAtProvider', 1)
     .step('reserveStock', InventoryCommands.reserve, (checkout) => ({
       orderId: checkout.orderId,
@@ -51,6 +51,19 @@ export function checkoutAtProviderSaga(paymentWindowMs: number) {
     .onCompensated(({ manager, data, failure }) =>
       moveOrder(manager, data.orderId, ['PENDING', 'AWAITING_PAYMENT'], 'CANCELLED', cancelledBecause(failure)),
     )
+    .build();
+}
+
+/**
+ * The checkout paid at the provider as it is now: the order is paid once the payment is
+ * collected (the pivot's hook), as the wallet checkout is once charged. Version 1 (paid when
+ * the saga completed) stays registered until none of its instances is live.
+ */
+export function checkoutAtProviderSaga(paymentWindowMs: number) {
+  return reviseSaga(checkoutAtProviderSagaV1(paymentWindowMs), 2)
+    .atStep('collectPayment')
+    .onSucceeded(({ manager, data }) => moveOrder(manager, data.orderId, 'AWAITING_PAYMENT', 'PAID'))
+    .withoutOnCompleted()
     .build();
 }
 

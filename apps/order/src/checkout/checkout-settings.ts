@@ -1,5 +1,5 @@
 import { EnvReader } from '@zhongtai/platform';
-import { checkoutAtProviderSaga, CheckoutAtProviderSaga } from './checkout-at-provider.saga';
+import { checkoutAtProviderSaga, CheckoutAtProviderSaga, checkoutAtProviderSagaV1 } from './checkout-at-provider.saga';
 
 /**
  * How long a customer has to pay an order at the provider: 15 minutes unless
@@ -18,10 +18,17 @@ export function readPaymentWindowMs(source: Record<string, string | undefined> =
 export const CHECKOUT_AT_PROVIDER = Symbol('CHECKOUT_AT_PROVIDER');
 
 export interface CheckoutAtProvider {
+  /** The version new orders start on. */
   saga: CheckoutAtProviderSaga;
+  /** Earlier versions, registered for the instances that started on them. */
+  earlierSagas: readonly ReturnType<typeof checkoutAtProviderSagaV1>[];
   paymentWindowMs: number;
 }
 
 export function checkoutAtProvider(paymentWindowMs: number): CheckoutAtProvider {
-  return { saga: checkoutAtProviderSaga(paymentWindowMs), paymentWindowMs };
+  return {
+    saga: checkoutAtProviderSaga(paymentWindowMs),
+    earlierSagas: [checkoutAtProviderSagaV1(paymentWindowMs)],
+    paymentWindowMs,
+  };
 }

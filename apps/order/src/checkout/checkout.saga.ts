@@ -1,6 +1,6 @@
 import { CouponCommands, InventoryCommands, PaymentCommands } from '@zhongtai/contracts';
 import type { FailureReason, OrderLine } from '@zhongtai/contracts';
-import { defineSaga } from '@zhongtai/saga';
+import { defineSaga, reviseSaga } from '@zhongtai/saga';
 import { moveOrder } from '../orders/order-transitions';
 
 /** What the checkout saga carries: the order as priced when it was placed. */
@@ -14,8 +14,12 @@ export interface CheckoutData {
   totalCents: number;
 }
 
-/** docs/design.md's checkout: reserve, lock the coupon, charge (the pivot), then confirm and redeem. */
-export const checkoutSaga = defineSaga<CheckoutData>('checkout', 1)
+/**
+ * docs/design.md's checkout as it was first: reserve, lock the coupon, charge (the pivot), then
+ * confirm and redeem; the order was paid when the saga completed. Registered until no instance
+ * started on it is live (`SagaQueries.liveByDefinition`).
+ */
+export const checkoutSagaV1 = defineSaga<CheckoutData>('checkout', 1)
   .step('reserveStock', InventoryCommands.reserve, (o) => ({ orderId: o.orderId, lines: o.lines }))
   .compensateWith(InventoryCommands.release, (o) => ({ orderId: o.orderId }))
   .step('lockCoupon', CouponCommands.lock, (o) => ({
@@ -40,4 +44,15 @@ export const checkoutSaga = defineSaga<CheckoutData>('checkout', 1)
   .onCompensated(({ manager, data, failure }) =>
     moveOrder(manager, data.orderId, 'PENDING', 'CANCELLED', failure.reason as FailureReason),
   )
+  .build();
+
+/**
+ * docs/design.md's checkout: the order is paid once the wallet is charged (the pivot's hook),
+ * not after the stock is confirmed and the coupon redeemed. From the pivot on the saga only
+ * goes forward, so the customer's answer need not wait for those two steps.
+ */
+export const checkoutSaga = reviseSaga(checkoutSagaV1, 2)
+  .atStep('chargeWallet')
+  .onSucceeded(({ manager, data }) => moveOrder(manager, data.orderId, 'PENDING', 'PAID'))
+  .withoutOnCompleted()
   .build();
