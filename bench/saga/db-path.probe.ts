@@ -25,6 +25,7 @@ import { Logger } from '@nestjs/common';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import type { JsMsg } from '@nats-io/jetstream';
 import { SagaRuntime, success } from '@zhongtai/saga';
+import type { OutboxMessage } from '@zhongtai/saga';
 import type { StepResult } from '@zhongtai/saga';
 import { createSagaTestDatabase, outboxWritten } from '@zhongtai/saga/testing';
 import { Client } from 'pg';
@@ -125,21 +126,36 @@ async function main(): Promise<void> {
 
     // Mark sent as the relay's fast path does: one autocommit UPDATE per committed batch.
     let markSent = true;
-    for (const [, dataSource] of sources) {
-      outboxWritten.listen(dataSource, (pending) => {
-        const last = pending[pending.length - 1];
-        lastMessage.set(last.headers['Saga-Id'], last);
-        if (markSent) {
-          dataSource
-            .query('UPDATE saga_outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL', [
-              pending.map((m) => m.id),
-            ])
-            .catch(report);
-        }
-      });
+    const captured = (dataSource: DataSource) => (pending: OutboxMessage[]) => {
+      const last = pending[pending.length - 1];
+      lastMessage.set(last.headers['Saga-Id'], last);
+      if (markSent) {
+        dataSource
+          .query('UPDATE saga_outbox SET sent_at = now() WHERE id = ANY($1) AND sent_at IS NULL', [
+            pending.map((m) => m.id),
+          ])
+          .catch(report);
+      }
+    };
+    // Rows written in a transaction reach the relay through outboxWritten; those of the
+    // orchestrator's autocommit transitions are handed to it directly: both are taken here.
+    for (const [, dataSource] of sources) outboxWritten.listen(dataSource, captured(dataSource));
+    for (const [role, runtime] of [
+      ['transfers', transfers],
+      ['bank-a', bankA],
+      ['bank-b', bankB],
+    ] as const) {
+      (runtime as unknown as { relay: { enqueue: (m: OutboxMessage[]) => void } }).relay.enqueue = captured(
+        sources.get(role)!,
+      );
     }
     const lastMessage = new Map<string, { subject: string; payload: unknown; headers: Record<string, string> }>();
-    const take = (sagaId: string) => {
+    // A row is handed over once its commit has returned, which may be a tick after the call that wrote it.
+    const take = async (sagaId: string) => {
+      for (let ticks = 0; !lastMessage.has(sagaId); ticks++) {
+        if (ticks > 10_000) throw new Error(`no outbox row of saga ${sagaId}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       const m = lastMessage.get(sagaId)!;
       lastMessage.delete(sagaId);
       return message(m.subject, m.headers, m.payload);
@@ -150,10 +166,10 @@ async function main(): Promise<void> {
       const sagaId = randomUUID();
       const data = { transferId: sagaId, from: account('a'), to: account('b'), amountCents: 1 };
       await sources.get('transfers')!.transaction((m) => transfers.orchestrator.start(m, saga, data, { sagaId }));
-      await bankA.participant.handleMessage(take(sagaId)); // withdraw command -> reply in A's outbox
-      await transfers.orchestrator.handleReply(take(sagaId)); // reply -> deposit command
-      await bankB.participant.handleMessage(take(sagaId));
-      await transfers.orchestrator.handleReply(take(sagaId)); // -> COMPLETED
+      await bankA.participant.handleMessage(await take(sagaId)); // withdraw command -> reply in A's outbox
+      await transfers.orchestrator.handleReply(await take(sagaId)); // reply -> deposit command
+      await bankB.participant.handleMessage(await take(sagaId));
+      await transfers.orchestrator.handleReply(await take(sagaId)); // -> COMPLETED
     };
     const plainOnce = async () => {
       const transferId = randomUUID();
