@@ -207,6 +207,8 @@ describe('checkout end to end, every outcome of docs/api.md', () => {
     const customer = await suite.shop.customerWithWallet(50_000);
     const order = await suite.shop.checkout(customer, { items: [{ sku: tea, quantity: 1 }] });
     expect((await suite.shop.admin('GET', `/admin/orders/${order.body.id}`)).body).toMatchObject({ id: order.body.id });
+    // Paid at the pivot: the saga confirms the reservation after the answer.
+    await quiesce(suite.platform);
     const saga = await suite.shop.admin<{ status: string; timeline: { stepName: string; outcome: string }[] }>(
       'GET',
       `/admin/sagas/${order.body.id}`,

@@ -36,6 +36,8 @@ describe('checkout under concurrency', () => {
     );
     expect(outcomes.filter((o) => o.status === 'CANCELLED')).toHaveLength(163);
     expect((await suite.shop.product(sku)).available).toBe(0);
+    // A paid order's units are sold when its saga confirms them, after the answer.
+    await quiesce(suite.platform);
     const stock = (await suite.shop.stats()).products.find((p) => p.sku === sku)!;
     expect(stock).toMatchObject({ stockOnHand: 0, reserved: 0, sold: 37, paidQuantity: 37 });
   }, 120_000);

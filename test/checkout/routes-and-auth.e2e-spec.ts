@@ -387,6 +387,7 @@ describe('every route and status code of docs/api.md', () => {
       });
       expect(cancel.status).toBe(200);
       expect(cancel.body).toMatchObject({ id: refunded, status: 'REFUNDED' });
+      await quiesce(suite.platform);
     }, 60_000);
 
     it('shows any order by id, 404 NOT_FOUND for an unknown one', async () => {

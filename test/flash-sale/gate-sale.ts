@@ -48,7 +48,9 @@ export class GateSale {
     return row.available;
   }
 
+  /** Units sold once no saga runs: a paid order's units are sold when its saga confirms them, after the answer. */
   async sold(sku: string): Promise<number> {
+    await quiesce(this.suite.platform);
     const [row] = await this.suite.platform.query<{ sold: number }>(
       'inventory',
       'SELECT sold FROM products WHERE sku = $1',

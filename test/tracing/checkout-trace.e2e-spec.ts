@@ -45,10 +45,14 @@ describe('a checkout traced from the gateway to its last confirmation', () => {
     // after every other one.
     const gatewayRequest = (all: ReceivedSpan[]) =>
       all.some((span) => span.service === 'gateway' && span.kind === SERVER);
-    const spans = await spansOf(
-      traceId,
-      (all) => allServices(all) && all.filter(isParticipantReplyApplied).length >= 4 && gatewayRequest(all),
-    );
+    // The answer comes at the pivot; the confirmation and the redemption follow it, and the
+    // participant's span that a reply hangs from may come in a later batch than the reply's.
+    const everyStepReplied = (all: ReceivedSpan[]) => {
+      const ids = new Set(all.map((span) => span.spanId));
+      const applied = all.filter(isParticipantReplyApplied);
+      return applied.length >= 5 && applied.every((span) => span.parentSpanId && ids.has(span.parentSpanId));
+    };
+    const spans = await spansOf(traceId, (all) => allServices(all) && everyStepReplied(all) && gatewayRequest(all));
     checkoutTrace = traceId;
     expect(new Set(spans.map((span) => span.service))).toEqual(new Set(SERVICE_NAMES));
     const instrumented = (service: string, system: string) =>
