@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '../support/infrastructure';
 import { suitePlatform } from '../support/suite-platform';
 
 describe('cancelling a paid order', () => {
@@ -127,10 +128,7 @@ describe('cancelling a paid order', () => {
   });
 });
 
-async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Waits (up to 20 s) until `condition` holds. */
+function until(condition: () => Promise<boolean>): Promise<true> {
+  return eventually(async () => ((await condition()) ? true : undefined), { timeoutMs: 20_000 });
 }

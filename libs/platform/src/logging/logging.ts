@@ -11,7 +11,7 @@ function requestForLogs(req: IncomingMessage & { id?: unknown; originalUrl?: str
   return { id: req.id, method: req.method, url: req.originalUrl ?? req.url };
 }
 
-/** The status alone: pino's own serializer adds every response header, a tenth of a flash sale's CPU. */
+/** The status alone: pino's own serializer adds every response header to each access line. */
 function responseForLogs(res: ServerResponse) {
   return { statusCode: res.headersSent ? res.statusCode : null };
 }
